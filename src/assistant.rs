@@ -1,0 +1,110 @@
+//! The loaded product: corpus, search index, rule data and the dialogue's
+//! understanding, built once at start-up and shared read-only by the CLI
+//! and the server. Every entry point of the core goes through here.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::answer::{Answer, AskError, Question};
+use crate::corpus::{Corpus, LoadError};
+use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
+use crate::rules::{Application, Decision};
+
+pub struct Assistant {
+    pub corpus: Corpus,
+}
+
+/// Why the rules module refused an Application (bad input, never a panic).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct RulesInputError {
+    /// The Application field at fault, e.g. `category` or `admission_date`.
+    pub field: String,
+    pub message: String,
+}
+
+impl Assistant {
+    /// Loads and validates `corpus_dir` and `intents_dir`; refuses to build
+    /// on any problem, naming the file and line.
+    pub fn load(corpus_dir: &Path, _intents_dir: &Path) -> Result<Assistant, LoadError> {
+        Ok(Assistant {
+            corpus: Corpus::load(corpus_dir)?,
+        })
+    }
+
+    /// Answers a free-text question (contract §2.1).
+    pub fn ask(&self, question: &Question) -> Result<Answer, AskError> {
+        if question.text.trim().is_empty() {
+            return Err(AskError::Empty);
+        }
+        Ok(Answer {
+            question: question.text.clone(),
+            answered: false,
+            answer: "这个问题我暂时答不上来，我帮您转人工客服。".into(),
+            passages: Vec::new(),
+        })
+    }
+
+    /// Decides an Application on `today` (contract §2.2).
+    pub fn evaluate(
+        &self,
+        _application: &Application,
+        _today: NaiveDate,
+    ) -> Result<Decision, RulesInputError> {
+        Err(RulesInputError {
+            field: "region".into(),
+            message: "rules not available yet".into(),
+        })
+    }
+
+    /// Opens a dialogue session and returns its greeting turn.
+    pub fn start_session(
+        &self,
+        channel: SessionChannel,
+        region: Option<&str>,
+        today: NaiveDate,
+    ) -> (Session, Turn) {
+        let session = Session {
+            channel,
+            today,
+            state: DialogueState::Idle,
+            slots: Application {
+                region: region.unwrap_or("dongguan").to_string(),
+                ..Application::default()
+            },
+            decision: None,
+            pending: None,
+            failures: 0,
+        };
+        let turn = Turn {
+            reply: "您好，这里是医保异地就医备案服务，请问有什么可以帮您？".into(),
+            intent: "greet".into(),
+            state: session.state,
+            slots: session.slots.clone(),
+            missing: Vec::new(),
+            decision: None,
+            passages: None,
+            suggestions: None,
+            slot_changes: Vec::new(),
+            completed: None,
+        };
+        (session, turn)
+    }
+
+    /// Takes one caller utterance; updates `session` and returns the reply.
+    pub fn turn(&self, session: &mut Session, text: &str) -> Turn {
+        Turn {
+            reply: format!("收到：{text}"),
+            intent: "out_of_scope".into(),
+            state: session.state,
+            slots: session.slots.clone(),
+            missing: Vec::new(),
+            decision: session.decision.clone(),
+            passages: None,
+            suggestions: None,
+            slot_changes: Vec::new(),
+            completed: None,
+        }
+    }
+}

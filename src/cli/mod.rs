@@ -1,0 +1,89 @@
+//! The command line (contract §1). Flags are parsed here; each command lives
+//! in its own file and turns them into calls on the core modules.
+//!
+//! Bad input exits with status 2 and one line on stderr naming the field;
+//! a command never panics on what a user typed.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub mod ask;
+pub mod chat;
+pub mod rules;
+pub mod serve;
+pub mod test_dialogues;
+
+#[derive(Debug, Parser)]
+#[command(name = "hotline", version, about = "12345 热线异地就医备案助手")]
+pub struct Cli {
+    /// Folder holding the policy corpus and per-region rule data.
+    #[arg(long, global = true, env = "HOTLINE_CORPUS", default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Folder holding intents, slots and prompts.
+    #[arg(
+        long,
+        global = true,
+        env = "HOTLINE_INTENTS",
+        default_value = "intents"
+    )]
+    pub intents: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(serve::ServeArgs),
+    /// Answer one free-text question from the policy texts.
+    Ask(ask::AskArgs),
+    /// Evaluate one application with the rules module and print the Decision.
+    Rules(rules::RulesArgs),
+    /// Talk to the dialogue in the terminal.
+    Chat(chat::ChatArgs),
+    /// Run scripted dialogue tests.
+    TestDialogues(test_dialogues::TestDialoguesArgs),
+}
+
+/// What a command failed with, and the exit status that goes with it.
+#[derive(Debug)]
+pub enum CliError {
+    /// The user's input was wrong (status 2).
+    Usage(String),
+    /// Something else went wrong (status 1).
+    Failed(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Failed(_) => 1,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            CliError::Usage(message) | CliError::Failed(message) => message,
+        }
+    }
+}
+
+/// Runs the parsed command line; returns the process exit status.
+pub fn run(cli: Cli) -> i32 {
+    let result = match &cli.command {
+        Command::Serve(args) => serve::run(&cli, args),
+        Command::Ask(args) => ask::run(&cli, args),
+        Command::Rules(args) => rules::run(&cli, args),
+        Command::Chat(args) => chat::run(&cli, args),
+        Command::TestDialogues(args) => test_dialogues::run(&cli, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("hotline: {}", error.message());
+            error.exit_code()
+        }
+    }
+}
