@@ -87,3 +87,16 @@ pub fn run(cli: Cli) -> i32 {
         }
     }
 }
+
+/// Loads corpus and intents as the flags say; a broken data file is a
+/// usage error that names the file and line.
+pub fn load_assistant(cli: &Cli) -> Result<crate::Assistant, CliError> {
+    crate::Assistant::load(&cli.corpus, &cli.intents)
+        .map_err(|error| CliError::Usage(error.to_string()))
+}
+
+/// Parses `YYYY-MM-DD`, rejecting impossible dates by name.
+pub fn parse_date(field: &str, text: &str) -> Result<chrono::NaiveDate, CliError> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| CliError::Usage(format!("{field}: `{text}` is not a date (YYYY-MM-DD)")))
+}

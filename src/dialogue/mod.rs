@@ -82,3 +82,396 @@ pub struct Completed {
     pub application: Application,
     pub decision: Decision,
 }
+
+pub mod outcome;
+pub mod script;
+pub mod services;
+pub mod slots;
+pub mod speech;
+
+pub use services::Services;
+
+use crate::answer::Question;
+use crate::rules::{Channel, Status};
+
+/// Consecutive misunderstandings before the caller is handed to a person.
+pub const MAX_FAILURES: u32 = 3;
+
+const ASK_INTENTS: [&str; 4] = ["ask_policy", "ask_materials", "ask_validity", "ask_progress"];
+
+/// Opens a session: the registration starts as a phone one (the hotline's
+/// medium), applied for today; the caller may name another medium later.
+pub fn start(
+    services: &dyn Services,
+    channel: SessionChannel,
+    region: &str,
+    today: chrono::NaiveDate,
+) -> (Session, Turn) {
+    let session = Session {
+        channel,
+        today,
+        state: DialogueState::Idle,
+        slots: Application {
+            region: region.to_string(),
+            submit_via: Some(Channel::Phone),
+            apply_date: Some(today),
+            ..Application::default()
+        },
+        decision: None,
+        pending: None,
+        failures: 0,
+    };
+    let mut turn = Turn::new(
+        &session,
+        "greet",
+        "您好，这里是医保异地就医备案服务。请问您是要办理异地就医备案，还是咨询政策？".into(),
+    );
+    if channel != SessionChannel::Phone {
+        turn.suggestions = Some(vec![
+            "我要办异地就医备案".into(),
+            "备案要带什么材料".into(),
+            "转人工".into(),
+        ]);
+    }
+    let _ = services;
+    (session, turn)
+}
+
+/// Takes one caller utterance: understands it, fills slots, asks the rules
+/// module again if anything changed, and says the next thing.
+pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn {
+    let text = text.trim();
+    let understanding = services.understand(text, session.today);
+    let intent = understanding.intent.clone();
+
+    if intent == "handoff" {
+        return hand_off(session, &intent, "好的，马上为您转接人工客服，请稍候。");
+    }
+    if session.state == DialogueState::Handoff {
+        return Turn::new(session, &intent, "已经在为您转接人工客服，请稍候。".into());
+    }
+    if intent == "cancel_dialogue" {
+        session.state = DialogueState::Idle;
+        session.pending = None;
+        session.failures = 0;
+        return Turn::new(
+            session,
+            &intent,
+            "好的，这次先不办了。以后需要办理，随时再联系我们。".into(),
+        );
+    }
+
+    let before = session.slots.clone();
+    let was_confirming = session.state == DialogueState::Confirming;
+    let applied = slots::apply(session, &understanding, text);
+    let changes = slots::diff(&before, &session.slots, "caller");
+    let mut parts: Vec<String> = Vec::new();
+    let mut passages = None;
+
+    if was_confirming && changes.is_empty() && applied.rejected.is_empty() {
+        if intent == "affirm" {
+            return finish(services, session, &intent);
+        }
+        if intent == "deny" || intent == "correct" {
+            session.state = DialogueState::Collecting;
+            session.pending = None;
+            return Turn::new(
+                session,
+                &intent,
+                "好的，请问哪一项不对？您直接说正确的就行。".into(),
+            );
+        }
+    }
+
+    if !changes.is_empty() && (understanding.entities.correction || intent == "correct") {
+        let said: Vec<String> = changes
+            .iter()
+            .filter_map(|change| {
+                speech::slot_value(&session.slots, &change.slot)
+                    .map(|value| format!("{}改成{}", speech::slot_name(&change.slot), value))
+            })
+            .collect();
+        if !said.is_empty() {
+            parts.push(format!("好的，已经把{}。", said.join("，")));
+        }
+    }
+
+    // A policy question in the middle of the form is answered, then the
+    // form goes on where it was.
+    let asked = ASK_INTENTS.contains(&intent.as_str())
+        || understanding
+            .intents
+            .iter()
+            .skip(1)
+            .any(|(name, score)| ASK_INTENTS.contains(&name.as_str()) && *score >= 0.5);
+    if asked {
+        let answer = services.ask(&Question {
+            text: text.to_string(),
+            region: Some(session.slots.region.clone()),
+            top: Some(3),
+        });
+        match answer {
+            Ok(answer) if answer.answered => {
+                parts.push(answer.answer.clone());
+                passages = Some(answer.passages);
+            }
+            _ => parts.push("这个问题我这边查不到明确规定，需要的话可以帮您转人工。".into()),
+        }
+    }
+
+    let wants_to_register = matches!(intent.as_str(), "register" | "register_maternity")
+        || applied.took_something;
+    if session.state == DialogueState::Idle && !wants_to_register {
+        if asked {
+            let mut turn = Turn::new(session, &intent, parts.join(""));
+            turn.passages = passages;
+            return turn;
+        }
+        if intent == "goodbye" {
+            return Turn::new(session, &intent, "好的，感谢您的来电，再见。".into());
+        }
+        session.failures += 1;
+        if session.failures >= MAX_FAILURES {
+            return hand_off(session, &intent, "抱歉没能帮上忙，我为您转接人工客服。");
+        }
+        return Turn::new(
+            session,
+            &intent,
+            "请问您是要办理异地就医备案，还是咨询备案政策？".into(),
+        );
+    }
+    if session.state == DialogueState::Done && changes.is_empty() && applied.rejected.is_empty() {
+        if parts.is_empty() {
+            parts.push(if intent == "goodbye" {
+                "好的，感谢您的来电，再见。".into()
+            } else {
+                "请问还有其他需要帮您的吗？".into()
+            });
+        }
+        let mut turn = Turn::new(session, &intent, parts.join(""));
+        turn.passages = passages;
+        return turn;
+    }
+    if matches!(session.state, DialogueState::Idle | DialogueState::Done) && wants_to_register {
+        session.state = DialogueState::Collecting;
+    }
+
+    if !applied.rejected.is_empty() {
+        let rejected = &applied.rejected[0];
+        session.failures += 1;
+        if session.failures >= MAX_FAILURES {
+            return hand_off(session, &intent, "抱歉，几次都没能记对，我为您转接人工客服。");
+        }
+        session.pending = Some(rejected.slot.to_string());
+        let prompt = services.prompt(rejected.slot, session.channel, session.failures);
+        parts.push(format!(
+            "您说的{}{}，{}",
+            speech::slot_name(rejected.slot),
+            rejected.reason.trim_end_matches('。'),
+            prompt.text
+        ));
+        let mut turn = Turn::new(session, &intent, parts.join(""));
+        turn.slot_changes = changes;
+        turn.passages = passages;
+        turn.suggestions = suggestions(session.channel, prompt.suggestions);
+        return turn;
+    }
+
+    let understood = applied.took_something || asked || intent == "greet";
+    if !understood && session.state == DialogueState::Collecting {
+        session.failures += 1;
+        if session.failures >= MAX_FAILURES {
+            return hand_off(session, &intent, "抱歉，我没能听明白，为您转接人工客服。");
+        }
+    } else if understood {
+        session.failures = 0;
+    }
+
+    if !changes.is_empty() || session.decision.is_none() {
+        match services.evaluate(&session.slots, session.today) {
+            Ok(decision) => session.decision = Some(decision),
+            Err(error) => {
+                let slot = slot_of_field(&error.field);
+                parts.push(format!("{}好像不对（{}），", speech::slot_name(slot), error.message));
+                session.pending = Some(slot.to_string());
+                let prompt = services.prompt(slot, session.channel, 1);
+                parts.push(prompt.text);
+                let mut turn = Turn::new(session, &intent, parts.join(""));
+                turn.slot_changes = changes;
+                return turn;
+            }
+        }
+    }
+
+    let mut turn = next_move(services, session, &intent, parts);
+    turn.slot_changes = changes;
+    if turn.passages.is_none() {
+        turn.passages = passages;
+    }
+    turn
+}
+
+/// After the slots are up to date: tell a settled outcome at once, ask for
+/// the next fact the rules still need, or read everything back.
+fn next_move(
+    services: &dyn Services,
+    session: &mut Session,
+    intent: &str,
+    mut parts: Vec<String>,
+) -> Turn {
+    let Some(decision) = session.decision.clone() else {
+        return Turn::new(session, intent, parts.join(""));
+    };
+    match decision.status {
+        Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable => {
+            session.state = DialogueState::Done;
+            session.pending = None;
+            parts.push(outcome::early(services, &session.slots, &decision));
+            let mut turn = Turn::new(session, intent, parts.join(""));
+            if decision.status == Status::ChannelUnavailable {
+                turn.suggestions = suggestions(
+                    session.channel,
+                    decision
+                        .channels
+                        .iter()
+                        .map(|channel| format!("改成{}", speech::channel(*channel)))
+                        .collect(),
+                );
+            }
+            turn
+        }
+        Status::Incomplete => {
+            let slot = decision
+                .missing_facts
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "category".into());
+            let attempt = if session.pending.as_deref() == Some(slot.as_str()) {
+                session.failures
+            } else {
+                0
+            };
+            session.state = DialogueState::Collecting;
+            let prompt = services.prompt(&slot, session.channel, attempt);
+            session.pending = Some(slot);
+            parts.push(prompt.text);
+            let mut turn = Turn::new(session, intent, parts.join(""));
+            turn.suggestions = suggestions(session.channel, prompt.suggestions);
+            turn
+        }
+        Status::NeedsMaterials | Status::Accepted => {
+            session.state = DialogueState::Confirming;
+            session.pending = None;
+            parts.push(outcome::read_back(&session.slots));
+            let mut turn = Turn::new(session, intent, parts.join(""));
+            turn.suggestions = suggestions(
+                session.channel,
+                vec!["对，没问题".into(), "有地方不对".into()],
+            );
+            turn
+        }
+    }
+}
+
+/// The caller confirmed the read-back: the registration is done.
+fn finish(services: &dyn Services, session: &mut Session, intent: &str) -> Turn {
+    session.state = DialogueState::Done;
+    session.pending = None;
+    let decision = session
+        .decision
+        .clone()
+        .expect("confirming is only reached with a decision");
+    let reply = outcome::final_reply(services, &session.slots, &decision);
+    let mut turn = Turn::new(session, intent, reply);
+    if decision.status == Status::Accepted {
+        turn.completed = Some(Completed {
+            application: session.slots.clone(),
+            decision,
+        });
+    }
+    turn
+}
+
+fn hand_off(session: &mut Session, intent: &str, reply: &str) -> Turn {
+    session.state = DialogueState::Handoff;
+    session.pending = None;
+    Turn::new(session, intent, reply.to_string())
+}
+
+/// Quick replies belong to the widget and the agent screen, never to speech.
+fn suggestions(channel: SessionChannel, suggestions: Vec<String>) -> Option<Vec<String>> {
+    (channel != SessionChannel::Phone && !suggestions.is_empty()).then_some(suggestions)
+}
+
+/// The slot a rules input error names (`admission_date`, `destination.province`).
+fn slot_of_field(field: &str) -> &'static str {
+    slots::SLOTS
+        .iter()
+        .copied()
+        .find(|slot| field.starts_with(slot))
+        .unwrap_or("category")
+}
+
+impl Turn {
+    fn new(session: &Session, intent: &str, reply: String) -> Turn {
+        Turn {
+            reply,
+            intent: intent.to_string(),
+            state: session.state,
+            slots: session.slots.clone(),
+            missing: session
+                .decision
+                .as_ref()
+                .map(|decision| decision.missing_facts.clone())
+                .unwrap_or_default(),
+            decision: session.decision.clone(),
+            passages: None,
+            suggestions: None,
+            slot_changes: Vec::new(),
+            completed: None,
+        }
+    }
+}
+
+/// An agent's edit of one slot on the assistant screen: the value is set,
+/// the rules are asked again and the dialogue moves on from there.
+pub fn edit_slot(
+    services: &dyn Services,
+    session: &mut Session,
+    slot: &str,
+    value: Option<serde_json::Value>,
+) -> Result<Turn, String> {
+    let before = session.slots.clone();
+    session.slots = slots::set_value(&session.slots, slot, value)?;
+    let changes = slots::diff(&before, &session.slots, "agent");
+    let decision = services
+        .evaluate(&session.slots, session.today)
+        .map_err(|error| error.to_string());
+    let decision = match decision {
+        Ok(decision) => decision,
+        Err(error) => {
+            session.slots = before;
+            return Err(error);
+        }
+    };
+    session.decision = Some(decision);
+    if matches!(session.state, DialogueState::Idle | DialogueState::Done) {
+        session.state = DialogueState::Collecting;
+    }
+    let mut turn = next_move(services, session, "agent_edit", Vec::new());
+    turn.slot_changes = changes;
+    Ok(turn)
+}
+
+/// The session as `GET /v1/sessions/{id}` shows it, less what only the
+/// store knows (id, transcript).
+pub fn view(session: &Session) -> serde_json::Value {
+    serde_json::json!({
+        "channel": session.channel,
+        "region": session.slots.region,
+        "state": session.state,
+        "slots": session.slots,
+        "missing": session.decision.as_ref().map(|d| d.missing_facts.clone()).unwrap_or_default(),
+        "decision": session.decision,
+    })
+}

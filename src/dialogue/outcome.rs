@@ -1,0 +1,226 @@
+//! What the caller is told once the rules module has decided: for every
+//! status, why, and what happens or what to do next. Built only from the
+//! Decision, so the words always match what the rules decided.
+
+use crate::dialogue::services::Services;
+use crate::dialogue::speech;
+use crate::rules::{Application, Channel, Decision, MaterialGroup, Status};
+
+/// `户口簿或居住证、身份证` — one group per item, alternatives with 或.
+pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]) -> String {
+    groups
+        .iter()
+        .map(|group| {
+            group
+                .any_of
+                .iter()
+                .map(|id| services.material_label(region, id))
+                .collect::<Vec<_>>()
+                .join("或")
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn channels(channels: &[Channel]) -> String {
+    channels
+        .iter()
+        .map(|channel| speech::channel(*channel))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The clause a decision rests on, said in one phrase.
+fn basis(decision: &Decision) -> String {
+    decision
+        .citations
+        .first()
+        .map(|citation| format!("（依据：{}）", citation.clause))
+        .unwrap_or_default()
+}
+
+fn first_note(decision: &Decision) -> String {
+    decision
+        .notes
+        .first()
+        .map(|note| {
+            let note = note.trim_end_matches('。');
+            format!("{note}。")
+        })
+        .unwrap_or_default()
+}
+
+/// The reply for a decision that ends the registration before any
+/// confirmation: not required, not eligible, or not through this channel.
+pub fn early(services: &dyn Services, application: &Application, decision: &Decision) -> String {
+    let _ = services;
+    let _ = application;
+    match decision.status {
+        Status::NotRequired => format!(
+            "按政策，您这种情况不需要办理异地就医备案。{}{}",
+            first_note(decision),
+            basis(decision)
+        ),
+        Status::NotEligible => format!(
+            "很抱歉，按政策您这种情况不能办理这项备案。{}{}如有疑问可以转人工帮您进一步核实。",
+            first_note(decision),
+            basis(decision)
+        ),
+        Status::ChannelUnavailable => {
+            let via = application
+                .submit_via
+                .map(speech::channel)
+                .unwrap_or("这个渠道");
+            format!(
+                "您这类备案不能通过{via}办理，可以通过{}办理。{}",
+                channels(&decision.channels),
+                basis(decision)
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// The reply after the caller confirmed: what happens next, or everything
+/// still missing at once (一次性告知) and how to hand it in.
+pub fn final_reply(
+    services: &dyn Services,
+    application: &Application,
+    decision: &Decision,
+) -> String {
+    let region = application.region.as_str();
+    match decision.status {
+        Status::Accepted => {
+            let mut parts = vec!["好的，备案已经为您登记。".to_string()];
+            parts.push(validity(decision));
+            if let Some(deadline) = decision.processing_deadline {
+                if Some(deadline) == application.apply_date {
+                    parts.push("今天就能办结。".into());
+                } else {
+                    parts.push(format!("{}前办结。", speech::date(deadline)));
+                }
+            }
+            if let Some(from) = decision.change_allowed_from {
+                parts.push(format!(
+                    "请注意，{}之前原则上不能变更或取消。",
+                    speech::date(from)
+                ));
+            }
+            if let Some(deadline) = decision.supplement_deadline {
+                parts.push(format!(
+                    "承诺补交的材料请在{}前交上来。",
+                    speech::date(deadline)
+                ));
+            }
+            if application.submit_via == Some(Channel::Fax) {
+                parts.push(fax_instructions(services, application, decision));
+            }
+            parts.concat()
+        }
+        Status::NeedsMaterials => {
+            let missing = materials(services, region, &decision.missing_materials);
+            let mut reply = format!("您的信息已经记下了，还需要补充这些材料：{missing}。");
+            reply.push_str(&how_to_supply(services, application, decision));
+            reply
+        }
+        _ => early(services, application, decision),
+    }
+}
+
+fn validity(decision: &Decision) -> String {
+    match (decision.validity.start, decision.validity.end) {
+        (Some(start), None) => format!("备案从{}开始生效，长期有效。", speech::date(start)),
+        (Some(start), Some(end)) => format!(
+            "备案有效期从{}到{}。",
+            speech::date(start),
+            speech::date(end)
+        ),
+        _ => String::new(),
+    }
+}
+
+fn how_to_supply(services: &dyn Services, application: &Application, decision: &Decision) -> String {
+    let contact = services
+        .contact(&application.region)
+        .map(|contact| format!("（{contact}）"))
+        .unwrap_or_default();
+    let online: Vec<Channel> = decision
+        .channels
+        .iter()
+        .copied()
+        .filter(|channel| {
+            !matches!(
+                channel,
+                Channel::Phone | Channel::Fax | Channel::Window | Channel::Hospital
+            )
+        })
+        .collect();
+    let mut ways = Vec::new();
+    if decision.channels.contains(&Channel::Fax) {
+        ways.push(format!("把复印件传真给经办机构{contact}"));
+    }
+    if !online.is_empty() {
+        ways.push(format!("在{}上传", channels(&online)));
+    }
+    if decision.channels.contains(&Channel::Window) {
+        ways.push("带到医保经办窗口".to_string());
+    }
+    if ways.is_empty() {
+        String::new()
+    } else {
+        format!("可以{}。", ways.join("，或者"))
+    }
+}
+
+fn fax_instructions(services: &dyn Services, application: &Application, decision: &Decision) -> String {
+    let to_fax: Vec<MaterialGroup> = decision
+        .required_materials
+        .iter()
+        .filter(|group| !group.any_of.iter().any(|id| id == "registration_form"))
+        .cloned()
+        .collect();
+    let contact = services
+        .contact(&application.region)
+        .unwrap_or_else(|| "当地医保经办机构".into());
+    format!(
+        "请把填好的备案表和{}的复印件传真给经办机构，联系方式：{contact}。",
+        materials(services, &application.region, &to_fax)
+    )
+}
+
+/// The read-back before confirmation: every key fact, then the question.
+pub fn read_back(application: &Application) -> String {
+    let mut facts = Vec::new();
+    let applicant = application.applicant.as_ref();
+    if let Some(name) = applicant.and_then(|a| a.name.as_deref()) {
+        facts.push(name.to_string());
+    }
+    if let Some(id) = applicant.and_then(|a| a.id_number.as_deref()) {
+        facts.push(format!("身份证号{}", speech::id_number(id)));
+    }
+    if let Some(phone) = applicant.and_then(|a| a.phone.as_deref()) {
+        facts.push(format!("电话{}", speech::phone(phone)));
+    }
+    if let Some(insurance) = application.insurance {
+        facts.push(speech::insurance(insurance).to_string());
+    }
+    if let Some(category) = application.category {
+        facts.push(format!("按{}", speech::category(category)));
+    }
+    if let Some(destination) = speech::destination(application) {
+        facts.push(format!("备案到{destination}"));
+    }
+    if let Some(date) = application.admission_date {
+        facts.push(format!("入院日期{}", speech::date(date)));
+    }
+    if let Some(date) = application.transfer_start_date {
+        facts.push(format!("转院日期{}", speech::date(date)));
+    }
+    if let Some(channel) = application.submit_via {
+        facts.push(format!("通过{}办理", speech::channel(channel)));
+    }
+    format!(
+        "我跟您核对一下：{}。信息都对吗？",
+        facts.join("，")
+    )
+}

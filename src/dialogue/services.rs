@@ -1,0 +1,27 @@
+//! What the dialogue needs from the rest of the product, as a trait, so the
+//! state machine stays pure and can be driven by fakes in unit tests.
+
+use chrono::NaiveDate;
+
+use crate::answer::{Answer, AskError, Question};
+use crate::assistant::RulesInputError;
+use crate::dialogue::SessionChannel;
+use crate::nlu::{Prompt, Understanding};
+use crate::rules::{Application, Decision};
+
+pub trait Services {
+    /// Intent and entities of one utterance, dates read against `today`.
+    fn understand(&self, text: &str, today: NaiveDate) -> Understanding;
+    /// The shared rules module.
+    fn evaluate(&self, application: &Application, today: NaiveDate)
+    -> Result<Decision, RulesInputError>;
+    /// Free-text questions, answered from the policy texts.
+    fn ask(&self, question: &Question) -> Result<Answer, AskError>;
+    /// The question for `slot` on `channel`; `attempt` 0 is the first ask,
+    /// higher values are the escalating reprompts.
+    fn prompt(&self, slot: &str, channel: SessionChannel, attempt: u32) -> Prompt;
+    /// How a caller names a material id (户口簿, 居住证 …).
+    fn material_label(&self, region: &str, material: &str) -> String;
+    /// The agency's phone/fax number and office hours for a region.
+    fn contact(&self, region: &str) -> Option<String>;
+}

@@ -1,0 +1,270 @@
+//! Filling the Application from what a caller said: several slots from one
+//! sentence, facts offered before they were asked for, corrections, and the
+//! short answers (对 / 没有 / a bare name) that only make sense against the
+//! question pending.
+
+use serde_json::Value;
+
+use crate::dialogue::{Session, SlotChange};
+use crate::nlu::{DateRole, Understanding};
+use crate::rules::{Applicant, Application, Destination, Scheme};
+
+/// The slots a phone or fax registration may collect, in wire names.
+pub const SLOTS: [&str; 15] = [
+    "region",
+    "scheme",
+    "insurance",
+    "category",
+    "destination",
+    "submit_via",
+    "materials",
+    "by_proxy",
+    "apply_date",
+    "admission_date",
+    "transfer_start_date",
+    "incurred_costs_at_destination",
+    "applicant.name",
+    "applicant.id_number",
+    "applicant.phone",
+];
+
+/// A value the caller gave that cannot be taken, with the slot it was for
+/// and the reason in words a caller understands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    pub slot: &'static str,
+    pub reason: String,
+}
+
+/// What one utterance did to the slots.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub rejected: Vec<Rejected>,
+    /// True when anything at all was taken from the utterance.
+    pub took_something: bool,
+}
+
+/// Writes every fact in `understanding` into `session.slots`. Later facts
+/// overwrite earlier ones, which is what a correction (不对，改成…) means.
+pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -> Applied {
+    let entities = &understanding.entities;
+    let pending = session.pending.clone();
+    let slots = &mut session.slots;
+    let mut applied = Applied::default();
+    let mut took_something = false;
+
+    if let Some(scheme) = entities.scheme {
+        slots.scheme = Some(scheme);
+        took_something = true;
+    } else if understanding.intent == "register_maternity" {
+        slots.scheme = Some(Scheme::Maternity);
+        took_something = true;
+    }
+    if let Some(insurance) = entities.insurance {
+        slots.insurance = Some(insurance);
+        took_something = true;
+    }
+    if let Some(category) = entities.category {
+        slots.category = Some(category);
+        took_something = true;
+    }
+    if let Some(channel) = entities.submit_via {
+        slots.submit_via = Some(channel);
+        took_something = true;
+    }
+    if let Some(place) = &entities.destination {
+        slots.destination = Some(Destination {
+            province: Some(place.province.clone()),
+            city: place.city.clone(),
+        });
+        took_something = true;
+    }
+    if let Some(by_proxy) = entities.by_proxy {
+        slots.by_proxy = Some(by_proxy);
+        took_something = true;
+    }
+    if let Some(incurred) = entities.incurred_costs {
+        slots.incurred_costs_at_destination = Some(incurred);
+        took_something = true;
+    }
+
+    if !entities.materials.is_empty() || !entities.negated_materials.is_empty() {
+        let mut materials = slots.materials.clone().unwrap_or_default();
+        for material in &entities.materials {
+            if !materials.contains(material) {
+                materials.push(material.clone());
+            }
+        }
+        materials.retain(|material| !entities.negated_materials.contains(material));
+        slots.materials = Some(materials);
+        took_something = true;
+    }
+
+    for mention in &entities.dates {
+        let slot = match mention.role {
+            Some(DateRole::Admission) => Some("admission_date"),
+            Some(DateRole::TransferStart) => Some("transfer_start_date"),
+            Some(DateRole::Apply) => None,
+            None => match pending.as_deref() {
+                Some("transfer_start_date") => Some("transfer_start_date"),
+                Some("admission_date") => Some("admission_date"),
+                _ => None,
+            },
+        };
+        match slot {
+            Some("admission_date") => slots.admission_date = Some(mention.date),
+            Some("transfer_start_date") => slots.transfer_start_date = Some(mention.date),
+            _ => continue,
+        }
+        took_something = true;
+    }
+
+    let applicant = slots.applicant.get_or_insert_with(Applicant::default);
+    if let Some(name) = &entities.name {
+        applicant.name = Some(name.clone());
+        took_something = true;
+    } else if pending.as_deref() == Some("applicant.name")
+        && let Some(name) = bare_name(text)
+    {
+        applicant.name = Some(name);
+        took_something = true;
+    }
+    for mention in &entities.id_numbers {
+        if mention.valid {
+            applicant.id_number = Some(mention.normalized.clone());
+            took_something = true;
+        } else {
+            applicant_rejected(
+                &mut applied.rejected,
+                "applicant.id_number",
+                mention.problem.clone().unwrap_or_else(|| "号码不对".into()),
+            );
+        }
+    }
+    for mention in &entities.phones {
+        if mention.valid {
+            applicant.phone = Some(mention.normalized.clone());
+            took_something = true;
+        } else {
+            applicant_rejected(
+                &mut applied.rejected,
+                "applicant.phone",
+                mention.problem.clone().unwrap_or_else(|| "位数不对".into()),
+            );
+        }
+    }
+    if *applicant == Applicant::default() {
+        slots.applicant = None;
+    }
+
+    // Yes / no only answers the question pending.
+    let yes = understanding.intent == "affirm";
+    let no = understanding.intent == "deny";
+    if yes || no {
+        match pending.as_deref() {
+            Some("by_proxy") if slots.by_proxy.is_none() || entities.by_proxy.is_none() => {
+                slots.by_proxy = Some(yes);
+                took_something = true;
+            }
+            Some("incurred_costs_at_destination") => {
+                slots.incurred_costs_at_destination = Some(yes);
+                took_something = true;
+            }
+            Some("materials") if no && entities.materials.is_empty() => {
+                slots.materials.get_or_insert_with(Vec::new);
+                took_something = true;
+            }
+            _ => {}
+        }
+    }
+
+    for problem in &entities.problems {
+        let slot = match pending.as_deref() {
+            Some("transfer_start_date") => "transfer_start_date",
+            _ => "admission_date",
+        };
+        applied.rejected.push(Rejected {
+            slot,
+            reason: problem.clone(),
+        });
+    }
+    applied.took_something = took_something;
+    applied
+}
+
+fn applicant_rejected(rejected: &mut Vec<Rejected>, slot: &'static str, reason: String) {
+    rejected.push(Rejected { slot, reason });
+}
+
+/// A reply that is only a name ("王芳", "我叫王芳" is the NLU's job): two to
+/// four Han characters, nothing else.
+fn bare_name(text: &str) -> Option<String> {
+    let name: String = text
+        .trim()
+        .trim_end_matches(['。', '.', '！', '!'])
+        .chars()
+        .collect();
+    let count = name.chars().count();
+    let all_han = name.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    (all_han && (2..=4).contains(&count)).then_some(name)
+}
+
+/// The slot-by-slot difference between two Applications, with `source`.
+pub fn diff(before: &Application, after: &Application, source: &str) -> Vec<SlotChange> {
+    SLOTS
+        .iter()
+        .filter_map(|slot| {
+            let old = value_at(before, slot);
+            let new = value_at(after, slot);
+            (old != new).then(|| SlotChange {
+                slot: slot.to_string(),
+                old,
+                new,
+                source: source.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The JSON value of a dotted slot, `None` when not known.
+pub fn value_at(application: &Application, slot: &str) -> Option<Value> {
+    let json = serde_json::to_value(application).ok()?;
+    let value = slot.split('.').try_fold(&json, |value, key| value.get(key))?;
+    (!value.is_null()).then(|| value.clone())
+}
+
+/// Sets a dotted slot from a JSON value (agents editing the form), checking
+/// the value against the Application's types. `None` clears the slot.
+pub fn set_value(
+    application: &Application,
+    slot: &str,
+    value: Option<Value>,
+) -> Result<Application, String> {
+    if !SLOTS.contains(&slot) && slot != "applicant.address" {
+        return Err(format!("unknown slot `{slot}`"));
+    }
+    let mut json = serde_json::to_value(application).map_err(|error| error.to_string())?;
+    let (parent, key) = match slot.split_once('.') {
+        Some((parent, key)) => {
+            let object = json
+                .as_object_mut()
+                .expect("an Application serialises to an object");
+            let parent = object
+                .entry(parent)
+                .or_insert_with(|| Value::Object(Default::default()));
+            if parent.is_null() {
+                *parent = Value::Object(Default::default());
+            }
+            (parent, key)
+        }
+        None => (&mut json, slot),
+    };
+    let object = parent
+        .as_object_mut()
+        .ok_or_else(|| format!("`{slot}` cannot be set"))?;
+    match value {
+        Some(value) if !value.is_null() => object.insert(key.to_string(), value),
+        _ => object.remove(key),
+    };
+    serde_json::from_value(json).map_err(|error| format!("{slot}: {error}"))
+}

@@ -1,0 +1,134 @@
+//! How values are said to a caller: dates in words, ID and phone digits in
+//! groups that are easy to read back on the phone, slot values by their
+//! official names.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::rules::{Application, Category, Channel, Insurance, Scheme};
+
+/// `2026年11月23日`.
+pub fn date(date: NaiveDate) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
+/// An ID number grouped 6-8-4 (地区码, 出生日期, 顺序码和校验码): the way
+/// agents read it back.
+pub fn id_number(id: &str) -> String {
+    group(id, &[6, 8, 4])
+}
+
+/// A mobile number grouped 3-4-4; landlines are left as given.
+pub fn phone(phone: &str) -> String {
+    if phone.len() == 11 && phone.starts_with('1') {
+        group(phone, &[3, 4, 4])
+    } else {
+        phone.to_string()
+    }
+}
+
+fn group(digits: &str, sizes: &[usize]) -> String {
+    let chars: Vec<char> = digits.chars().collect();
+    if chars.len() != sizes.iter().sum::<usize>() {
+        return digits.to_string();
+    }
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for size in sizes {
+        groups.push(chars[start..start + size].iter().collect::<String>());
+        start += size;
+    }
+    groups.join(" ")
+}
+
+pub fn insurance(insurance: Insurance) -> &'static str {
+    match insurance {
+        Insurance::Employee => "职工医保",
+        Insurance::Resident => "城乡居民医保",
+    }
+}
+
+pub fn scheme(scheme: Scheme) -> &'static str {
+    match scheme {
+        Scheme::General => "基本医疗保险",
+        Scheme::Maternity => "生育保险",
+    }
+}
+
+pub fn category(category: Category) -> &'static str {
+    category.label()
+}
+
+pub fn channel(channel: Channel) -> &'static str {
+    channel.label()
+}
+
+/// `湖南省长沙市`, or whatever part is known.
+pub fn destination(application: &Application) -> Option<String> {
+    let destination = application.destination.as_ref()?;
+    let text = format!(
+        "{}{}",
+        destination.province.as_deref().unwrap_or(""),
+        destination.city.as_deref().unwrap_or("")
+    );
+    (!text.is_empty()).then_some(text)
+}
+
+/// A slot's current value in words, for confirming a change.
+pub fn slot_value(application: &Application, slot: &str) -> Option<String> {
+    let applicant = application.applicant.as_ref();
+    match slot {
+        "scheme" => application.scheme.map(|value| scheme(value).to_string()),
+        "insurance" => application.insurance.map(|value| insurance(value).to_string()),
+        "category" => application.category.map(|value| category(value).to_string()),
+        "destination" => destination(application),
+        "submit_via" => application.submit_via.map(|value| channel(value).to_string()),
+        "admission_date" => application.admission_date.map(date),
+        "transfer_start_date" => application.transfer_start_date.map(date),
+        "by_proxy" => application
+            .by_proxy
+            .map(|value| if value { "他人代办" } else { "本人办理" }.to_string()),
+        "applicant.name" => applicant.and_then(|a| a.name.clone()),
+        "applicant.id_number" => applicant.and_then(|a| a.id_number.as_deref().map(id_number)),
+        "applicant.phone" => applicant.and_then(|a| a.phone.as_deref().map(phone)),
+        _ => None,
+    }
+}
+
+/// What a slot is called when talking to a caller.
+pub fn slot_name(slot: &str) -> &'static str {
+    match slot {
+        "scheme" => "险种",
+        "insurance" => "参保类型",
+        "category" => "备案类型",
+        "destination" => "就医地",
+        "submit_via" => "办理方式",
+        "materials" => "材料",
+        "by_proxy" => "是否代办",
+        "admission_date" => "入院日期",
+        "transfer_start_date" => "转院日期",
+        "incurred_costs_at_destination" => "是否在就医地看过病",
+        "applicant.name" => "姓名",
+        "applicant.id_number" => "身份证号",
+        "applicant.phone" => "联系电话",
+        _ => "信息",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_digits_for_reading_back() {
+        assert_eq!(id_number("440304197812032012"), "440304 19781203 2012");
+        assert_eq!(phone("15027189963"), "150 2718 9963");
+        assert_eq!(phone("0769-22334455"), "0769-22334455");
+        assert_eq!(id_number("12345"), "12345");
+    }
+
+    #[test]
+    fn says_dates_in_words() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+        assert_eq!(date(day), "2026年11月3日");
+    }
+}
