@@ -108,3 +108,18 @@ impl Assistant {
         }
     }
 }
+
+impl Assistant {
+    /// The region ids the corpus knows.
+    pub fn regions(&self) -> Vec<String> {
+        let mut regions: Vec<String> = self
+            .corpus
+            .documents
+            .iter()
+            .map(|document| document.region.clone())
+            .collect();
+        regions.sort();
+        regions.dedup();
+        regions
+    }
+}

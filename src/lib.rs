@@ -22,3 +22,5 @@ pub mod rules;
 pub mod search;
 pub mod server;
 pub mod store;
+
+pub use assistant::Assistant;

@@ -3,8 +3,6 @@
 
 use std::io::{BufRead, Write};
 
-use chrono::NaiveDate;
-
 use super::{Cli, CliError};
 use crate::dialogue::{DialogueState, SessionChannel, Turn};
 
@@ -44,14 +42,19 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<i32, CliError> {
         None => chrono::Local::now().date_naive(),
     };
     let assistant = super::load_assistant(cli)?;
-    if !assistant.regions().iter().any(|region| region == &args.region) {
+    if !assistant
+        .regions()
+        .iter()
+        .any(|region| region == &args.region)
+    {
         return Err(CliError::Usage(format!(
             "--region: unknown region `{}`; valid regions: {}",
             args.region,
             assistant.regions().join(", ")
         )));
     }
-    let (mut session, greeting) = assistant.start_session(args.channel.into(), Some(&args.region), today);
+    let (mut session, greeting) =
+        assistant.start_session(args.channel.into(), Some(&args.region), today);
     show(&greeting);
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {
@@ -64,7 +67,13 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<i32, CliError> {
         if matches!(turn.state, DialogueState::Done | DialogueState::Handoff)
             && turn.completed.is_some()
         {
-            println!("（已登记：{}）", turn.completed.as_ref().map(|c| c.decision.status.id()).unwrap_or(""));
+            println!(
+                "（已登记：{}）",
+                turn.completed
+                    .as_ref()
+                    .map(|c| c.decision.status.id())
+                    .unwrap_or("")
+            );
         }
     }
     Ok(0)
@@ -86,7 +95,11 @@ fn show(turn: &Turn) {
         "      ({:?} · {} · 还需: {})",
         turn.state,
         status,
-        if turn.missing.is_empty() { "-".to_string() } else { turn.missing.join(", ") }
+        if turn.missing.is_empty() {
+            "-".to_string()
+        } else {
+            turn.missing.join(", ")
+        }
     );
     let _ = out.flush();
 }

@@ -53,7 +53,10 @@ pub fn run(cli: &Cli, args: &TestDialoguesArgs) -> Result<i32, CliError> {
     }
     let tally = script::tally(&outcomes);
     let failed = tally.get(&false).copied().unwrap_or(0);
-    println!("{} passed, {failed} failed", tally.get(&true).copied().unwrap_or(0));
+    println!(
+        "{} passed, {failed} failed",
+        tally.get(&true).copied().unwrap_or(0)
+    );
     Ok(if failed == 0 { 0 } else { 1 })
 }
 
@@ -72,14 +75,20 @@ fn script_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
         } else if path.is_file() {
             files.push(path.clone());
         } else {
-            return Err(CliError::Usage(format!("{}: no such file or folder", path.display())));
+            return Err(CliError::Usage(format!(
+                "{}: no such file or folder",
+                path.display()
+            )));
         }
     }
     Ok(files)
 }
 
 fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 /// Drives the engine directly, the way the server would.

@@ -97,7 +97,12 @@ use crate::rules::{Channel, Status};
 /// Consecutive misunderstandings before the caller is handed to a person.
 pub const MAX_FAILURES: u32 = 3;
 
-const ASK_INTENTS: [&str; 4] = ["ask_policy", "ask_materials", "ask_validity", "ask_progress"];
+const ASK_INTENTS: [&str; 4] = [
+    "ask_policy",
+    "ask_materials",
+    "ask_validity",
+    "ask_progress",
+];
 
 /// Opens a session: the registration starts as a phone one (the hotline's
 /// medium), applied for today; the caller may name another medium later.
@@ -219,8 +224,8 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         }
     }
 
-    let wants_to_register = matches!(intent.as_str(), "register" | "register_maternity")
-        || applied.took_something;
+    let wants_to_register =
+        matches!(intent.as_str(), "register" | "register_maternity") || applied.took_something;
     if session.state == DialogueState::Idle && !wants_to_register {
         if asked {
             let mut turn = Turn::new(session, &intent, parts.join(""));
@@ -260,7 +265,11 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         let rejected = &applied.rejected[0];
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
-            return hand_off(session, &intent, "抱歉，几次都没能记对，我为您转接人工客服。");
+            return hand_off(
+                session,
+                &intent,
+                "抱歉，几次都没能记对，我为您转接人工客服。",
+            );
         }
         session.pending = Some(rejected.slot.to_string());
         let prompt = services.prompt(rejected.slot, session.channel, session.failures);
@@ -292,7 +301,11 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
             Ok(decision) => session.decision = Some(decision),
             Err(error) => {
                 let slot = slot_of_field(&error.field);
-                parts.push(format!("{}好像不对（{}），", speech::slot_name(slot), error.message));
+                parts.push(format!(
+                    "{}好像不对（{}），",
+                    speech::slot_name(slot),
+                    error.message
+                ));
                 session.pending = Some(slot.to_string());
                 let prompt = services.prompt(slot, session.channel, 1);
                 parts.push(prompt.text);
@@ -475,3 +488,6 @@ pub fn view(session: &Session) -> serde_json::Value {
         "decision": session.decision,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -139,7 +139,11 @@ fn validity(decision: &Decision) -> String {
     }
 }
 
-fn how_to_supply(services: &dyn Services, application: &Application, decision: &Decision) -> String {
+fn how_to_supply(
+    services: &dyn Services,
+    application: &Application,
+    decision: &Decision,
+) -> String {
     let contact = services
         .contact(&application.region)
         .map(|contact| format!("（{contact}）"))
@@ -172,7 +176,11 @@ fn how_to_supply(services: &dyn Services, application: &Application, decision: &
     }
 }
 
-fn fax_instructions(services: &dyn Services, application: &Application, decision: &Decision) -> String {
+fn fax_instructions(
+    services: &dyn Services,
+    application: &Application,
+    decision: &Decision,
+) -> String {
     let to_fax: Vec<MaterialGroup> = decision
         .required_materials
         .iter()
@@ -219,8 +227,5 @@ pub fn read_back(application: &Application) -> String {
     if let Some(channel) = application.submit_via {
         facts.push(format!("通过{}办理", speech::channel(channel)));
     }
-    format!(
-        "我跟您核对一下：{}。信息都对吗？",
-        facts.join("，")
-    )
+    format!("我跟您核对一下：{}。信息都对吗？", facts.join("，"))
 }

@@ -132,7 +132,10 @@ fn check_turn(expect: &TurnExpect, turn: &Value) -> Vec<String> {
     if let Some(intent) = &expect.intent
         && field("intent") != intent
     {
-        problems.push(format!("intent: expected {intent}, got {}", field("intent")));
+        problems.push(format!(
+            "intent: expected {intent}, got {}",
+            field("intent")
+        ));
     }
     if let Some(state) = &expect.state
         && field("state") != state
@@ -161,7 +164,12 @@ fn check_turn(expect: &TurnExpect, turn: &Value) -> Vec<String> {
         }
     }
     if let Some(slots) = &expect.slots {
-        subset("slots", slots, turn.get("slots").unwrap_or(&Value::Null), &mut problems);
+        subset(
+            "slots",
+            slots,
+            turn.get("slots").unwrap_or(&Value::Null),
+            &mut problems,
+        );
     }
     if let Some(decision) = &expect.decision {
         subset(
@@ -183,7 +191,12 @@ fn check_final(expect: &FinalExpect, session: &Value) -> Vec<String> {
         }
     }
     if let Some(slots) = &expect.slots {
-        subset("slots", slots, session.get("slots").unwrap_or(&Value::Null), &mut problems);
+        subset(
+            "slots",
+            slots,
+            session.get("slots").unwrap_or(&Value::Null),
+            &mut problems,
+        );
     }
     if let Some(decision) = &expect.decision {
         subset(
@@ -211,7 +224,9 @@ pub fn subset(path: &str, expected: &Value, actual: &Value, problems: &mut Vec<S
                 }
             }
         }
-        (Value::Object(_), other) => problems.push(format!("{path}: expected an object, got {other}")),
+        (Value::Object(_), other) => {
+            problems.push(format!("{path}: expected an object, got {other}"))
+        }
         _ if scalar_eq(expected, actual) => {}
         _ => problems.push(format!("{path}: expected {expected}, got {actual}")),
     }
@@ -300,16 +315,30 @@ mod tests {
     #[test]
     fn lists_must_be_equal_and_null_means_absent() {
         let mut problems = Vec::new();
-        subset("d", &json!({"validity": {"end": null}}), &json!({"validity": {"end": null}}), &mut problems);
+        subset(
+            "d",
+            &json!({"validity": {"end": null}}),
+            &json!({"validity": {"end": null}}),
+            &mut problems,
+        );
         subset("d", &json!({"end": null}), &json!({}), &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
-        subset("d", &json!({"m": ["a"]}), &json!({"m": ["a", "b"]}), &mut problems);
+        subset(
+            "d",
+            &json!({"m": ["a"]}),
+            &json!({"m": ["a", "b"]}),
+            &mut problems,
+        );
         assert_eq!(problems.len(), 1);
     }
 
     #[test]
     fn a_broken_script_names_file_and_line() {
-        let error = parse("x.yaml", "name: a\nregion: dongguan\nchannel: fax_machine\n").unwrap_err();
+        let error = parse(
+            "x.yaml",
+            "name: a\nregion: dongguan\nchannel: fax_machine\n",
+        )
+        .unwrap_err();
         assert!(error.starts_with("x.yaml:3:"), "{error}");
     }
 }

@@ -13,8 +13,11 @@ pub trait Services {
     /// Intent and entities of one utterance, dates read against `today`.
     fn understand(&self, text: &str, today: NaiveDate) -> Understanding;
     /// The shared rules module.
-    fn evaluate(&self, application: &Application, today: NaiveDate)
-    -> Result<Decision, RulesInputError>;
+    fn evaluate(
+        &self,
+        application: &Application,
+        today: NaiveDate,
+    ) -> Result<Decision, RulesInputError>;
     /// Free-text questions, answered from the policy texts.
     fn ask(&self, question: &Question) -> Result<Answer, AskError>;
     /// The question for `slot` on `channel`; `attempt` 0 is the first ask,

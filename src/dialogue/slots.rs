@@ -229,7 +229,9 @@ pub fn diff(before: &Application, after: &Application, source: &str) -> Vec<Slot
 /// The JSON value of a dotted slot, `None` when not known.
 pub fn value_at(application: &Application, slot: &str) -> Option<Value> {
     let json = serde_json::to_value(application).ok()?;
-    let value = slot.split('.').try_fold(&json, |value, key| value.get(key))?;
+    let value = slot
+        .split('.')
+        .try_fold(&json, |value, key| value.get(key))?;
     (!value.is_null()).then(|| value.clone())
 }
 

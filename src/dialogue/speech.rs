@@ -78,15 +78,26 @@ pub fn slot_value(application: &Application, slot: &str) -> Option<String> {
     let applicant = application.applicant.as_ref();
     match slot {
         "scheme" => application.scheme.map(|value| scheme(value).to_string()),
-        "insurance" => application.insurance.map(|value| insurance(value).to_string()),
-        "category" => application.category.map(|value| category(value).to_string()),
+        "insurance" => application
+            .insurance
+            .map(|value| insurance(value).to_string()),
+        "category" => application
+            .category
+            .map(|value| category(value).to_string()),
         "destination" => destination(application),
-        "submit_via" => application.submit_via.map(|value| channel(value).to_string()),
+        "submit_via" => application
+            .submit_via
+            .map(|value| channel(value).to_string()),
         "admission_date" => application.admission_date.map(date),
         "transfer_start_date" => application.transfer_start_date.map(date),
-        "by_proxy" => application
-            .by_proxy
-            .map(|value| if value { "他人代办" } else { "本人办理" }.to_string()),
+        "by_proxy" => application.by_proxy.map(|value| {
+            if value {
+                "他人代办"
+            } else {
+                "本人办理"
+            }
+            .to_string()
+        }),
         "applicant.name" => applicant.and_then(|a| a.name.clone()),
         "applicant.id_number" => applicant.and_then(|a| a.id_number.as_deref().map(id_number)),
         "applicant.phone" => applicant.and_then(|a| a.phone.as_deref().map(phone)),
