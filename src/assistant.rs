@@ -9,10 +9,12 @@ use chrono::NaiveDate;
 use crate::answer::{Answer, AskError, Question};
 use crate::corpus::{Corpus, LoadError};
 use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
-use crate::rules::{Application, Decision};
+use crate::rules::{Application, Decision, Policies};
 
 pub struct Assistant {
     pub corpus: Corpus,
+    /// Every region's rule data (`corpus/<region>/rules.yaml`).
+    pub policies: Policies,
 }
 
 /// Why the rules module refused an Application (bad input, never a panic).
@@ -28,9 +30,9 @@ impl Assistant {
     /// Loads and validates `corpus_dir` and `intents_dir`; refuses to build
     /// on any problem, naming the file and line.
     pub fn load(corpus_dir: &Path, _intents_dir: &Path) -> Result<Assistant, LoadError> {
-        Ok(Assistant {
-            corpus: Corpus::load(corpus_dir)?,
-        })
+        let corpus = Corpus::load(corpus_dir)?;
+        let policies = Policies::load(corpus_dir, &corpus)?;
+        Ok(Assistant { corpus, policies })
     }
 
     /// Answers a free-text question (contract §2.1).
@@ -49,13 +51,11 @@ impl Assistant {
     /// Decides an Application on `today` (contract §2.2).
     pub fn evaluate(
         &self,
-        _application: &Application,
-        _today: NaiveDate,
+        application: &Application,
+        today: NaiveDate,
     ) -> Result<Decision, RulesInputError> {
-        Err(RulesInputError {
-            field: "region".into(),
-            message: "rules not available yet".into(),
-        })
+        // The national gazetteer's province normaliser plugs in here.
+        crate::rules::evaluate(&self.policies, application, today)
     }
 
     /// Opens a dialogue session and returns its greeting turn.
