@@ -110,6 +110,9 @@ impl Trace {
     /// Records `version` as used and returns its value.
     fn take<'v, T>(&mut self, version: &'v Version<T>) -> &'v T {
         self.cite(&version.cite);
+        for cite in &version.see_also {
+            self.cite(cite);
+        }
         if let Some(decision) = &version.decision {
             self.note(format!("说明：{decision}"));
         }
@@ -153,7 +156,11 @@ impl<'a> Run<'a> {
     fn finish(mut self, status: Status) -> Decision {
         self.decision.status = status;
         if status != Status::Accepted
-            && let Some(version) = self.region.phone.at(self.today)
+            && let Some(version) = self
+                .region
+                .phone
+                .as_ref()
+                .and_then(|phone| phone.at(self.today))
         {
             let phone = self.trace.take(version);
             self.trace.note(format!("如有疑问，可拨打{}咨询。", phone));
@@ -219,12 +226,13 @@ impl<'a> Run<'a> {
             self.trace.note(format!("说明：{decision}"));
         }
         if !document.in_force.contains(self.today) {
-            let note = document.not_in_force_note.clone().unwrap_or_else(|| {
-                format!(
+            let note = match &document.not_in_force_note {
+                Some(note) => note.replace("{today}", &self.today.to_string()),
+                None => format!(
                     "《{}》在 {} 不在有效期内，无法据此判断，请转人工核实。",
                     document.title, self.today
-                )
-            });
+                ),
+            };
             self.trace.note(note);
             return Some(Status::Incomplete);
         }
@@ -299,6 +307,9 @@ impl<'a> Run<'a> {
             match (version.value.scope, self.scope) {
                 (Some(wanted), Some(actual)) if wanted == actual => {
                     self.trace.take(version);
+                    if let Some(note) = &version.value.note {
+                        self.trace.note(note.clone());
+                    }
                     self.decision.registration_required = Some(false);
                     self.decision.class = None;
                     return Status::NotRequired;
@@ -580,6 +591,10 @@ impl<'a> Run<'a> {
             .and_then(|p| param!(self, p))
             .copied()
         else {
+            if via != Channel::Hospital {
+                self.trace
+                    .note(format!("文件没有规定{}备案的办理时限。", via.label()));
+            }
             return;
         };
         let deadline = calendar::add_working_days(self.apply_date, days);

@@ -234,8 +234,12 @@ impl Check<'_> {
         if region.documents.is_empty() {
             self.fail("documents:", "no documents listed".into());
         }
-        self.param(&mut region.office_hours, &documents);
-        self.param(&mut region.phone, &documents);
+        if let Some(param) = region.office_hours.as_mut() {
+            self.param(param, &documents);
+        }
+        if let Some(param) = region.phone.as_mut() {
+            self.param(param, &documents);
+        }
         if let Some(param) = region.province_level_destinations.as_mut() {
             self.param(param, &documents);
         }
@@ -360,6 +364,9 @@ impl Check<'_> {
         };
         for version in versions {
             self.cite(&version.cite);
+            for cite in &version.see_also {
+                self.cite(cite);
+            }
             if version.in_force.is_none() {
                 let doc_id = version.cite.split('#').next().unwrap_or_default();
                 match documents.get(doc_id) {

@@ -36,6 +36,9 @@ pub struct Version<T> {
     pub value: T,
     /// Corpus passage id, `<doc_id>#<anchor>`.
     pub cite: String,
+    /// Further passages the value rests on, cited alongside `cite`.
+    #[serde(default)]
+    pub see_also: Vec<String>,
     /// When absent, the value is in force as long as its cited document is.
     #[serde(default)]
     pub in_force: Option<InForce>,
@@ -81,8 +84,10 @@ pub struct RegionPolicy {
     pub province: String,
     /// The documents the rules rest on and when each is in force.
     pub documents: Vec<DocumentStatus>,
-    pub office_hours: Param<String>,
-    pub phone: Param<String>,
+    #[serde(default)]
+    pub office_hours: Option<Param<String>>,
+    #[serde(default)]
+    pub phone: Option<Param<String>>,
     /// Material ids this region names beyond the contract's list, with labels.
     #[serde(default)]
     pub materials: BTreeMap<String, String>,
@@ -207,6 +212,9 @@ pub enum Scope {
 pub struct Condition {
     #[serde(default)]
     pub scope: Option<Scope>,
+    /// What the caller is told when the condition holds.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A channel that works, optionally only for one scope.
