@@ -387,16 +387,18 @@ impl<'a> Run<'a> {
                 .any(|c| c.scope.is_none() || c.scope == self.scope);
             let undecided = self.scope.is_none() && offered.iter().any(|c| c.scope.is_some());
             if !exemption_pending && !usable && !undecided {
-                self.trace.note(format!(
-                    "这一类备案不能通过{}办理，可以通过{}办理。",
-                    via.label(),
-                    self.decision
-                        .channels
-                        .iter()
-                        .map(|c| c.label())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ));
+                let note = if only_hospital {
+                    format!("这一类备案由医院直接办理，不能通过{}办理。", via.label())
+                } else {
+                    let labels: Vec<&str> =
+                        self.decision.channels.iter().map(|c| c.label()).collect();
+                    format!(
+                        "这一类备案不能通过{}办理，可以通过{}办理。",
+                        via.label(),
+                        labels.join("、")
+                    )
+                };
+                self.trace.note(note);
                 return Status::ChannelUnavailable;
             }
         }
