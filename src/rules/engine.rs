@@ -408,7 +408,7 @@ impl<'a> Run<'a> {
                 missing.push("destination.province");
             }
         }
-        let province_level = self.province_level();
+        let province_level = self.province_level().is_some();
         if !only_hospital && !province_level && self.destination_city().is_none() {
             missing.push("destination.city");
         }
@@ -498,27 +498,27 @@ impl<'a> Run<'a> {
         self.application.destination.as_ref()?.province.as_deref()
     }
 
-    /// Whether the destination province takes registrations at province level.
-    fn province_level(&mut self) -> bool {
-        let Some(param) = &self.region.province_level_destinations else {
-            return false;
-        };
-        let Some(province) = self.destination_province().map(str::to_string) else {
-            return false;
-        };
+    /// The name a registration goes to when the destination takes it at
+    /// province level (湛江: 北京、天津… and 新疆兵团), else `None`.
+    fn province_level(&mut self) -> Option<String> {
+        let param = self.region.province_level_destinations.as_ref()?;
+        let province = self.destination_province()?.to_string();
         let city = self.destination_city().map(str::to_string);
-        match param.at(self.today) {
-            Some(version)
-                if version.value.iter().any(|name| {
-                    same_province(name, &province)
-                        || city.as_deref().is_some_and(|c| same_province(name, c))
-                }) =>
-            {
-                self.trace.take(version);
-                true
-            }
-            _ => false,
-        }
+        let version = param.at(self.today)?;
+        // A city-level entry (新疆生产建设兵团) is more specific than its province.
+        let matched = version
+            .value
+            .iter()
+            .find(|name| city.as_deref().is_some_and(|c| same_province(name, c)))
+            .or_else(|| {
+                version
+                    .value
+                    .iter()
+                    .find(|name| same_province(name, &province))
+            })?
+            .clone();
+        self.trace.take(version);
+        Some(matched)
     }
 
     fn required_groups(&mut self, rule: &CategoryRule, via: Option<Channel>) -> Vec<MaterialGroup> {
@@ -638,9 +638,10 @@ impl<'a> Run<'a> {
             return;
         };
         let city = self.destination_city().map(str::to_string);
-        self.decision.registered_to = Some(match city {
-            Some(city) if !self.province_level() => format!("{province}{city}"),
-            _ => province,
+        self.decision.registered_to = Some(match (self.province_level(), city) {
+            (Some(level), _) => level,
+            (None, Some(city)) => format!("{province}{city}"),
+            (None, None) => province,
         });
     }
 }

@@ -349,7 +349,7 @@ impl Check<'_> {
     fn cite(&mut self, cite: &str) {
         if !self.policies.citations.contains_key(cite) {
             self.fail(
-                &format!("cite: {cite}"),
+                cite,
                 format!("cite `{cite}` is not a passage of the corpus"),
             );
         }
@@ -372,7 +372,7 @@ impl Check<'_> {
                 match documents.get(doc_id) {
                     Some(in_force) => version.in_force = Some(*in_force),
                     None => self.fail(
-                        &format!("cite: {}", version.cite),
+                        &version.cite,
                         format!(
                             "cite `{}` names a document not listed under documents",
                             version.cite
