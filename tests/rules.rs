@@ -84,7 +84,13 @@ fn rule_cases() {
     let mut count = 0;
     for file in case_files() {
         let text = std::fs::read_to_string(&file).unwrap();
-        let cases: Vec<Case> = yaml_serde::from_str(&text)
+        // Cases share applications through YAML anchors and `<<` merge keys.
+        let mut value: yaml_serde::Value = yaml_serde::from_str(&text)
+            .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
+        value
+            .apply_merge()
+            .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
+        let cases: Vec<Case> = yaml_serde::from_value(value)
             .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
         for case in cases {
             count += 1;

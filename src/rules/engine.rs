@@ -65,6 +65,7 @@ pub fn evaluate_with(
         trace: Trace::default(),
         decision: empty_decision(),
         scope: None,
+        province: None,
     };
     run.scope = run.scope_of(normalise_province);
     let status = run.decide();
@@ -141,6 +142,8 @@ struct Run<'a> {
     trace: Trace,
     decision: Decision,
     scope: Option<Scope>,
+    /// The destination province as a full name where it could be normalised.
+    province: Option<String>,
 }
 
 /// Shorthand for a parameter's value on the day, recorded in the trace.
@@ -175,14 +178,28 @@ impl<'a> Run<'a> {
         self.decision
     }
 
+    /// Normalises the destination province (keeping it for `registered_to`)
+    /// and compares it with the region's own.
     fn scope_of(&mut self, normalise: ProvinceNormaliser) -> Option<Scope> {
-        let given = self.application.destination.as_ref()?.province.as_deref()?;
-        let province = normalise(given).unwrap_or_else(|| given.to_string());
-        if same_province(&province, &self.region.province) {
-            Some(Scope::InProvince)
-        } else {
-            Some(Scope::CrossProvince)
+        let given = self
+            .application
+            .destination
+            .as_ref()?
+            .province
+            .as_deref()?
+            .trim();
+        if given.is_empty() {
+            return None;
         }
+        let mut province = normalise(given).unwrap_or_else(|| given.to_string());
+        let scope = if same_province(&province, &self.region.province) {
+            province = self.region.province.clone();
+            Scope::InProvince
+        } else {
+            Scope::CrossProvince
+        };
+        self.province = Some(province);
+        Some(scope)
     }
 
     fn decide(&mut self) -> Status {
@@ -495,7 +512,7 @@ impl<'a> Run<'a> {
     }
 
     fn destination_province(&self) -> Option<&str> {
-        self.application.destination.as_ref()?.province.as_deref()
+        self.province.as_deref()
     }
 
     /// The name a registration goes to when the destination takes it at
@@ -640,6 +657,8 @@ impl<'a> Run<'a> {
         let city = self.destination_city().map(str::to_string);
         self.decision.registered_to = Some(match (self.province_level(), city) {
             (Some(level), _) => level,
+            // 直辖市: the city is the province (上海市上海市 → 上海市).
+            (None, Some(city)) if same_province(&city, &province) => province,
             (None, Some(city)) => format!("{province}{city}"),
             (None, None) => province,
         });
