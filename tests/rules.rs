@@ -287,3 +287,75 @@ fn a_yaml_error_names_the_line() {
     let error = Policies::load(dir.path(), &corpus).unwrap_err().to_string();
     assert!(error.contains("rules.yaml:"), "{error}");
 }
+
+/// Runs `hotline rules - --today <today>` on `input`; returns (status, stdout, stderr).
+fn run_cli(input: &str, today: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["rules", "-", "--today", today])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn cli_prints_one_decision() {
+    let (status, stdout, _) = run_cli(
+        r#"{"region":"dongguan","category":"emergency","submit_via":"phone"}"#,
+        "2026-11-23",
+    );
+    assert_eq!(status, 0);
+    let decision: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(decision["status"], "not_required");
+}
+
+#[test]
+fn cli_bad_input_exits_2_naming_the_field() {
+    let cases = [
+        ("{not json", "application:"),
+        (r#"{"region":"guangzhou"}"#, "region:"),
+        (r#"{"region":"dongguan","category":"tourist"}"#, "category:"),
+        (
+            r#"{"region":"dongguan","submit_via":"pigeon"}"#,
+            "submit_via:",
+        ),
+        (
+            r#"{"region":"dongguan","materials":["passport"]}"#,
+            "materials:",
+        ),
+        (
+            r#"{"region":"dongguan","apply_date":"2026-02-30"}"#,
+            "apply_date:",
+        ),
+        (
+            r#"{"region":"dongguan","admission_date":"2026-11-24"}"#,
+            "admission_date:",
+        ),
+        (r#"{"region":"dongguan","colour":"red"}"#, "colour:"),
+    ];
+    for (input, field) in cases {
+        let (status, stdout, stderr) = run_cli(input, "2026-11-23");
+        assert_eq!(status, 2, "{input}: {stderr}");
+        assert!(stdout.is_empty(), "{input}: {stdout}");
+        assert_eq!(stderr.lines().count(), 1, "{input}: {stderr}");
+        assert!(stderr.contains(field), "{input}: {stderr}");
+    }
+    let (status, _, stderr) = run_cli(r#"{"region":"dongguan"}"#, "2026-13-01");
+    assert_eq!(status, 2);
+    assert!(stderr.contains("today:"), "{stderr}");
+}
