@@ -92,6 +92,14 @@ fn check_field(field: &str, value: &serde_json::Value) -> Result<(), String> {
             return Err(format!("{field}: 不是有效日期（YYYY-MM-DD）：{value}"));
         }
     }
+    let nested = match field {
+        "destination" => serde_json::from_value::<crate::rules::Destination>(value.clone()).err(),
+        "applicant" => serde_json::from_value::<crate::rules::Applicant>(value.clone()).err(),
+        _ => None,
+    };
+    if let Some(error) = nested {
+        return Err(format!("{field}: {error}"));
+    }
     let enumerated = ["scheme", "insurance", "category", "submit_via"];
     if enumerated.contains(&field) && !value.is_null() {
         let parsed: Result<Application, _> =

@@ -420,6 +420,17 @@ impl<'a> Run<'a> {
             }
         }
 
+        if submit_via == Some(Channel::Window)
+            && let Some(hours) = self
+                .region
+                .office_hours
+                .as_ref()
+                .and_then(|h| param!(self, h))
+        {
+            let note = format!("窗口办理时间：{hours}。");
+            self.trace.note(note);
+        }
+
         if exemption_pending || self.scope.is_none() {
             if !only_hospital || exemption_pending {
                 missing.push("destination.province");
