@@ -101,10 +101,6 @@ impl Classifier {
     pub fn intent_name(&self, index: usize) -> &str {
         &self.intents[index].name
     }
-
-    pub fn intent_count(&self) -> usize {
-        self.intents.len()
-    }
 }
 
 /// A cue matches when it occurs in the text; `办…备案` matches when its

@@ -388,6 +388,19 @@ pub fn name(text: &str) -> (Option<String>, Option<String>) {
             })
             .unwrap_or_default();
         if !surname.is_empty() {
+            // 我姓王叫王建华, 姓王叫建华: the given name may follow.
+            let rest = &after[surname.len()..];
+            if let Some(at) = rest.find('叫') {
+                let given = name_chars(&rest[at + '叫'.len_utf8()..], 4);
+                let full = if given.starts_with(&surname) {
+                    given
+                } else {
+                    format!("{surname}{given}")
+                };
+                if (2..=4).contains(&full.chars().count()) {
+                    return (Some(full), Some(surname));
+                }
+            }
             return (None, Some(surname));
         }
     }
@@ -395,7 +408,12 @@ pub fn name(text: &str) -> (Option<String>, Option<String>) {
     // starting with a surname (王芳, 张建国).
     let bare = text.trim().trim_end_matches(['。', '，', '.', ',']);
     let count = bare.chars().count();
-    if (2..=3).contains(&count)
+    let longest = if COMPOUND_SURNAMES.iter().any(|s| bare.starts_with(s)) {
+        4
+    } else {
+        3
+    };
+    if (2..=longest).contains(&count)
         && bare.chars().all(is_han)
         && starts_with_surname(bare)
         && !NOT_NAMES.contains(&bare)

@@ -376,20 +376,38 @@ impl Nlu {
     }
 }
 
-/// The destination among the places mentioned: the one a caller goes to
-/// (去/到/回/在…), otherwise the first.
+/// The destination among the places mentioned: one the caller goes to
+/// (去/到/回…) before one they are in (在/住), before any other; never the
+/// place they are insured in (东莞参保) when another is named.
 fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
-    const TOWARDS: [&str; 9] = ["去", "到", "回", "在", "搬", "迁", "住", "往", "定居"];
-    mentions
-        .iter()
-        .find(|mention| {
-            let before: String = text[..mention.start].chars().rev().take(3).collect();
-            TOWARDS
-                .iter()
-                .any(|word| before.contains(&word.chars().rev().collect::<String>()))
-        })
-        .or_else(|| mentions.first())
-        .map(|mention| mention.place.clone())
+    const GOING: [&str; 8] = ["去", "到", "回", "搬", "迁", "往", "定居", "转"];
+    const BEING: [&str; 3] = ["在", "住", "那"];
+    let rank = |mention: &PlaceMention| -> i32 {
+        let before: String = {
+            let chars: Vec<char> = text[..mention.start].chars().collect();
+            chars[chars.len().saturating_sub(3)..].iter().collect()
+        };
+        let after = &text[mention.end..];
+        if after.starts_with("参保") || after.starts_with("交的") || after.starts_with("的医保")
+        {
+            return -1;
+        }
+        if GOING.iter().any(|word| before.contains(word)) {
+            2
+        } else if BEING.iter().any(|word| before.contains(word)) {
+            1
+        } else {
+            0
+        }
+    };
+    let mut best: Option<(&PlaceMention, i32)> = None;
+    for mention in mentions {
+        let score = rank(mention);
+        if best.is_none_or(|(_, best_score)| score > best_score) {
+            best = Some((mention, score));
+        }
+    }
+    best.map(|(mention, _)| mention.place.clone())
 }
 
 /// Text as the classifier sees it: no punctuation or spaces, lower case,
