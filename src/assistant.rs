@@ -3,12 +3,15 @@
 //! and the server. Every entry point of the core goes through here.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use crate::answer::{self, Answer, AskError, Evidence, Question};
 use crate::corpus::{Corpus, LoadError, Problem};
-use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
+use crate::dialogue::{self, Session, SessionChannel, Turn};
+use crate::nlu::{Nlu, Prompt, Understanding};
+use crate::places::Gazetteer;
 use crate::rules::{Application, Decision, Policies};
 use crate::search::{self, Scope, SearchIndex};
 
@@ -18,6 +21,10 @@ pub struct Assistant {
     pub search: SearchIndex,
     /// Every region's rule data (`corpus/<region>/rules.yaml`).
     pub policies: Policies,
+    /// Provinces and cities, for destinations and in/cross-province.
+    pub gazetteer: Arc<Gazetteer>,
+    /// Intents, slots and prompts (`intents/`), and entity extraction.
+    pub nlu: Nlu,
 }
 
 /// Why the rules module refused an Application (bad input, never a panic).
@@ -32,17 +39,21 @@ pub struct RulesInputError {
 impl Assistant {
     /// Loads and validates `corpus_dir` and `intents_dir`; refuses to build
     /// on any problem, naming the file and line.
-    pub fn load(corpus_dir: &Path, _intents_dir: &Path) -> Result<Assistant, LoadError> {
+    pub fn load(corpus_dir: &Path, intents_dir: &Path) -> Result<Assistant, LoadError> {
         let corpus = Corpus::load(corpus_dir)?;
         let jieba = search::load_jieba(&corpus.lexicon);
         let search = SearchIndex::build(&corpus, jieba).map_err(|error| LoadError {
             problems: vec![Problem::new(corpus_dir, 1, error.to_string())],
         })?;
         let policies = Policies::load(corpus_dir, &corpus)?;
+        let gazetteer = Arc::new(Gazetteer::load(corpus_dir)?);
+        let nlu = Nlu::load(intents_dir, Arc::clone(&gazetteer))?;
         Ok(Assistant {
             corpus,
             search,
             policies,
+            gazetteer,
+            nlu,
         })
     }
 
@@ -88,64 +99,88 @@ impl Assistant {
             .map(|region| region.id.as_str())
     }
 
-    /// Decides an Application on `today` (contract §2.2).
+    /// Decides an Application on `today` (contract §2.2). Province names
+    /// are normalised through the gazetteer (湖南 → 湖南省) first.
     pub fn evaluate(
         &self,
         application: &Application,
         today: NaiveDate,
     ) -> Result<Decision, RulesInputError> {
-        // The national gazetteer's province normaliser plugs in here.
-        crate::rules::evaluate(&self.policies, application, today)
+        let normalise = |name: &str| self.gazetteer.normalize_province(name);
+        crate::rules::evaluate_with(&self.policies, application, today, &normalise)
     }
 
-    /// Opens a dialogue session and returns its greeting turn.
+    /// Opens a dialogue session and returns its greeting turn. An unknown
+    /// region falls back to the first one; the server checks it first.
     pub fn start_session(
         &self,
         channel: SessionChannel,
         region: Option<&str>,
         today: NaiveDate,
     ) -> (Session, Turn) {
-        let session = Session {
-            channel,
-            today,
-            state: DialogueState::Idle,
-            slots: Application {
-                region: region.unwrap_or("dongguan").to_string(),
-                ..Application::default()
-            },
-            decision: None,
-            pending: None,
-            failures: 0,
-        };
-        let turn = Turn {
-            reply: "您好，这里是医保异地就医备案服务，请问有什么可以帮您？".into(),
-            intent: "greet".into(),
-            state: session.state,
-            slots: session.slots.clone(),
-            missing: Vec::new(),
-            decision: None,
-            passages: None,
-            suggestions: None,
-            slot_changes: Vec::new(),
-            completed: None,
-        };
-        (session, turn)
+        let regions = self.regions();
+        let region = region
+            .filter(|region| regions.iter().any(|known| known == region))
+            .map(str::to_string)
+            .or_else(|| regions.first().cloned())
+            .unwrap_or_default();
+        dialogue::start(self, channel, &region, today)
     }
 
     /// Takes one caller utterance; updates `session` and returns the reply.
     pub fn turn(&self, session: &mut Session, text: &str) -> Turn {
-        Turn {
-            reply: format!("收到：{text}"),
-            intent: "out_of_scope".into(),
-            state: session.state,
-            slots: session.slots.clone(),
-            missing: Vec::new(),
-            decision: session.decision.clone(),
-            passages: None,
-            suggestions: None,
-            slot_changes: Vec::new(),
-            completed: None,
-        }
+        dialogue::step(self, session, text)
+    }
+
+    /// An agent sets one slot from the assistant screen (`None` clears it).
+    pub fn edit_slot(
+        &self,
+        session: &mut Session,
+        slot: &str,
+        value: serde_json::Value,
+    ) -> Result<Turn, RulesInputError> {
+        let value = (!value.is_null()).then_some(value);
+        dialogue::edit_slot(self, session, slot, value).map_err(|message| RulesInputError {
+            field: slot.to_string(),
+            message,
+        })
+    }
+}
+
+impl dialogue::Services for Assistant {
+    fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
+        self.nlu.understand(text, today)
+    }
+
+    fn evaluate(
+        &self,
+        application: &Application,
+        today: NaiveDate,
+    ) -> Result<Decision, RulesInputError> {
+        Assistant::evaluate(self, application, today)
+    }
+
+    fn ask(&self, question: &Question) -> Result<Answer, AskError> {
+        Assistant::ask(self, question)
+    }
+
+    fn prompt(&self, slot: &str, channel: SessionChannel, attempt: u32) -> Prompt {
+        self.nlu.prompt(slot, channel, attempt)
+    }
+
+    fn material_label(&self, region: &str, material: &str) -> String {
+        self.policies
+            .regions
+            .get(region)
+            .and_then(|policy| policy.materials.get(material).cloned())
+            .or_else(|| crate::rules::material_label(material).map(str::to_string))
+            .unwrap_or_else(|| material.to_string())
+    }
+
+    fn contact(&self, region: &str) -> Option<String> {
+        let policy = self.policies.regions.get(region)?;
+        let phone = policy.phone.as_ref()?.versions().first()?.value.clone();
+        Some(format!("{}医保经办机构电话（传真）{phone}", policy.name))
     }
 }
 

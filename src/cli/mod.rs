@@ -13,6 +13,7 @@ pub mod chat;
 pub mod rules;
 pub mod serve;
 pub mod test_dialogues;
+pub mod understand;
 
 #[derive(Debug, Parser)]
 #[command(name = "hotline", version, about = "12345 热线异地就医备案助手")]
@@ -44,6 +45,8 @@ pub enum Command {
     Chat(chat::ChatArgs),
     /// Run scripted dialogue tests.
     TestDialogues(test_dialogues::TestDialoguesArgs),
+    /// Show what the understanding layer makes of one utterance.
+    Understand(understand::UnderstandArgs),
 }
 
 /// What a command failed with, and the exit status that goes with it.
@@ -78,6 +81,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules(args) => rules::run(&cli, args),
         Command::Chat(args) => chat::run(&cli, args),
         Command::TestDialogues(args) => test_dialogues::run(&cli, args),
+        Command::Understand(args) => understand::run(&cli, args),
     };
     match result {
         Ok(code) => code,

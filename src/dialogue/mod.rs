@@ -40,6 +40,10 @@ pub struct Session {
     pub pending: Option<String>,
     /// Consecutive turns not understood; drives escalation and handoff.
     pub failures: u32,
+    /// Whether the caller was already asked for the materials still
+    /// missing, so that the question comes once, not on every turn.
+    #[serde(default)]
+    pub materials_asked: bool,
 }
 
 /// One slot's change in a turn, with where the value came from.
@@ -125,6 +129,7 @@ pub fn start(
         decision: None,
         pending: None,
         failures: 0,
+        materials_asked: false,
     };
     let mut turn = Turn::new(
         &session,
@@ -199,6 +204,15 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         if !said.is_empty() {
             parts.push(format!("好的，已经把{}。", said.join("，")));
         }
+    }
+
+    if before.category.is_none()
+        && let Some(category) = session.slots.category
+    {
+        parts.push(format!(
+            "好的，您这种情况属于{}。",
+            speech::category(category)
+        ));
     }
 
     // A policy question in the middle of the form is answered, then the
@@ -370,6 +384,19 @@ fn next_move(
             parts.push(prompt.text);
             let mut turn = Turn::new(session, intent, parts.join(""));
             turn.suggestions = suggestions(session.channel, prompt.suggestions);
+            turn
+        }
+        Status::NeedsMaterials if !session.materials_asked => {
+            // Ask once for what is still missing before reading back: the
+            // caller may simply not have mentioned a document they hold.
+            session.materials_asked = true;
+            session.state = DialogueState::Collecting;
+            session.pending = Some("materials".into());
+            let missing =
+                outcome::materials(services, &session.slots.region, &decision.missing_materials);
+            parts.push(format!("另外还需要{missing}，请问您有吗？"));
+            let mut turn = Turn::new(session, intent, parts.join(""));
+            turn.suggestions = suggestions(session.channel, vec!["有".into(), "没有".into()]);
             turn
         }
         Status::NeedsMaterials | Status::Accepted => {

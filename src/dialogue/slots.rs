@@ -124,6 +124,7 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
         applicant.name = Some(name.clone());
         took_something = true;
     } else if pending.as_deref() == Some("applicant.name")
+        && entities.is_empty()
         && let Some(name) = bare_name(text)
     {
         applicant.name = Some(name);
@@ -172,6 +173,23 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
             }
             Some("materials") if no && entities.materials.is_empty() => {
                 slots.materials.get_or_insert_with(Vec::new);
+                took_something = true;
+            }
+            // 有 to "身份证或社保卡，您有吗": any one of each group will do.
+            Some("materials") if yes && entities.materials.is_empty() => {
+                let missing = session
+                    .decision
+                    .as_ref()
+                    .map(|decision| decision.missing_materials.clone())
+                    .unwrap_or_default();
+                let materials = slots.materials.get_or_insert_with(Vec::new);
+                for group in missing {
+                    if let Some(first) = group.any_of.first()
+                        && !materials.contains(first)
+                    {
+                        materials.push(first.clone());
+                    }
+                }
                 took_something = true;
             }
             _ => {}

@@ -300,3 +300,27 @@ pub struct Citation {
     pub quote: String,
     pub passage_id: String,
 }
+
+/// How the contract's material ids are named to a caller. Regions name
+/// their own extra materials in their data files.
+pub fn material_label(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "registration_form" => "《广东省异地就医登记备案表》",
+        "maternity_registration_form" => "《广东省异地就医生育保险登记备案表》",
+        "id_card" => "身份证",
+        "social_security_card" => "社保卡",
+        "e_voucher" => "医保电子凭证",
+        "household_register" => "户口簿",
+        "residence_permit" => "居住证",
+        "residence_permit_receipt" => "居住证受理凭证",
+        "property_certificate" => "房产证",
+        "enrollment_proof" => "就读证明",
+        "commitment_letter" => "个人承诺书",
+        "dispatch_certificate" => "单位派出证明",
+        "employer_certificate" => "异地工作单位证明",
+        "labor_contract" => "劳动合同",
+        "referral_certificate" => "转诊转院单",
+        "proxy_id" => "代办人身份证件",
+        _ => return None,
+    })
+}
