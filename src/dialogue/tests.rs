@@ -43,6 +43,7 @@ impl Services for Fake {
             .find(|d| d.len() >= 5)
         {
             entities.phones.push(PhoneMention {
+                raw: digits.into(),
                 normalized: digits.into(),
                 valid: digits.len() == 11,
                 problem: (digits.len() != 11).then(|| "位数不对".into()),
