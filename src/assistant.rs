@@ -107,4 +107,64 @@ impl Assistant {
             completed: None,
         }
     }
+
+    /// An agent sets one slot on the screen (dotted name, e.g.
+    /// `applicant.phone`). The value is checked against the Application's
+    /// types; the change is recorded with source `agent`.
+    pub fn edit_slot(
+        &self,
+        session: &mut Session,
+        slot: &str,
+        value: serde_json::Value,
+    ) -> Result<Turn, RulesInputError> {
+        let refuse = |message: String| RulesInputError {
+            field: slot.to_string(),
+            message,
+        };
+        let path: Vec<&str> = slot.split('.').collect();
+        if slot.is_empty() || path.iter().any(|part| part.is_empty()) {
+            return Err(refuse("not a slot name".into()));
+        }
+        let mut slots = serde_json::to_value(&session.slots).map_err(|e| refuse(e.to_string()))?;
+        let mut cursor = &mut slots;
+        for part in &path[..path.len() - 1] {
+            let object = cursor
+                .as_object_mut()
+                .ok_or_else(|| refuse("not a slot name".into()))?;
+            cursor = object
+                .entry(part.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        }
+        let object = cursor
+            .as_object_mut()
+            .ok_or_else(|| refuse("not a slot name".into()))?;
+        let last = path[path.len() - 1].to_string();
+        let old = object.get(&last).cloned();
+        if value.is_null() {
+            object.remove(&last);
+        } else {
+            object.insert(last, value.clone());
+        }
+        session.slots = serde_json::from_value(slots).map_err(|e| refuse(e.to_string()))?;
+        if let Ok(decision) = self.evaluate(&session.slots, session.today) {
+            session.decision = Some(decision);
+        }
+        Ok(Turn {
+            reply: format!("已更新 {slot}。"),
+            intent: "agent_edit".into(),
+            state: session.state,
+            slots: session.slots.clone(),
+            missing: Vec::new(),
+            decision: session.decision.clone(),
+            passages: None,
+            suggestions: None,
+            slot_changes: vec![crate::dialogue::SlotChange {
+                slot: slot.to_string(),
+                old,
+                new: (!value.is_null()).then_some(value),
+                source: "agent".into(),
+            }],
+            completed: None,
+        })
+    }
 }
