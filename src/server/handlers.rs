@@ -480,6 +480,23 @@ fn publish_turn(
             "intent": turn.intent, "state": turn.state, "missing": turn.missing,
         }),
     ));
+    publish_changes(state, id, turn, names);
+    if let Some(registration_id) = registration_id {
+        state.publish(event(
+            "registration",
+            serde_json::json!({"registration_id": registration_id}),
+        ));
+    }
+}
+
+/// Publishes a turn's slot changes and its decision.
+fn publish_changes(state: &AppState, id: &str, turn: &Turn, names: &[String]) {
+    let event = |kind: &'static str, data: serde_json::Value| SessionEvent {
+        session_id: id.to_string(),
+        kind,
+        data,
+        names: names.to_vec(),
+    };
     for change in &turn.slot_changes {
         state.publish(event(
             "slot",
@@ -490,12 +507,6 @@ fn publish_turn(
         state.publish(event(
             "decision",
             serde_json::to_value(decision).unwrap_or_default(),
-        ));
-    }
-    if let Some(registration_id) = registration_id {
-        state.publish(event(
-            "registration",
-            serde_json::json!({"registration_id": registration_id}),
         ));
     }
 }
@@ -616,22 +627,7 @@ pub async fn edit_slot(
     state.store().record_turn(&id, &write).await?;
     let names = known_names(&write.session);
     tracing::info!(session_id = %id, slot = %request.slot, "agent edited a slot");
-    for change in &turn.slot_changes {
-        state.publish(SessionEvent {
-            session_id: id.clone(),
-            kind: "slot",
-            data: serde_json::to_value(change).unwrap_or_default(),
-            names: names.clone(),
-        });
-    }
-    if let Some(decision) = &turn.decision {
-        state.publish(SessionEvent {
-            session_id: id.clone(),
-            kind: "decision",
-            data: serde_json::to_value(decision).unwrap_or_default(),
-            names,
-        });
-    }
+    publish_changes(&state, &id, &turn, &names);
     Ok(axum::Json(turn_json(&turn, None, Access::Agent, &[])).into_response())
 }
 
