@@ -9,13 +9,15 @@ use chrono::NaiveDate;
 use crate::answer::{self, Answer, AskError, Evidence, Question};
 use crate::corpus::{Corpus, LoadError, Problem};
 use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
-use crate::rules::{Application, Decision};
+use crate::rules::{Application, Decision, Policies};
 use crate::search::{self, Scope, SearchIndex};
 
 pub struct Assistant {
     pub corpus: Corpus,
     /// The passages of `corpus`, indexed for free-text questions.
     pub search: SearchIndex,
+    /// Every region's rule data (`corpus/<region>/rules.yaml`).
+    pub policies: Policies,
 }
 
 /// Why the rules module refused an Application (bad input, never a panic).
@@ -32,11 +34,16 @@ impl Assistant {
     /// on any problem, naming the file and line.
     pub fn load(corpus_dir: &Path, _intents_dir: &Path) -> Result<Assistant, LoadError> {
         let corpus = Corpus::load(corpus_dir)?;
+        let policies = Policies::load(corpus_dir, &corpus)?;
         let jieba = search::load_jieba(&corpus.lexicon);
         let search = SearchIndex::build(&corpus, jieba).map_err(|error| LoadError {
             problems: vec![Problem::new(corpus_dir, 1, error.to_string())],
         })?;
-        Ok(Assistant { corpus, search })
+        Ok(Assistant {
+            corpus,
+            search,
+            policies,
+        })
     }
 
     /// Answers a free-text question (contract §2.1).
@@ -84,13 +91,11 @@ impl Assistant {
     /// Decides an Application on `today` (contract §2.2).
     pub fn evaluate(
         &self,
-        _application: &Application,
-        _today: NaiveDate,
+        application: &Application,
+        today: NaiveDate,
     ) -> Result<Decision, RulesInputError> {
-        Err(RulesInputError {
-            field: "region".into(),
-            message: "rules not available yet".into(),
-        })
+        // The national gazetteer's province normaliser plugs in here.
+        crate::rules::evaluate(&self.policies, application, today)
     }
 
     /// Opens a dialogue session and returns its greeting turn.

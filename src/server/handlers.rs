@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use super::auth::{Access, Credential};
 use super::json::{ApiJson, from_value_naming_field};
 use super::{ApiError, AppState, SessionEvent, Settings, events, form, layers, pii};
-use crate::answer::{AskError, Question};
+use crate::answer::Question;
 use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
 use crate::rules::Application;
 use crate::store::{
@@ -90,12 +90,6 @@ pub async fn ask(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<AskRequest>,
 ) -> Result<Response, ApiError> {
-    if request.top == Some(0) {
-        return Err(ApiError::bad_request(
-            "invalid_field",
-            "top: must be at least 1",
-        ));
-    }
     let question = Question {
         text: request.question,
         region: request.region,
@@ -106,11 +100,8 @@ pub async fn ask(
     let answer = tokio::task::spawn_blocking(move || assistant.ask(&question))
         .await
         .map_err(ApiError::internal)?
-        .map_err(|error| match error {
-            AskError::Empty | AskError::TooLong { .. } | AskError::UnknownRegion { .. } => {
-                ApiError::bad_request("invalid_field", error.to_string())
-            }
-        })?;
+        // Every AskError is about the question the client sent.
+        .map_err(|error| ApiError::bad_request("invalid_field", error.to_string()))?;
     metrics::histogram!("hotline_ask_duration_seconds").record(started.elapsed().as_secs_f64());
     metrics::counter!("hotline_asks_total", "answered" => answer.answered.to_string()).increment(1);
     Ok(axum::Json(answer).into_response())

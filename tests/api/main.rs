@@ -309,6 +309,59 @@ async fn bad_input_gets_a_clear_4xx() {
 }
 
 #[tokio::test]
+async fn rules_evaluate_returns_a_decision() {
+    let (_data, server) = fresh_server(test_settings()).await;
+    let response = server
+        .client
+        .post(server.url("/v1/rules/evaluate"))
+        .json(&json!({
+            "region": "dongguan", "insurance": "employee", "category": "long_term_resident",
+            "destination": {"province": "海南省", "city": "三亚市"}, "submit_via": "phone",
+            "today": "2026-11-23"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let decision: Value = response.json().await.unwrap();
+    let statuses = [
+        "not_required",
+        "not_eligible",
+        "channel_unavailable",
+        "incomplete",
+        "needs_materials",
+        "accepted",
+    ];
+    assert!(
+        statuses.contains(&decision["status"].as_str().unwrap()),
+        "{decision}"
+    );
+    for field in [
+        "class",
+        "registration_required",
+        "missing_materials",
+        "required_materials",
+        "channels",
+        "validity",
+        "change_allowed_from",
+        "processing_deadline",
+        "supplement_deadline",
+        "ratio_delta_points",
+        "personal_account_to",
+        "registered_to",
+        "notes",
+        "citations",
+    ] {
+        assert!(
+            decision.get(field).is_some(),
+            "Decision lacks `{field}`: {decision}"
+        );
+    }
+    assert!(!decision["citations"].as_array().unwrap().is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn rules_evaluate_names_the_bad_field() {
     let (_data, server) = fresh_server(test_settings()).await;
     let evaluate = |body: Value| {
