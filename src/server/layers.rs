@@ -100,6 +100,32 @@ fn period(per_second: u32) -> Duration {
     Duration::from_micros(1_000_000 / u64::from(per_second.max(1)))
 }
 
+/// Drops limiter state of clients and sessions that have gone quiet, so
+/// the limiters' memory does not grow with every key ever seen.
+fn forget_idle_keys_forever<K, M>(
+    config: std::sync::Arc<tower_governor::governor::GovernorConfig<K, M>>,
+) where
+    K: KeyExtractor + Send + Sync + 'static,
+    K::Key: Send + Sync,
+    M: governor::middleware::RateLimitingMiddleware<governor::clock::QuantaInstant>
+        + Send
+        + Sync
+        + 'static,
+{
+    // Outside a runtime (a router built for a one-off call) there is
+    // nothing long-lived to clean.
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            config.limiter().retain_recent();
+        }
+    });
+}
+
 /// Limits requests per session on the session routes of `router`.
 pub fn limit_per_session<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
@@ -111,6 +137,8 @@ pub fn limit_per_session<S: Clone + Send + Sync + 'static>(
         .key_extractor(SessionInPath)
         .finish()
         .expect("period and burst are non-zero");
+    let config = std::sync::Arc::new(config);
+    forget_idle_keys_forever(config.clone());
     router.route_layer(tower_governor::GovernorLayer::new(config).error_handler(too_many_requests))
 }
 
@@ -150,6 +178,8 @@ pub fn wrap(router: Router, settings: &Settings) -> Router {
         .key_extractor(ClientIp)
         .finish()
         .expect("period and burst are non-zero");
+    let ip_limit = std::sync::Arc::new(ip_limit);
+    forget_idle_keys_forever(ip_limit.clone());
     let request_ids = CountingRequestId {
         prefix: format!("{:08x}", rand::random::<u32>()),
         counter: Default::default(),
