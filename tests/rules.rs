@@ -182,6 +182,13 @@ fn fixture_corpus(rules: &str) -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(region.join("rules.yaml"), rules).unwrap();
+    // The search vocabulary is shared by every region: the real one will do.
+    let search = dir.path().join("search");
+    std::fs::create_dir_all(&search).unwrap();
+    for entry in std::fs::read_dir(corpus_dir().join("search")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), search.join(entry.file_name())).unwrap();
+    }
     dir
 }
 
