@@ -2,6 +2,7 @@
 //! fresh data directory, and the `hotline serve` binary itself for crashes,
 //! signals and captured logs.
 
+mod dialogues;
 mod helpers;
 
 use std::time::Duration;
