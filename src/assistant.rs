@@ -42,11 +42,11 @@ impl Assistant {
     /// Answers a free-text question (contract §2.1).
     pub fn ask(&self, question: &Question) -> Result<Answer, AskError> {
         let question = answer::validate(question, &self.corpus.regions)?;
-        // A region the caller chose filters; one named in the question boosts.
+        // A region the caller chose filters. Without one, a region the
+        // question names (东莞的…) filters too: the caller said which city.
         let named_region = self.region_named_in(&question.text);
         let scope = Scope {
-            region: question.region.as_deref(),
-            prefer_region: named_region,
+            region: question.region.as_deref().or(named_region),
         };
         let hits = self.search.search(&question.text, scope, question.top);
         let evidence: Vec<Evidence<'_>> = hits
