@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::answer::{self, Answer, AskError, Evidence, Question};
-use crate::corpus::{Corpus, LoadError, Problem};
+use crate::corpus::{Corpus, LoadError, Problem, Scheme};
 use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
 use crate::rules::{Application, Decision};
 use crate::search::{self, Scope, SearchIndex};
@@ -47,6 +47,7 @@ impl Assistant {
         let named_region = self.region_named_in(&question.text);
         let scope = Scope {
             region: question.region.as_deref().or(named_region),
+            scheme: Some(self.scheme_of(&question.text)),
         };
         let hits = self.search.search(&question.text, scope, question.top);
         let evidence: Vec<Evidence<'_>> = hits
@@ -70,6 +71,17 @@ impl Assistant {
             off_topic.as_deref(),
         );
         Ok(answer::compose(&question.text, &evidence, &verdict))
+    }
+
+    /// 生育保险 when the question speaks of pregnancy or birth, else the
+    /// general scheme.
+    fn scheme_of(&self, text: &str) -> Scheme {
+        let maternity = &self.corpus.lexicon.maternity_words;
+        if maternity.iter().any(|word| text.contains(word.as_str())) {
+            Scheme::Maternity
+        } else {
+            Scheme::General
+        }
     }
 
     /// The id of a corpus region the question names (东莞, 济宁市 …).

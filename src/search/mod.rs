@@ -26,7 +26,7 @@ use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
 pub use query::{QueryAnalyzer, QueryTerms};
 use tokenizer::JiebaTokenizer;
 
-use crate::corpus::{Corpus, Lexicon};
+use crate::corpus::{Corpus, Lexicon, Scheme};
 
 /// Field boosts, set on the question set (BENCHMARKS.md). A citation label
 /// `第二章 备案管理 · 第九条` is split into its heading (the last part, which
@@ -44,6 +44,8 @@ const BIGRAM_BOOST: f32 = 0.3;
 /// rare word repeated in a short passage outrank a passage that matches
 /// the whole question.
 const COVERAGE_WEIGHT: f32 = 2.0;
+/// Factor for passages of the scheme the question is about.
+const SCHEME_BOOST: f32 = 2.0;
 /// How many candidates the re-ranking looks at.
 const RERANK_DEPTH: usize = 30;
 
@@ -68,6 +70,8 @@ pub struct Hit {
 pub struct Scope<'a> {
     /// Only passages of this region.
     pub region: Option<&'a str>,
+    /// Prefer passages of this scheme (the question spoke of 生育 …).
+    pub scheme: Option<Scheme>,
 }
 
 struct Fields {
@@ -85,6 +89,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// Each passage's label and text, lowercased, for the coverage check.
     contents: Vec<String>,
+    /// Each passage's scheme.
+    schemes: Vec<Scheme>,
     fields: Fields,
     analyzer: QueryAnalyzer,
 }
@@ -118,6 +124,11 @@ fn coverage(groups: &[Vec<String>], content: &str) -> f32 {
     covered as f32 / groups.len() as f32
 }
 
+/// The names of the maternity scheme. Like a region's name they pick
+/// where to look ([`Scope::scheme`]); as search words they would favour
+/// the clauses that happen to repeat them, such as 计划生育手术费.
+const SCHEME_NAMES: &[&str] = &["生育保险", "生育"];
+
 /// `第二章 备案管理 · 第九条` → (`第二章 备案管理`, `第九条`).
 fn split_label(label: &str) -> (&str, &str) {
     match label.rsplit_once(" · ") {
@@ -128,16 +139,14 @@ fn split_label(label: &str) -> (&str, &str) {
 
 /// The names that pick a region: 东莞市, 东莞, 广东省, 广东 …
 fn scope_words(corpus: &Corpus) -> Vec<String> {
-    let mut words = Vec::new();
+    let mut words: Vec<String> = SCHEME_NAMES.iter().map(|name| name.to_string()).collect();
     for region in &corpus.regions {
         // 山东省内 must keep its 省内: provinces go by their short name only.
         let city_short = region.name.trim_end_matches('市');
         let province_short = region.province.trim_end_matches('省');
         for word in [region.name.as_str(), city_short, province_short] {
-            {
-                if !words.iter().any(|seen| seen == word) {
-                    words.push(word.to_string());
-                }
+            if !words.iter().any(|seen| seen == word) {
+                words.push(word.to_string());
             }
         }
     }
@@ -200,6 +209,11 @@ impl SearchIndex {
         Ok(SearchIndex {
             reader,
             contents,
+            schemes: corpus
+                .passages
+                .iter()
+                .map(|passage| passage.scheme)
+                .collect(),
             fields,
             analyzer: QueryAnalyzer::new(jieba, &corpus.lexicon, &scope_words(corpus)),
         })
@@ -234,9 +248,17 @@ impl SearchIndex {
                 let document: TantivyDocument = searcher.doc(address).ok()?;
                 let passage = document.get_first(self.fields.ordinal)?.as_u64()? as usize;
                 let coverage = coverage(&terms.groups, self.contents.get(passage)?);
+                let scheme = if scope
+                    .scheme
+                    .is_some_and(|scheme| self.schemes.get(passage) == Some(&scheme))
+                {
+                    SCHEME_BOOST
+                } else {
+                    1.0
+                };
                 Some(Hit {
                     passage,
-                    score: score * (1.0 + COVERAGE_WEIGHT * coverage),
+                    score: score * (1.0 + COVERAGE_WEIGHT * coverage) * scheme,
                 })
             })
             .collect();
