@@ -371,6 +371,7 @@ mod tests {
             id: "d#tips-2".into(),
             doc_id: "d".into(),
             region: "dongguan".into(),
+            scheme: crate::corpus::Scheme::General,
             title: "异地就医备案申请流程".into(),
             clause: "温馨提示 2".into(),
             text: "2.长期异地就医人员备案后长期有效，\n备案后6个月内原则上不可变更或取消".into(),
