@@ -6,13 +6,16 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::answer::{Answer, AskError, Question};
-use crate::corpus::{Corpus, LoadError};
+use crate::answer::{self, Answer, AskError, Evidence, Question};
+use crate::corpus::{Corpus, LoadError, Problem, Scheme};
 use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
 use crate::rules::{Application, Decision, Policies};
+use crate::search::{self, Scope, SearchIndex};
 
 pub struct Assistant {
     pub corpus: Corpus,
+    /// The passages of `corpus`, indexed for free-text questions.
+    pub search: SearchIndex,
     /// Every region's rule data (`corpus/<region>/rules.yaml`).
     pub policies: Policies,
 }
@@ -32,20 +35,69 @@ impl Assistant {
     pub fn load(corpus_dir: &Path, _intents_dir: &Path) -> Result<Assistant, LoadError> {
         let corpus = Corpus::load(corpus_dir)?;
         let policies = Policies::load(corpus_dir, &corpus)?;
-        Ok(Assistant { corpus, policies })
+        let jieba = search::load_jieba(&corpus.lexicon);
+        let search = SearchIndex::build(&corpus, jieba).map_err(|error| LoadError {
+            problems: vec![Problem::new(corpus_dir, 1, error.to_string())],
+        })?;
+        Ok(Assistant {
+            corpus,
+            search,
+            policies,
+        })
     }
 
     /// Answers a free-text question (contract §2.1).
     pub fn ask(&self, question: &Question) -> Result<Answer, AskError> {
-        if question.text.trim().is_empty() {
-            return Err(AskError::Empty);
+        let question = answer::validate(question, &self.corpus.regions)?;
+        // A region the caller chose filters. Without one, a region the
+        // question names (东莞的…) filters too: the caller said which city.
+        let named_region = self.region_named_in(&question.text);
+        let scope = Scope {
+            region: question.region.as_deref().or(named_region),
+            scheme: Some(self.scheme_of(&question.text)),
+        };
+        let hits = self.search.search(&question.text, scope, question.top);
+        let evidence: Vec<Evidence<'_>> = hits
+            .iter()
+            .filter_map(|hit| {
+                let passage = self.corpus.passages.get(hit.passage)?;
+                let region_name = self
+                    .corpus
+                    .region(&passage.region)
+                    .map_or(passage.region.as_str(), |region| region.name.as_str());
+                Some(Evidence {
+                    passage,
+                    score: hit.score,
+                    region_name,
+                })
+            })
+            .collect();
+        let off_topic = answer::off_topic(&question.text, &self.corpus.lexicon);
+        let verdict = answer::judge(
+            evidence.first().map(|best| best.score),
+            off_topic.as_deref(),
+        );
+        Ok(answer::compose(&question.text, &evidence, &verdict))
+    }
+
+    /// 生育保险 when the question speaks of pregnancy or birth, else the
+    /// general scheme.
+    fn scheme_of(&self, text: &str) -> Scheme {
+        let maternity = &self.corpus.lexicon.maternity_words;
+        if maternity.iter().any(|word| text.contains(word.as_str())) {
+            Scheme::Maternity
+        } else {
+            Scheme::General
         }
-        Ok(Answer {
-            question: question.text.clone(),
-            answered: false,
-            answer: "这个问题我暂时答不上来，我帮您转人工客服。".into(),
-            passages: Vec::new(),
-        })
+    }
+
+    /// The id of a corpus region the question names (东莞, 济宁市 …).
+    fn region_named_in(&self, text: &str) -> Option<&str> {
+        self.corpus
+            .regions
+            .iter()
+            .find(|region| text.contains(answer::short_name(&region.name)))
+            .map(|region| region.id.as_str())
     }
 
     /// Decides an Application on `today` (contract §2.2).

@@ -167,6 +167,13 @@ fn fixture_corpus(rules: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let region = dir.path().join("testville");
     std::fs::create_dir_all(&region).unwrap();
+    // The search vocabulary is shared by every region: copy it as it is.
+    let search = dir.path().join("search");
+    std::fs::create_dir_all(&search).unwrap();
+    for entry in std::fs::read_dir(corpus_dir().join("search")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, search.join(path.file_name().unwrap())).unwrap();
+    }
     std::fs::write(
         dir.path().join("regions.toml"),
         "[[region]]\nid = \"testville\"\nname = \"测试市\"\nprovince = \"浙江省\"\n",

@@ -1,1 +1,308 @@
-//! (to be written)
+//! Search over the corpus passages: a tantivy index in RAM, segmented with
+//! jieba, queried with hand-built boolean queries.
+//!
+//! Each passage is indexed in four text fields: its citation label
+//! (`clause`, boosted: a heading says what the passage is about), its
+//! document's `title`, its `text`, and `bigrams`, the character bigrams of
+//! label and text, a low-weight fallback for segmentation misses and
+//! speech-recognition errors. The question goes through [`QueryAnalyzer`]
+//! (stop words out, synonyms in) and becomes a `BooleanQuery` of `Should`
+//! term queries, one per field and word, each boosted. A region filters.
+
+pub mod query;
+pub mod tokenizer;
+
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{NgramTokenizer, TextAnalyzer};
+use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
+
+pub use query::{QueryAnalyzer, QueryTerms};
+use tokenizer::JiebaTokenizer;
+
+use crate::corpus::{Corpus, Lexicon, Scheme};
+
+/// Field boosts, set on the question set (BENCHMARKS.md). A citation label
+/// `第二章 备案管理 · 第九条` is split into its heading (the last part, which
+/// names this clause) and its section (shared by the clause's neighbours:
+/// counts less). The title is shared by a whole document; it weighs most
+/// because it is what tells 生育保险 from the general scheme.
+const HEADING_BOOST: f32 = 1.0;
+const SECTION_BOOST: f32 = 0.5;
+const TEXT_BOOST: f32 = 1.0;
+const TITLE_BOOST: f32 = 2.0;
+const BIGRAM_BOOST: f32 = 0.3;
+/// How much covering the caller's words counts when re-ranking: a passage
+/// that contains every word the caller said scores up to this many times
+/// its search score more than one that contains none. BM25 alone lets one
+/// rare word repeated in a short passage outrank a passage that matches
+/// the whole question.
+const COVERAGE_WEIGHT: f32 = 2.0;
+/// Factor for passages of the scheme the question is about.
+const SCHEME_BOOST: f32 = 2.0;
+/// How many candidates the re-ranking looks at.
+const RERANK_DEPTH: usize = 30;
+
+const JIEBA: &str = "jieba";
+const BIGRAM: &str = "bigram";
+
+/// Why the index could not be built (an internal error, not bad input).
+#[derive(Debug, thiserror::Error)]
+#[error("search index: {0}")]
+pub struct SearchError(#[from] tantivy::TantivyError);
+
+/// A passage found for a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Index into `Corpus::passages`.
+    pub passage: usize,
+    pub score: f32,
+}
+
+/// Where the search looks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// Only passages of this region.
+    pub region: Option<&'a str>,
+    /// Prefer passages of this scheme (the question spoke of 生育 …).
+    pub scheme: Option<Scheme>,
+}
+
+struct Fields {
+    heading: Field,
+    section: Field,
+    title: Field,
+    text: Field,
+    bigrams: Field,
+    region: Field,
+    ordinal: Field,
+}
+
+/// The passages of a corpus, indexed in RAM.
+pub struct SearchIndex {
+    reader: IndexReader,
+    /// Each passage's label and text, lowercased, for the coverage check.
+    contents: Vec<String>,
+    /// Each passage's scheme.
+    schemes: Vec<Scheme>,
+    fields: Fields,
+    analyzer: QueryAnalyzer,
+}
+
+/// Loads jieba's dictionary plus the corpus's domain words. This takes
+/// about 150 ms, so it is done once and the result shared.
+pub fn load_jieba(lexicon: &Lexicon) -> Arc<Jieba> {
+    let mut jieba = Jieba::new();
+    for (word, frequency) in &lexicon.user_words {
+        jieba.add_word(word, *frequency, None);
+    }
+    Arc::new(jieba)
+}
+
+/// The share of `groups` that `content` covers. Words are looked up as
+/// substrings, so 户口 counts inside 户口簿 and a synonym phrase such as
+/// 先入院后备案 counts where the text has it, whatever the segmenter made
+/// of either.
+fn coverage(groups: &[Vec<String>], content: &str) -> f32 {
+    if groups.is_empty() {
+        return 0.0;
+    }
+    let covered = groups
+        .iter()
+        .filter(|group| {
+            group
+                .iter()
+                .any(|word| content.contains(String::as_str(word)))
+        })
+        .count();
+    covered as f32 / groups.len() as f32
+}
+
+/// The names of the maternity scheme. Like a region's name they pick
+/// where to look ([`Scope::scheme`]); as search words they would favour
+/// the clauses that happen to repeat them, such as 计划生育手术费.
+const SCHEME_NAMES: &[&str] = &["生育保险", "生育"];
+
+/// `第二章 备案管理 · 第九条` → (`第二章 备案管理`, `第九条`).
+fn split_label(label: &str) -> (&str, &str) {
+    match label.rsplit_once(" · ") {
+        Some((section, heading)) => (section, heading),
+        None => ("", label),
+    }
+}
+
+/// The names that pick a region: 东莞市, 东莞, 广东省, 广东 …
+fn scope_words(corpus: &Corpus) -> Vec<String> {
+    let mut words: Vec<String> = SCHEME_NAMES.iter().map(|name| name.to_string()).collect();
+    for region in &corpus.regions {
+        // 山东省内 must keep its 省内: provinces go by their short name only.
+        let city_short = region.name.trim_end_matches('市');
+        let province_short = region.province.trim_end_matches('省');
+        for word in [region.name.as_str(), city_short, province_short] {
+            if !words.iter().any(|seen| seen == word) {
+                words.push(word.to_string());
+            }
+        }
+    }
+    words
+}
+
+impl SearchIndex {
+    /// Indexes every passage of `corpus`, segmenting with `jieba`.
+    pub fn build(corpus: &Corpus, jieba: Arc<Jieba>) -> Result<SearchIndex, SearchError> {
+        let mut schema = Schema::builder();
+        let words = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(JIEBA)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let bigram_options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(BIGRAM)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let fields = Fields {
+            heading: schema.add_text_field("heading", words.clone()),
+            section: schema.add_text_field("section", words.clone()),
+            title: schema.add_text_field("title", words.clone()),
+            text: schema.add_text_field("text", words),
+            bigrams: schema.add_text_field("bigrams", bigram_options),
+            region: schema.add_text_field("region", STRING),
+            ordinal: schema.add_u64_field("ordinal", STORED),
+        };
+        let index = Index::create_in_ram(schema.build());
+        index.tokenizers().register(
+            JIEBA,
+            TextAnalyzer::builder(JiebaTokenizer::new(jieba.clone())).build(),
+        );
+        index.tokenizers().register(
+            BIGRAM,
+            TextAnalyzer::builder(NgramTokenizer::new(2, 2, false)?).build(),
+        );
+
+        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+        for (ordinal, passage) in corpus.passages.iter().enumerate() {
+            let (section, heading) = split_label(&passage.clause);
+            writer.add_document(doc!(
+                fields.heading => heading,
+                fields.section => section,
+                fields.title => passage.title.as_str(),
+                fields.text => passage.text.as_str(),
+                fields.bigrams => format!("{}\n{}", passage.clause, passage.text),
+                fields.region => passage.region.as_str(),
+                fields.ordinal => ordinal as u64,
+            ))?;
+        }
+        writer.commit()?;
+        let reader = index.reader()?;
+        let contents = corpus
+            .passages
+            .iter()
+            .map(|passage| format!("{}\n{}", passage.clause, passage.text).to_lowercase())
+            .collect();
+        Ok(SearchIndex {
+            reader,
+            contents,
+            schemes: corpus
+                .passages
+                .iter()
+                .map(|passage| passage.scheme)
+                .collect(),
+            fields,
+            analyzer: QueryAnalyzer::new(jieba, &corpus.lexicon, &scope_words(corpus)),
+        })
+    }
+
+    /// The analyzer questions go through (shared with answer composition).
+    pub fn analyzer(&self) -> &QueryAnalyzer {
+        &self.analyzer
+    }
+
+    /// The best `limit` passages for `question`, best first.
+    pub fn search(&self, question: &str, scope: Scope<'_>, limit: usize) -> Vec<Hit> {
+        let terms = self.analyzer.analyze(question);
+        self.search_terms(&terms, scope, limit)
+    }
+
+    /// Like [`SearchIndex::search`], for an already analysed question.
+    pub fn search_terms(&self, terms: &QueryTerms, scope: Scope<'_>, limit: usize) -> Vec<Hit> {
+        if terms.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let query = self.build_query(terms, scope);
+        let searcher = self.reader.searcher();
+        let depth = limit.max(RERANK_DEPTH);
+        let Ok(found) = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())
+        else {
+            return Vec::new();
+        };
+        let mut hits: Vec<Hit> = found
+            .into_iter()
+            .filter_map(|(score, address)| {
+                let document: TantivyDocument = searcher.doc(address).ok()?;
+                let passage = document.get_first(self.fields.ordinal)?.as_u64()? as usize;
+                let coverage = coverage(&terms.groups, self.contents.get(passage)?);
+                let scheme = if scope
+                    .scheme
+                    .is_some_and(|scheme| self.schemes.get(passage) == Some(&scheme))
+                {
+                    SCHEME_BOOST
+                } else {
+                    1.0
+                };
+                Some(Hit {
+                    passage,
+                    score: score * (1.0 + COVERAGE_WEIGHT * coverage) * scheme,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        hits.truncate(limit);
+        hits
+    }
+
+    fn build_query(&self, terms: &QueryTerms, scope: Scope<'_>) -> Box<dyn Query> {
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let boosted = |field: Field, word: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+            let term = TermQuery::new(
+                Term::from_field_text(field, word),
+                IndexRecordOption::WithFreqs,
+            );
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), boost)),
+            )
+        };
+        for (word, weight) in &terms.words {
+            should.push(boosted(self.fields.heading, word, HEADING_BOOST * weight));
+            should.push(boosted(self.fields.section, word, SECTION_BOOST * weight));
+            should.push(boosted(self.fields.text, word, TEXT_BOOST * weight));
+            should.push(boosted(self.fields.title, word, TITLE_BOOST * weight));
+        }
+        for bigram in &terms.bigrams {
+            should.push(boosted(self.fields.bigrams, bigram, BIGRAM_BOOST));
+        }
+        let words: Box<dyn Query> = Box::new(BooleanQuery::new(should));
+
+        let region_term = |region: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.region, region),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, words)];
+        if let Some(region) = scope.region {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(region_term(region), 0.0)),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}

@@ -1,0 +1,212 @@
+//! Turning a caller's question into weighted search terms. Pure: text in,
+//! terms out; the index is not touched here.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+
+use jieba_rs::TokenizeMode;
+
+use super::tokenizer::segment_with;
+use crate::corpus::Lexicon;
+
+/// Weight of a word that the synonym table added, relative to one the
+/// caller said. Lower, so the caller's own words still decide ties.
+const SYNONYM_WEIGHT: f32 = 0.7;
+/// Weight of the shorter dictionary words inside a longer one (急诊, 抢救
+/// inside 急诊抢救). The index holds a long compound such as 异地急诊抢救人员
+/// only with its short parts, so the parts must be searched too, but at a
+/// lower weight so a common phrase is not counted several times over.
+const PART_WEIGHT: f32 = 0.4;
+
+/// What a question is searched with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryTerms {
+    /// Words and their weights (the caller's own words weigh 1.0).
+    pub words: Vec<(String, f32)>,
+    /// What a good passage covers: one group per word the caller said and
+    /// per synonym line the question triggered; a group is covered when
+    /// the passage contains any of its alternatives.
+    pub groups: Vec<Vec<String>>,
+    /// Character bigrams of the question, the fallback for words the
+    /// segmenter splits differently or speech recognition got wrong.
+    pub bigrams: Vec<String>,
+}
+
+impl QueryTerms {
+    /// No word and no bigram: nothing to search for.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.bigrams.is_empty()
+    }
+}
+
+/// Analyses questions with the corpus's synonyms and stop words.
+pub struct QueryAnalyzer {
+    jieba: Arc<Jieba>,
+    lexicon: Lexicon,
+    stop_words: HashSet<String>,
+    /// Place names that pick a region (东莞, 济宁市, 山东省 …). Search scope
+    /// handles them, so as words they would only pull in the few passages
+    /// that happen to spell out the city, such as an office address.
+    scope_words: Vec<String>,
+}
+
+impl QueryAnalyzer {
+    pub fn new(jieba: Arc<Jieba>, lexicon: &Lexicon, scope_words: &[String]) -> QueryAnalyzer {
+        let mut scope_words = scope_words.to_vec();
+        // Longest first, so 东莞市 goes before 东莞 leaves a stray 市.
+        scope_words.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
+        QueryAnalyzer {
+            jieba,
+            stop_words: lexicon.stop_words.iter().cloned().collect(),
+            lexicon: lexicon.clone(),
+            scope_words,
+        }
+    }
+
+    /// Segments `question`, drops stop words, and adds the official words
+    /// for any colloquial phrase the synonym table knows.
+    pub fn analyze(&self, question: &str) -> QueryTerms {
+        let mut question = normalize(question);
+        for word in &self.scope_words {
+            question = question.replace(word.as_str(), " ");
+        }
+        let mut terms = QueryTerms::default();
+        self.add_words(&mut terms.words, &question, 1.0);
+        terms.groups = segment_with(&self.jieba, &question, TokenizeMode::Default)
+            .into_iter()
+            .map(|(word, _, _)| word)
+            .filter(|word| !self.stop_words.contains(word))
+            .map(|word| vec![word])
+            .collect();
+        for synonym in &self.lexicon.synonyms {
+            if synonym
+                .say
+                .iter()
+                .any(|said| question.contains(said.as_str()))
+            {
+                for meant in &synonym.means {
+                    self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
+                }
+                terms.groups.push(
+                    synonym
+                        .means
+                        .iter()
+                        .map(|meant| meant.to_lowercase())
+                        .collect(),
+                );
+            }
+        }
+        terms.bigrams = self.bigrams(&question);
+        terms
+    }
+
+    /// Adds the words of `text` at `weight`, and their parts at less.
+    fn add_words(&self, words: &mut Vec<(String, f32)>, text: &str, weight: f32) {
+        for (word, _, _) in segment_with(&self.jieba, text, TokenizeMode::Default) {
+            if self.stop_words.contains(&word) {
+                continue;
+            }
+            if word.chars().count() > 2 {
+                for (part, _, _) in segment_with(&self.jieba, &word, TokenizeMode::Search) {
+                    if part != word && !self.stop_words.contains(&part) {
+                        add_word(words, part, weight * PART_WEIGHT);
+                    }
+                }
+            }
+            add_word(words, word, weight);
+        }
+    }
+
+    fn bigrams(&self, question: &str) -> Vec<String> {
+        let chars: Vec<char> = question.chars().collect();
+        let mut bigrams = Vec::new();
+        for pair in chars.windows(2) {
+            let bigram: String = pair.iter().collect();
+            let meaningful = pair.iter().all(|c| c.is_alphanumeric())
+                && !self.stop_words.contains(&bigram)
+                && !pair
+                    .iter()
+                    .all(|c| self.stop_words.contains(&c.to_string()));
+            if meaningful && !bigrams.contains(&bigram) {
+                bigrams.push(bigram);
+            }
+        }
+        bigrams
+    }
+}
+
+/// Keeps the highest weight when a word comes twice.
+fn add_word(words: &mut Vec<(String, f32)>, word: String, weight: f32) {
+    match words.iter_mut().find(|(seen, _)| *seen == word) {
+        Some((_, seen_weight)) => *seen_weight = seen_weight.max(weight),
+        None => words.push((word, weight)),
+    }
+}
+
+/// Lowercases and folds full-width ASCII (ＡＰＰ, １２３) to half-width, the
+/// way the corpus is written.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Synonym;
+
+    fn analyzer() -> QueryAnalyzer {
+        let mut jieba = Jieba::new();
+        jieba.add_word("异地安置", Some(3000), None);
+        let lexicon = Lexicon {
+            user_words: Vec::new(),
+            synonyms: vec![Synonym {
+                say: vec!["老家".into()],
+                means: vec!["户籍地".into()],
+            }],
+            stop_words: vec!["怎么".into(), "的".into(), "了".into()],
+            ..Lexicon::default()
+        };
+        QueryAnalyzer::new(
+            Arc::new(jieba),
+            &lexicon,
+            &["东莞".to_string(), "东莞市".to_string()],
+        )
+    }
+
+    #[test]
+    fn drops_stop_words_and_expands_synonyms() {
+        let terms = analyzer().analyze("东莞市回老家了怎么异地安置");
+        let words: Vec<&str> = terms.words.iter().map(|(word, _)| word.as_str()).collect();
+        assert!(words.contains(&"老家"));
+        assert!(words.contains(&"异地安置"));
+        assert!(!words.contains(&"怎么"));
+        assert!(!words.contains(&"了"));
+        assert!(
+            !words
+                .iter()
+                .any(|word| word.contains('东') || *word == "市")
+        );
+        let added = terms
+            .words
+            .iter()
+            .find(|(word, _)| word.contains("户籍"))
+            .unwrap();
+        assert_eq!(added.1, SYNONYM_WEIGHT);
+        assert!(terms.bigrams.contains(&"老家".to_string()));
+        assert!(!terms.bigrams.contains(&"怎么".to_string()));
+    }
+
+    #[test]
+    fn folds_full_width_letters() {
+        assert_eq!(normalize("下载ＡＰＰ"), "下载app");
+    }
+}
