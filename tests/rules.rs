@@ -366,3 +366,91 @@ fn cli_bad_input_exits_2_naming_the_field() {
     assert_eq!(status, 2);
     assert!(stderr.contains("today:"), "{stderr}");
 }
+
+mod never_panics {
+    use super::*;
+    use hotline::rules::{Category, Channel, Class, Status};
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn policies() -> &'static Policies {
+        static POLICIES: OnceLock<Policies> = OnceLock::new();
+        POLICIES.get_or_init(|| load_policies(&corpus_dir()))
+    }
+
+    fn day() -> impl Strategy<Value = NaiveDate> {
+        (1990i32..2100, 1u32..=12, 1u32..=31)
+            .prop_filter_map("real date", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+    }
+
+    const MATERIALS: [&str; 8] = [
+        "id_card",
+        "social_security_card",
+        "registration_form",
+        "commitment_letter",
+        "residence_permit",
+        "household_register",
+        "referral_certificate",
+        "proxy_id",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn any_application_gets_a_consistent_decision(
+            region in prop::sample::select(vec!["dongguan", "shaoguan", "zhanjiang", "jining"]),
+            maternity in any::<bool>(),
+            category in prop::option::of(prop::sample::select(Category::ALL.to_vec())),
+            channel in prop::option::of(prop::sample::select(Channel::ALL.to_vec())),
+            province in prop::option::of(prop::sample::select(vec!["广东省", "山东", "湖南省", "北京市", ""])),
+            materials in prop::option::of(prop::sample::subsequence(MATERIALS.to_vec(), 0..=MATERIALS.len())),
+            today in day(),
+            apply_offset in 0i64..400,
+            admission_offset in prop::option::of(-30i64..30),
+            by_proxy in prop::option::of(any::<bool>()),
+        ) {
+            let apply = today - chrono::Duration::days(apply_offset);
+            let application = Application {
+                region: region.to_string(),
+                scheme: maternity.then_some(hotline::rules::Scheme::Maternity),
+                category,
+                submit_via: channel,
+                destination: province.map(|p| hotline::rules::Destination {
+                    province: Some(p.to_string()),
+                    city: Some("某市".to_string()),
+                }),
+                materials: materials.map(|list| list.iter().map(|m| m.to_string()).collect()),
+                apply_date: Some(apply),
+                admission_date: admission_offset.map(|days| apply - chrono::Duration::days(days)),
+                by_proxy,
+                ..Application::default()
+            };
+            match evaluate(policies(), &application, today) {
+                Err(error) => prop_assert_eq!(error.field, "admission_date"),
+                Ok(decision) => {
+                    prop_assert!(!decision.citations.is_empty());
+                    if let (Some(start), Some(end)) = (decision.validity.start, decision.validity.end) {
+                        prop_assert!(start <= end);
+                    }
+                    // Facts are missing exactly when incomplete, unless no
+                    // rule is in force that day, which the notes then say.
+                    if decision.status != Status::Incomplete {
+                        prop_assert!(decision.missing_facts.is_empty());
+                    } else if decision.missing_facts.is_empty() {
+                        prop_assert!(decision.notes.iter().any(|n| n.contains("请转人工核实")), "{:?}", decision.notes);
+                    }
+                    if decision.status == Status::NeedsMaterials {
+                        prop_assert!(!decision.missing_materials.is_empty());
+                    }
+                    if decision.status == Status::NotRequired {
+                        prop_assert_eq!(decision.registration_required, Some(false));
+                        prop_assert_eq!(decision.class, None::<Class>);
+                    }
+                    if decision.status == Status::ChannelUnavailable {
+                        prop_assert!(!decision.channels.contains(&channel.unwrap()));
+                    }
+                }
+            }
+        }
+    }
+}
