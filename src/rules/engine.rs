@@ -654,6 +654,12 @@ impl<'a> Run<'a> {
             && let Some(scope) = self.scope
             && let Some(account) = param!(self, account)
         {
+            if let Some(insurance) = self.application.insurance
+                && !account.only_insurance.is_empty()
+                && !account.only_insurance.contains(&insurance)
+            {
+                return;
+            }
             self.decision.personal_account_to = Some(match scope {
                 Scope::InProvince => account.in_province,
                 Scope::CrossProvince => account.cross_province,
