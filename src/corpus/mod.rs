@@ -286,6 +286,7 @@ mod tests {
         write("search/out_of_scope.txt", "公积金 => 住房公积金\n");
         write("search/other_places.txt", "深圳\n");
         write("search/maternity_words.txt", "生育\n");
+        write("search/clause_kinds.txt", "带什么 => 材料\n");
     }
 
     #[test]

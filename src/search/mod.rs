@@ -7,7 +7,8 @@
 //! label and text, a low-weight fallback for segmentation misses and
 //! speech-recognition errors. The question goes through [`QueryAnalyzer`]
 //! (stop words out, synonyms in) and becomes a `BooleanQuery` of `Should`
-//! term queries, one per field and word, each boosted. A region filters.
+//! term queries, one per field and word, each boosted. A question scoped to
+//! a region searches that region's own index.
 
 pub mod query;
 pub mod tokenizer;
@@ -16,9 +17,9 @@ use std::sync::Arc;
 
 use jieba_rs::Jieba;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{NgramTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
@@ -26,7 +27,7 @@ use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
 pub use query::{QueryAnalyzer, QueryTerms};
 use tokenizer::JiebaTokenizer;
 
-use crate::corpus::{Corpus, Lexicon, Scheme};
+use crate::corpus::{Corpus, Lexicon, Passage, Scheme};
 
 /// Field boosts, set on the question set (BENCHMARKS.md). A citation label
 /// `第二章 备案管理 · 第九条` is split into its heading (the last part, which
@@ -45,7 +46,9 @@ const BIGRAM_BOOST: f32 = 0.3;
 /// the whole question.
 const COVERAGE_WEIGHT: f32 = 2.0;
 /// Factor for passages of the scheme the question is about.
-const SCHEME_BOOST: f32 = 2.0;
+const SCHEME_BOOST: f32 = 3.0;
+/// Factor for passages whose label names the kind of clause asked for.
+const CLAUSE_KIND_BOOST: f32 = 1.3;
 /// How many candidates the re-ranking looks at.
 const RERANK_DEPTH: usize = 30;
 
@@ -74,24 +77,34 @@ pub struct Scope<'a> {
     pub scheme: Option<Scheme>,
 }
 
+/// One tantivy index over a set of passages. Each region has its own, so
+/// that word weights (IDF) reflect that region's documents: 登记 is rare
+/// across the corpus but in every clause of 湛江's, and should count as
+/// little there as it says.
+struct Shard {
+    reader: IndexReader,
+    fields: Fields,
+}
+
 struct Fields {
     heading: Field,
     section: Field,
     title: Field,
     text: Field,
     bigrams: Field,
-    region: Field,
     ordinal: Field,
 }
 
 /// The passages of a corpus, indexed in RAM.
 pub struct SearchIndex {
-    reader: IndexReader,
+    everything: Shard,
+    regions: Vec<(String, Shard)>,
     /// Each passage's label and text, lowercased, for the coverage check.
     contents: Vec<String>,
     /// Each passage's scheme.
     schemes: Vec<Scheme>,
-    fields: Fields,
+    /// Each passage's citation label, for clause kinds.
+    labels: Vec<String>,
     analyzer: QueryAnalyzer,
 }
 
@@ -154,8 +167,123 @@ fn scope_words(corpus: &Corpus) -> Vec<String> {
 }
 
 impl SearchIndex {
-    /// Indexes every passage of `corpus`, segmenting with `jieba`.
+    /// Indexes every passage of `corpus`, segmenting with `jieba`: one
+    /// index over everything and one per region.
     pub fn build(corpus: &Corpus, jieba: Arc<Jieba>) -> Result<SearchIndex, SearchError> {
+        let everything = Shard::build(corpus.passages.iter().enumerate(), &jieba)?;
+        let mut regions = Vec::new();
+        for region in &corpus.regions {
+            let passages = corpus
+                .passages
+                .iter()
+                .enumerate()
+                .filter(|(_, passage)| passage.region == region.id);
+            regions.push((region.id.clone(), Shard::build(passages, &jieba)?));
+        }
+        let contents = corpus
+            .passages
+            .iter()
+            .map(|passage| format!("{}\n{}", passage.clause, passage.text).to_lowercase())
+            .collect();
+        Ok(SearchIndex {
+            everything,
+            regions,
+            contents,
+            schemes: corpus
+                .passages
+                .iter()
+                .map(|passage| passage.scheme)
+                .collect(),
+            labels: corpus
+                .passages
+                .iter()
+                .map(|passage| passage.clause.clone())
+                .collect(),
+            analyzer: QueryAnalyzer::new(jieba, &corpus.lexicon, &scope_words(corpus)),
+        })
+    }
+
+    /// The analyzer questions go through (shared with answer composition).
+    pub fn analyzer(&self) -> &QueryAnalyzer {
+        &self.analyzer
+    }
+
+    /// The share of the caller's words (two characters or more) that the
+    /// corpus knows: found in some passage or in the synonym table. A
+    /// question mostly made of words the policies never use (疫苗, 电动车,
+    /// 上牌) is about something else, however well its other words match.
+    pub fn familiarity(&self, terms: &QueryTerms) -> f32 {
+        if terms.said.is_empty() {
+            return 1.0;
+        }
+        let known = terms
+            .said
+            .iter()
+            .filter(|word| {
+                self.contents
+                    .iter()
+                    .any(|content| content.contains(String::as_str(word)))
+                    || self.analyzer.knows(word)
+                    || terms
+                        .recognised
+                        .iter()
+                        .any(|phrase| phrase.contains(String::as_str(word)))
+            })
+            .count();
+        known as f32 / terms.said.len() as f32
+    }
+
+    /// The best `limit` passages for `question`, best first.
+    pub fn search(&self, question: &str, scope: Scope<'_>, limit: usize) -> Vec<Hit> {
+        let terms = self.analyzer.analyze(question);
+        self.search_terms(&terms, scope, limit)
+    }
+
+    /// Like [`SearchIndex::search`], for an already analysed question.
+    pub fn search_terms(&self, terms: &QueryTerms, scope: Scope<'_>, limit: usize) -> Vec<Hit> {
+        if terms.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let shard = match scope.region {
+            None => &self.everything,
+            Some(region) => match self.regions.iter().find(|(id, _)| id == region) {
+                Some((_, shard)) => shard,
+                None => return Vec::new(),
+            },
+        };
+        let mut hits: Vec<Hit> = shard
+            .search(terms, limit.max(RERANK_DEPTH))
+            .into_iter()
+            .filter_map(|(passage, score)| {
+                let coverage = coverage(&terms.groups, self.contents.get(passage)?);
+                let in_scheme = scope
+                    .scheme
+                    .is_some_and(|scheme| self.schemes.get(passage) == Some(&scheme));
+                let scheme = if in_scheme { SCHEME_BOOST } else { 1.0 };
+                let label = self.labels.get(passage)?;
+                let kind_named = terms
+                    .clause_kinds
+                    .iter()
+                    .any(|kind| label.contains(kind.as_str()));
+                let scheme = scheme * if kind_named { CLAUSE_KIND_BOOST } else { 1.0 };
+                Some(Hit {
+                    passage,
+                    score: score * (1.0 + COVERAGE_WEIGHT * coverage) * scheme,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        hits.truncate(limit);
+        hits
+    }
+}
+
+impl Shard {
+    /// Indexes `passages` (with their ordinals in the corpus).
+    fn build<'a>(
+        passages: impl Iterator<Item = (usize, &'a Passage)>,
+        jieba: &Arc<Jieba>,
+    ) -> Result<Shard, SearchError> {
         let mut schema = Schema::builder();
         let words = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -173,7 +301,6 @@ impl SearchIndex {
             title: schema.add_text_field("title", words.clone()),
             text: schema.add_text_field("text", words),
             bigrams: schema.add_text_field("bigrams", bigram_options),
-            region: schema.add_text_field("region", STRING),
             ordinal: schema.add_u64_field("ordinal", STORED),
         };
         let index = Index::create_in_ram(schema.build());
@@ -187,7 +314,7 @@ impl SearchIndex {
         );
 
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
-        for (ordinal, passage) in corpus.passages.iter().enumerate() {
+        for (ordinal, passage) in passages {
             let (section, heading) = split_label(&passage.clause);
             writer.add_document(doc!(
                 fields.heading => heading,
@@ -195,79 +322,35 @@ impl SearchIndex {
                 fields.title => passage.title.as_str(),
                 fields.text => passage.text.as_str(),
                 fields.bigrams => format!("{}\n{}", passage.clause, passage.text),
-                fields.region => passage.region.as_str(),
                 fields.ordinal => ordinal as u64,
             ))?;
         }
         writer.commit()?;
-        let reader = index.reader()?;
-        let contents = corpus
-            .passages
-            .iter()
-            .map(|passage| format!("{}\n{}", passage.clause, passage.text).to_lowercase())
-            .collect();
-        Ok(SearchIndex {
-            reader,
-            contents,
-            schemes: corpus
-                .passages
-                .iter()
-                .map(|passage| passage.scheme)
-                .collect(),
+        Ok(Shard {
+            reader: index.reader()?,
             fields,
-            analyzer: QueryAnalyzer::new(jieba, &corpus.lexicon, &scope_words(corpus)),
         })
     }
 
-    /// The analyzer questions go through (shared with answer composition).
-    pub fn analyzer(&self) -> &QueryAnalyzer {
-        &self.analyzer
-    }
-
-    /// The best `limit` passages for `question`, best first.
-    pub fn search(&self, question: &str, scope: Scope<'_>, limit: usize) -> Vec<Hit> {
-        let terms = self.analyzer.analyze(question);
-        self.search_terms(&terms, scope, limit)
-    }
-
-    /// Like [`SearchIndex::search`], for an already analysed question.
-    pub fn search_terms(&self, terms: &QueryTerms, scope: Scope<'_>, limit: usize) -> Vec<Hit> {
-        if terms.is_empty() || limit == 0 {
-            return Vec::new();
-        }
-        let query = self.build_query(terms, scope);
+    /// The `depth` best passages by search score: (ordinal, score).
+    fn search(&self, terms: &QueryTerms, depth: usize) -> Vec<(usize, f32)> {
+        let query = self.build_query(terms);
         let searcher = self.reader.searcher();
-        let depth = limit.max(RERANK_DEPTH);
         let Ok(found) = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())
         else {
             return Vec::new();
         };
-        let mut hits: Vec<Hit> = found
+        found
             .into_iter()
             .filter_map(|(score, address)| {
                 let document: TantivyDocument = searcher.doc(address).ok()?;
-                let passage = document.get_first(self.fields.ordinal)?.as_u64()? as usize;
-                let coverage = coverage(&terms.groups, self.contents.get(passage)?);
-                let scheme = if scope
-                    .scheme
-                    .is_some_and(|scheme| self.schemes.get(passage) == Some(&scheme))
-                {
-                    SCHEME_BOOST
-                } else {
-                    1.0
-                };
-                Some(Hit {
-                    passage,
-                    score: score * (1.0 + COVERAGE_WEIGHT * coverage) * scheme,
-                })
+                let ordinal = document.get_first(self.fields.ordinal)?.as_u64()?;
+                Some((ordinal as usize, score))
             })
-            .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
-        hits.truncate(limit);
-        hits
+            .collect()
     }
 
-    fn build_query(&self, terms: &QueryTerms, scope: Scope<'_>) -> Box<dyn Query> {
+    fn build_query(&self, terms: &QueryTerms) -> Box<dyn Query> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let boosted = |field: Field, word: &str, boost: f32| -> (Occur, Box<dyn Query>) {
             let term = TermQuery::new(
@@ -288,21 +371,6 @@ impl SearchIndex {
         for bigram in &terms.bigrams {
             should.push(boosted(self.fields.bigrams, bigram, BIGRAM_BOOST));
         }
-        let words: Box<dyn Query> = Box::new(BooleanQuery::new(should));
-
-        let region_term = |region: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.region, region),
-                IndexRecordOption::Basic,
-            ))
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, words)];
-        if let Some(region) = scope.region {
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(region_term(region), 0.0)),
-            ));
-        }
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(BooleanQuery::new(should))
     }
 }

@@ -20,6 +20,9 @@ const SYNONYM_WEIGHT: f32 = 0.7;
 /// lower weight so a common phrase is not counted several times over.
 const PART_WEIGHT: f32 = 0.4;
 
+/// Words that negate the word after them (我不是退休的, 并非派驻).
+const NEGATIONS: &[&str] = &["不是", "并非", "不属于", "不算"];
+
 /// What a question is searched with.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueryTerms {
@@ -29,6 +32,12 @@ pub struct QueryTerms {
     /// per synonym line the question triggered; a group is covered when
     /// the passage contains any of its alternatives.
     pub groups: Vec<Vec<String>>,
+    /// The caller's own words of two characters or more.
+    pub said: Vec<String>,
+    /// The phrases of the synonym table found in the question.
+    pub recognised: Vec<String>,
+    /// Label words of the kind of clause the question asks for (材料 …).
+    pub clause_kinds: Vec<String>,
     /// Character bigrams of the question, the fallback for words the
     /// segmenter splits differently or speech recognition got wrong.
     pub bigrams: Vec<String>,
@@ -72,7 +81,13 @@ impl QueryAnalyzer {
         for word in &self.scope_words {
             question = question.replace(word.as_str(), " ");
         }
+        let question = self.drop_negated(&question);
         let mut terms = QueryTerms::default();
+        terms.said = segment_with(&self.jieba, &question, TokenizeMode::Default)
+            .into_iter()
+            .map(|(word, _, _)| word)
+            .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(word))
+            .collect();
         self.add_words(&mut terms.words, &question, 1.0);
         terms.groups = segment_with(&self.jieba, &question, TokenizeMode::Default)
             .into_iter()
@@ -81,11 +96,15 @@ impl QueryAnalyzer {
             .map(|word| vec![word])
             .collect();
         for synonym in &self.lexicon.synonyms {
-            if synonym
+            let found: Vec<&String> = synonym
                 .say
                 .iter()
-                .any(|said| question.contains(said.as_str()))
-            {
+                .filter(|said| question.contains(said.as_str()))
+                .collect();
+            terms
+                .recognised
+                .extend(found.iter().map(|said| said.to_string()));
+            if !found.is_empty() {
                 for meant in &synonym.means {
                     self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
                 }
@@ -98,8 +117,46 @@ impl QueryAnalyzer {
                 );
             }
         }
+        for kind in &self.lexicon.clause_kinds {
+            if kind.say.iter().any(|said| question.contains(said.as_str())) {
+                terms.clause_kinds.extend(kind.means.iter().cloned());
+            }
+        }
         terms.bigrams = self.bigrams(&question);
         terms
+    }
+
+    /// Whether `word` means anything to this corpus: it is, or contains,
+    /// a phrase the synonym table lists.
+    pub fn knows(&self, word: &str) -> bool {
+        self.lexicon
+            .synonyms
+            .iter()
+            .any(|synonym| synonym.say.iter().any(|said| word.contains(said.as_str())))
+    }
+
+    /// Removes what the caller says they are not: in 我不是退休的 the word
+    /// 退休 would otherwise pull in the retirees' clauses.
+    fn drop_negated(&self, question: &str) -> String {
+        let words = segment_with(&self.jieba, question, TokenizeMode::Default);
+        let mut kept = String::with_capacity(question.len());
+        let mut last_end = 0;
+        let mut negated = false;
+        for (word, start, end) in words {
+            kept.push_str(&question[last_end..start]);
+            last_end = end;
+            if NEGATIONS.contains(&word.as_str()) {
+                negated = true;
+                kept.push(' ');
+            } else if negated {
+                negated = false;
+                kept.push(' ');
+            } else {
+                kept.push_str(&question[start..end]);
+            }
+        }
+        kept.push_str(&question[last_end..]);
+        kept
     }
 
     /// Adds the words of `text` at `weight`, and their parts at less.
@@ -184,12 +241,13 @@ mod tests {
 
     #[test]
     fn drops_stop_words_and_expands_synonyms() {
-        let terms = analyzer().analyze("东莞市回老家了怎么异地安置");
+        let terms = analyzer().analyze("东莞市回老家了，不是退休，怎么异地安置");
         let words: Vec<&str> = terms.words.iter().map(|(word, _)| word.as_str()).collect();
         assert!(words.contains(&"老家"));
         assert!(words.contains(&"异地安置"));
         assert!(!words.contains(&"怎么"));
         assert!(!words.contains(&"了"));
+        assert!(!words.contains(&"退休"));
         assert!(
             !words
                 .iter()
@@ -198,7 +256,7 @@ mod tests {
         let added = terms
             .words
             .iter()
-            .find(|(word, _)| word.contains("户籍"))
+            .find(|(word, _)| word == "户籍地")
             .unwrap();
         assert_eq!(added.1, SYNONYM_WEIGHT);
         assert!(terms.bigrams.contains(&"老家".to_string()));
