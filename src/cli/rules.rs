@@ -67,9 +67,7 @@ pub fn parse_application(text: &str) -> Result<Application, String> {
         .map_err(|error| format!("application: 不是有效的 JSON：{error}"))?;
     if let Some(object) = value.as_object() {
         for (field, inner) in object {
-            if let Err(error) = check_field(field, inner) {
-                return Err(error);
-            }
+            check_field(field, inner)?;
         }
     }
     serde_json::from_value(value).map_err(|error| {
