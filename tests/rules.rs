@@ -4,13 +4,12 @@
 //!
 //! `expect` is a subset match on the Decision JSON: every key given must be
 //! present and equal (objects recursively, lists exactly). Every decision's
-//! citations must be non-empty and name passages of the corpus markdown.
+//! citations must be non-empty and name passages of the loaded corpus.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use hotline::corpus::Corpus;
-use hotline::rules::load::passages_from_markdown;
 use hotline::rules::{Application, Policies, evaluate};
 use serde::Deserialize;
 use serde_json::Value;
@@ -78,8 +77,7 @@ fn case_files() -> Vec<PathBuf> {
 fn rule_cases() {
     let dir = corpus_dir();
     let policies = load_policies(&dir);
-    // Resolved independently of the loader, straight from the markdown.
-    let passages = passages_from_markdown(&dir).expect("corpus markdown reads");
+    let corpus = Corpus::load(&dir).expect("corpus loads");
     let mut failures = Vec::new();
     let mut count = 0;
     for file in case_files() {
@@ -133,8 +131,10 @@ fn rule_cases() {
                         mismatches.push("citations: empty".into());
                     }
                     for citation in &decision.citations {
-                        match passages.get(&citation.passage_id) {
-                            Some(passage) if passage.doc_id == citation.doc_id => {}
+                        match corpus.passage(&citation.passage_id) {
+                            Some(passage)
+                                if passage.doc_id == citation.doc_id
+                                    && passage.clause == citation.clause => {}
                             _ => mismatches.push(format!(
                                 "citation {} does not resolve to a corpus passage",
                                 citation.passage_id

@@ -208,7 +208,9 @@ impl<'a> Run<'a> {
             _ => "general",
         };
         let Some(scheme) = self.region.schemes.get(scheme_id) else {
-            self.trace.cite(&self.region.documents[0].cite);
+            if let Some(document) = self.region.documents.first() {
+                self.trace.cite(&document.cite);
+            }
             self.trace.note(format!(
                 "{}的政策文件中没有{}异地就医备案的规定。",
                 self.region.name,
@@ -734,5 +736,44 @@ fn insurance_label(insurance: Insurance) -> &'static str {
     match insurance {
         Insurance::Employee => "职工医保",
         Insurance::Resident => "城乡居民医保",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn months_end_the_day_before_the_same_date() {
+        assert_eq!(
+            add_months_inclusive(day("2026-11-23"), 6),
+            Some(day("2027-05-22"))
+        );
+        assert_eq!(
+            add_months_inclusive(day("2026-11-23"), 7),
+            Some(day("2027-06-22"))
+        );
+        // From a month's last day, chrono clamps to the shorter month first.
+        assert_eq!(
+            add_months_inclusive(day("2026-08-31"), 6),
+            Some(day("2027-02-27"))
+        );
+        assert_eq!(
+            add_months_inclusive(day("2028-02-29"), 12),
+            Some(day("2029-02-27"))
+        );
+    }
+
+    #[test]
+    fn provinces_match_with_or_without_their_suffix() {
+        assert!(same_province("广东", "广东省"));
+        assert!(same_province("北京", "北京市"));
+        assert!(same_province(" 湖南省 ", "湖南省"));
+        assert!(!same_province("广西", "广东省"));
+        assert!(!same_province("广西", "广西壮族自治区"));
     }
 }
