@@ -16,9 +16,10 @@ pub const MAX_QUESTION_CHARS: usize = 2000;
 pub const DEFAULT_TOP: usize = 5;
 /// Most passages one answer may carry.
 pub const MAX_TOP: usize = 50;
-/// Below this best-passage score the corpus is taken not to answer the
-/// question. Calibrated on `tests/qa/questions.yaml`: see BENCHMARKS.md.
-pub const ANSWER_THRESHOLD: f32 = 5.0;
+/// Below this share of familiar words the corpus is taken not to answer a
+/// question. Calibrated on `tests/qa/questions.yaml` (see BENCHMARKS.md):
+/// every in-scope question there scores 0.5 or more.
+pub const ANSWER_THRESHOLD: f32 = 0.5;
 /// Longest spoken answer, in characters, before it is cut at a sentence end.
 const MAX_ANSWER_CHARS: usize = 160;
 
@@ -30,6 +31,8 @@ pub struct Answer {
     pub answer: String,
     /// Ranked best first, at most `top`.
     pub passages: Vec<AnswerPassage>,
+    /// The share of the question's words the policy texts know, 0 to 1.
+    pub confidence: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,17 +138,21 @@ pub enum Verdict {
     },
 }
 
-/// Decides from the best score and any out-of-scope topic the question
-/// names (公积金, 养老金认证, another city's policy …).
-pub fn judge(best_score: Option<f32>, off_topic: Option<&str>) -> Verdict {
+/// Decides from whether anything was found, how familiar the question's
+/// words are to the corpus (`search::SearchIndex::familiarity`, 0 to 1)
+/// and any out-of-scope topic it names (公积金, 养老金认证, another city's
+/// policy …). Raw search scores are not comparable across questions, so
+/// they do not decide.
+pub fn judge(found: bool, familiarity: f32, off_topic: Option<&str>) -> Verdict {
     if let Some(topic) = off_topic {
         return Verdict::OutOfScope {
             topic: Some(topic.to_string()),
         };
     }
-    match best_score {
-        Some(score) if score >= ANSWER_THRESHOLD => Verdict::Answered,
-        _ => Verdict::OutOfScope { topic: None },
+    if found && familiarity >= ANSWER_THRESHOLD {
+        Verdict::Answered
+    } else {
+        Verdict::OutOfScope { topic: None }
     }
 }
 
@@ -226,7 +233,12 @@ pub struct Evidence<'a> {
 
 /// Builds the Answer: on [`Verdict::Answered`] the reply quotes the best
 /// passage with its citation; otherwise it says so and offers a human.
-pub fn compose(question: &str, evidence: &[Evidence<'_>], verdict: &Verdict) -> Answer {
+pub fn compose(
+    question: &str,
+    evidence: &[Evidence<'_>],
+    familiarity: f32,
+    verdict: &Verdict,
+) -> Answer {
     let best = evidence.first();
     let (answered, answer) = match (verdict, best) {
         (Verdict::Answered, Some(best)) => (true, spoken_answer(best)),
@@ -249,6 +261,7 @@ pub fn compose(question: &str, evidence: &[Evidence<'_>], verdict: &Verdict) -> 
         question: question.to_string(),
         answered,
         answer,
+        confidence: (familiarity * 100.0).round() / 100.0,
         passages,
     }
 }
@@ -382,7 +395,7 @@ mod tests {
             score: 20.123,
             region_name: "东莞市",
         }];
-        let answer = compose("备案能取消吗", &evidence, &Verdict::Answered);
+        let answer = compose("备案能取消吗", &evidence, 1.0, &Verdict::Answered);
         assert!(answer.answered);
         assert_eq!(
             answer.answer,
@@ -390,7 +403,9 @@ mod tests {
         );
         assert_eq!(answer.passages[0].score, 20.12);
 
-        let refused = compose("公积金", &evidence, &judge(Some(30.0), Some("公积金")));
+        let refused = compose("公积金", &evidence, 0.0, &judge(true, 1.0, Some("公积金")));
+        assert_eq!(judge(true, 0.2, None), Verdict::OutOfScope { topic: None });
+        assert_eq!(judge(false, 1.0, None), Verdict::OutOfScope { topic: None });
         assert!(!refused.answered);
         assert!(refused.answer.contains("人工"));
         assert!(refused.passages.is_empty());

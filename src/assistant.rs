@@ -67,7 +67,8 @@ impl Assistant {
             region: question.region.as_deref().or(named_region),
             scheme: Some(self.scheme_of(&question.text)),
         };
-        let hits = self.search.search(&question.text, scope, question.top);
+        let terms = self.search.analyzer().analyze(&question.text);
+        let hits = self.search.search_terms(&terms, scope, question.top);
         let evidence: Vec<Evidence<'_>> = hits
             .iter()
             .filter_map(|hit| {
@@ -84,11 +85,14 @@ impl Assistant {
             })
             .collect();
         let off_topic = answer::off_topic(&question.text, &self.corpus.lexicon);
-        let verdict = answer::judge(
-            evidence.first().map(|best| best.score),
-            off_topic.as_deref(),
-        );
-        Ok(answer::compose(&question.text, &evidence, &verdict))
+        let familiarity = self.search.familiarity(&terms);
+        let verdict = answer::judge(!evidence.is_empty(), familiarity, off_topic.as_deref());
+        Ok(answer::compose(
+            &question.text,
+            &evidence,
+            familiarity,
+            &verdict,
+        ))
     }
 
     /// 生育保险 when the question speaks of pregnancy or birth, else the

@@ -208,6 +208,31 @@ impl SearchIndex {
         &self.analyzer
     }
 
+    /// The share of the caller's words (two characters or more) that the
+    /// corpus knows: found in some passage or in the synonym table. A
+    /// question mostly made of words the policies never use (疫苗, 电动车,
+    /// 上牌) is about something else, however well its other words match.
+    pub fn familiarity(&self, terms: &QueryTerms) -> f32 {
+        if terms.said.is_empty() {
+            return 1.0;
+        }
+        let known = terms
+            .said
+            .iter()
+            .filter(|word| {
+                self.contents
+                    .iter()
+                    .any(|content| content.contains(String::as_str(word)))
+                    || self.analyzer.knows(word)
+                    || terms
+                        .recognised
+                        .iter()
+                        .any(|phrase| phrase.contains(String::as_str(word)))
+            })
+            .count();
+        known as f32 / terms.said.len() as f32
+    }
+
     /// The best `limit` passages for `question`, best first.
     pub fn search(&self, question: &str, scope: Scope<'_>, limit: usize) -> Vec<Hit> {
         let terms = self.analyzer.analyze(question);

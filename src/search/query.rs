@@ -32,6 +32,10 @@ pub struct QueryTerms {
     /// per synonym line the question triggered; a group is covered when
     /// the passage contains any of its alternatives.
     pub groups: Vec<Vec<String>>,
+    /// The caller's own words of two characters or more.
+    pub said: Vec<String>,
+    /// The phrases of the synonym table found in the question.
+    pub recognised: Vec<String>,
     /// Label words of the kind of clause the question asks for (材料 …).
     pub clause_kinds: Vec<String>,
     /// Character bigrams of the question, the fallback for words the
@@ -79,6 +83,11 @@ impl QueryAnalyzer {
         }
         let question = self.drop_negated(&question);
         let mut terms = QueryTerms::default();
+        terms.said = segment_with(&self.jieba, &question, TokenizeMode::Default)
+            .into_iter()
+            .map(|(word, _, _)| word)
+            .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(word))
+            .collect();
         self.add_words(&mut terms.words, &question, 1.0);
         terms.groups = segment_with(&self.jieba, &question, TokenizeMode::Default)
             .into_iter()
@@ -87,11 +96,15 @@ impl QueryAnalyzer {
             .map(|word| vec![word])
             .collect();
         for synonym in &self.lexicon.synonyms {
-            if synonym
+            let found: Vec<&String> = synonym
                 .say
                 .iter()
-                .any(|said| question.contains(said.as_str()))
-            {
+                .filter(|said| question.contains(said.as_str()))
+                .collect();
+            terms
+                .recognised
+                .extend(found.iter().map(|said| said.to_string()));
+            if !found.is_empty() {
                 for meant in &synonym.means {
                     self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
                 }
@@ -111,6 +124,15 @@ impl QueryAnalyzer {
         }
         terms.bigrams = self.bigrams(&question);
         terms
+    }
+
+    /// Whether `word` means anything to this corpus: it is, or contains,
+    /// a phrase the synonym table lists.
+    pub fn knows(&self, word: &str) -> bool {
+        self.lexicon
+            .synonyms
+            .iter()
+            .any(|synonym| synonym.say.iter().any(|said| word.contains(said.as_str())))
     }
 
     /// Removes what the caller says they are not: in 我不是退休的 the word
