@@ -26,6 +26,16 @@ pub enum Access {
     Owner,
 }
 
+impl Access {
+    /// Whether personal data is masked for this reader of a session on
+    /// `channel`. A widget runs in a caller's browser, so its own view is
+    /// masked; the phone gateway must read the digits back to the caller and
+    /// the agent channel is an agent's screen, so those see them whole.
+    pub fn masks(self, channel: crate::dialogue::SessionChannel) -> bool {
+        self == Access::Owner && channel == crate::dialogue::SessionChannel::Widget
+    }
+}
+
 impl Credential {
     /// Agents only: 401 without a token, 403 with any other token.
     pub fn require_agent(&self) -> Result<(), ApiError> {

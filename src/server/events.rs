@@ -33,6 +33,7 @@ pub fn stream(
     state: &AppState,
     session_id: String,
     access: Access,
+    channel: crate::dialogue::SessionChannel,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
     let events = BroadcastStream::new(state.subscribe()).filter_map(|received| async move {
         // A lagging subscriber skips what it missed; the session view has it.
@@ -50,7 +51,7 @@ pub fn stream(
             };
             std::future::ready(wanted.map(|event| {
                 let mut data = event.data;
-                if access != Access::Agent {
+                if access.masks(channel) {
                     pii::mask_json(&mut data, &event.names);
                 }
                 Ok(Event::default().event(event.kind).data(data.to_string()))

@@ -219,6 +219,7 @@ fn turn_json(
     turn: &Turn,
     registration_id: Option<&str>,
     access: Access,
+    channel: SessionChannel,
     names: &[String],
 ) -> serde_json::Value {
     let mut value = serde_json::to_value(turn).unwrap_or_default();
@@ -230,7 +231,7 @@ fn turn_json(
             fields.insert("registration_id".into(), id.into());
         }
     }
-    if access != Access::Agent {
+    if access.masks(channel) {
         pii::mask_json(&mut value, names);
     }
     value
@@ -281,7 +282,7 @@ pub async fn create_session(
         token,
         reply: turn.reply.clone(),
         state: state_id(turn.state),
-        turn: turn_json(&turn, None, Access::Owner, &[]),
+        turn: turn_json(&turn, None, Access::Owner, request.channel, &[]),
     };
     Ok((StatusCode::CREATED, axum::Json(reply)).into_response())
 }
@@ -375,6 +376,7 @@ pub async fn post_message(
 
     let started = Instant::now();
     let assistant = state.assistant().clone();
+    let channel = record.channel;
     let mut session = record.session;
     let utterance = text.clone();
     let (session, turn) = tokio::task::spawn_blocking(move || {
@@ -438,7 +440,7 @@ pub async fn post_message(
     );
     let registration_id = registration.as_ref().map(|r| r.id.as_str());
     publish_turn(&state, &id, speaker, &text, &turn, registration_id, &names);
-    Ok(axum::Json(turn_json(&turn, registration_id, access, &names)).into_response())
+    Ok(axum::Json(turn_json(&turn, registration_id, access, channel, &names)).into_response())
 }
 
 fn record_turn_metrics(turn: &Turn, started: Instant) {
@@ -542,7 +544,7 @@ pub async fn session_view(
     if let Some(decision) = &record.session.decision {
         view["decision"] = serde_json::to_value(decision).unwrap_or_default();
     }
-    if access != Access::Agent {
+    if access.masks(record.channel) {
         let mut names = known_names(&record.session);
         names.extend(
             slot_history
@@ -571,8 +573,8 @@ pub async fn session_events(
     credential: Credential,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (_, access) = open_session(&state, &credential, &id).await?;
-    Ok(events::stream(&state, id, access).into_response())
+    let (record, access) = open_session(&state, &credential, &id).await?;
+    Ok(events::stream(&state, id, access, record.channel).into_response())
 }
 
 /// `POST /v1/sessions/{id}/slots` body.
@@ -626,7 +628,14 @@ pub async fn edit_slot(
     let names = known_names(&write.session);
     tracing::info!(session_id = %id, slot = %request.slot, "agent edited a slot");
     publish_changes(&state, &id, &turn, &names);
-    Ok(axum::Json(turn_json(&turn, None, Access::Agent, &[])).into_response())
+    Ok(axum::Json(turn_json(
+        &turn,
+        None,
+        Access::Agent,
+        SessionChannel::Agent,
+        &[],
+    ))
+    .into_response())
 }
 
 #[derive(Debug, Deserialize)]
