@@ -238,12 +238,42 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         }
     }
 
-    let wants_to_register =
-        matches!(intent.as_str(), "register" | "register_maternity") || applied.took_something;
+    // Outside 异地就医备案 altogether: say so, offer a person, and go on
+    // with the form if one is under way.
+    if intent == "out_of_scope" && !applied.took_something {
+        session.failures = 0;
+        parts.push("这个问题不在异地就医备案的范围内，需要的话我帮您转人工客服。".into());
+        if session.state != DialogueState::Collecting {
+            return Turn::new(session, &intent, parts.join(""));
+        }
+    }
+
+    // A question that happens to name a category (异地长期居住备案多久能取消)
+    // is a question, not the start of a registration.
+    let wants_to_register = matches!(intent.as_str(), "register" | "register_maternity")
+        || (applied.took_something && !asked);
     if session.state == DialogueState::Idle && !wants_to_register {
         if asked {
+            // "要不要备案" with the caller's situation in it: when the rules
+            // settle it at once (exempt, not eligible, wrong channel), say so.
+            if applied.took_something
+                && let Ok(decision) = services.evaluate(&session.slots, session.today)
+                && matches!(
+                    decision.status,
+                    Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable
+                )
+            {
+                session.decision = Some(decision);
+                let mut turn = next_move(services, session, &intent, Vec::new());
+                turn.passages = passages;
+                return turn;
+            }
             let mut turn = Turn::new(session, &intent, parts.join(""));
             turn.passages = passages;
+            turn.suggestions = suggestions(
+                session.channel,
+                vec!["我要办异地就医备案".into(), "转人工".into()],
+            );
             return turn;
         }
         if intent == "goodbye" {
@@ -300,7 +330,8 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         return turn;
     }
 
-    let understood = applied.took_something || asked || intent == "greet";
+    let understood =
+        applied.took_something || asked || intent == "greet" || intent == "out_of_scope";
     if !understood && session.state == DialogueState::Collecting {
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
@@ -366,6 +397,18 @@ fn next_move(
                 );
             }
             turn
+        }
+        // Nothing left to ask, yet no decision: the rules cannot judge this
+        // day (e.g. the region's document is not in force); say why and
+        // hand over to a person.
+        Status::Incomplete if decision.missing_facts.is_empty() => {
+            let why = decision
+                .notes
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "这种情况我这边没法判断。".into());
+            parts.push(format!("{why}我为您转接人工客服。"));
+            hand_off(session, intent, &parts.join(""))
         }
         Status::Incomplete => {
             let slot = decision
