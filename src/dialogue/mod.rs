@@ -422,7 +422,16 @@ fn next_move(
                 0
             };
             session.state = DialogueState::Collecting;
-            let prompt = services.prompt(&slot, session.channel, attempt);
+            let mut prompt = services.prompt(&slot, session.channel, attempt);
+            // The generic materials question names documents some regions
+            // do not ask for; name exactly what this registration needs.
+            if slot == "materials" && !decision.missing_materials.is_empty() {
+                prompt.text = outcome::materials_question(
+                    services,
+                    &session.slots.region,
+                    &decision.missing_materials,
+                );
+            }
             session.pending = Some(slot);
             parts.push(prompt.text);
             let mut turn = Turn::new(session, intent, parts.join(""));

@@ -22,6 +22,29 @@ pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]
         .join("、")
 }
 
+/// The question for the proofs still needed, short enough to say aloud:
+/// each item with at most two alternatives named (`户口簿或居住证等`).
+pub fn materials_question(
+    services: &dyn Services,
+    region: &str,
+    groups: &[MaterialGroup],
+) -> String {
+    let items: Vec<String> = groups
+        .iter()
+        .map(|group| {
+            let named: Vec<String> = group
+                .any_of
+                .iter()
+                .take(2)
+                .map(|id| services.material_label(region, id))
+                .collect();
+            let more = if group.any_of.len() > 2 { "等" } else { "" };
+            format!("{}{more}", named.join("或"))
+        })
+        .collect();
+    format!("请问您手上有{}吗？", items.join("，还有"))
+}
+
 fn channels(channels: &[Channel]) -> String {
     channels
         .iter()
