@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{ConnectInfo, MatchedPath, Request};
 use axum::http::{HeaderValue, Response, StatusCode};
 use axum::middleware::{self, Next};
@@ -20,7 +21,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -160,6 +160,20 @@ async fn record_metrics(request: Request, next: Next) -> Response<Body> {
     response
 }
 
+/// A request that ran past the timeout (the only error the inner stack
+/// can raise) becomes a JSON 408.
+async fn timed_out(error: tower::BoxError) -> ApiError {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the request took too long; please retry",
+        )
+    } else {
+        ApiError::internal(error)
+    }
+}
+
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     let detail = panic
         .downcast_ref::<String>()
@@ -197,10 +211,11 @@ pub fn wrap(router: Router, settings: &Settings) -> Router {
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     router
         .layer(middleware::from_fn(record_metrics))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            settings.request_timeout,
-        ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(timed_out))
+                .layer(tower::timeout::TimeoutLayer::new(settings.request_timeout)),
+        )
         .layer(tower_governor::GovernorLayer::new(ip_limit).error_handler(too_many_requests))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(trace)
@@ -238,5 +253,32 @@ mod tests {
             .unwrap();
         let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(body["error"]["code"], "internal");
+    }
+
+    #[tokio::test]
+    async fn a_slow_handler_times_out_with_408() {
+        async fn slow() -> &'static str {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "late"
+        }
+        let settings = Settings {
+            request_timeout: Duration::from_millis(50),
+            ..Settings::default()
+        };
+        let router = wrap(Router::new().route("/slow", get(slow)), &settings);
+        let response = router
+            .oneshot(
+                axum::http::Request::get("/slow")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "timeout");
     }
 }
