@@ -7,6 +7,10 @@ mod entities;
 mod intents;
 #[path = "nlu/places.rs"]
 mod places;
+#[path = "nlu/prompts.rs"]
+mod prompts;
+#[path = "nlu/robustness.rs"]
+mod robustness;
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};

@@ -432,11 +432,33 @@ fn normalize_for_intent(text: &str, gazetteer: &Gazetteer) -> String {
         last = run.end;
     }
     numbered.push_str(&marked[last..]);
-    numbered
+    let plain: Vec<char> = numbered
         .chars()
         .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
         .flat_map(char::to_lowercase)
-        .collect()
+        .collect();
+    collapse_repeats(&plain)
+}
+
+/// 没有没有 → 没有, 对对对 → 对: callers repeat short words, and the
+/// repetition says nothing more.
+fn collapse_repeats(chars: &[char]) -> String {
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut index = 0;
+    'next: while index < chars.len() {
+        for length in 1..=3 {
+            if out.len() >= length
+                && index + length <= chars.len()
+                && chars[index..index + length] == out[out.len() - length..]
+            {
+                index += length;
+                continue 'next;
+            }
+        }
+        out.push(chars[index]);
+        index += 1;
+    }
+    out.into_iter().collect()
 }
 
 fn normalize_cue(cue: &str) -> String {
