@@ -206,6 +206,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         }
     }
 
+    let corrected = !parts.is_empty();
     if before.category.is_none()
         && let Some(category) = session.slots.category
     {
@@ -213,6 +214,10 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
             "好的，您这种情况属于{}。",
             speech::category(category)
         ));
+    }
+
+    if parts.is_empty() && !changes.is_empty() && !corrected {
+        parts.push("好的，记下了。".into());
     }
 
     // A policy question in the middle of the form is answered, then the
@@ -244,7 +249,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         session.failures = 0;
         parts.push("这个问题不在异地就医备案的范围内，需要的话我帮您转人工客服。".into());
         if session.state != DialogueState::Collecting {
-            return Turn::new(session, &intent, parts.join(""));
+            return Turn::new(session, &intent, say(&parts));
         }
     }
 
@@ -268,7 +273,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 turn.passages = passages;
                 return turn;
             }
-            let mut turn = Turn::new(session, &intent, parts.join(""));
+            let mut turn = Turn::new(session, &intent, say(&parts));
             turn.passages = passages;
             turn.suggestions = suggestions(
                 session.channel,
@@ -297,7 +302,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 "请问还有其他需要帮您的吗？".into()
             });
         }
-        let mut turn = Turn::new(session, &intent, parts.join(""));
+        let mut turn = Turn::new(session, &intent, say(&parts));
         turn.passages = passages;
         return turn;
     }
@@ -320,10 +325,16 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         parts.push(format!(
             "您说的{}{}，{}",
             speech::slot_name(rejected.slot),
-            rejected.reason.trim_end_matches('。'),
-            prompt.text
+            // "2月没有30号，请再说一下日期": the reprompt that follows asks.
+            rejected
+                .reason
+                .split("，请")
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('。'),
+            without_verdict(&prompt.text)
         ));
-        let mut turn = Turn::new(session, &intent, parts.join(""));
+        let mut turn = Turn::new(session, &intent, say(&parts));
         turn.slot_changes = changes;
         turn.passages = passages;
         turn.suggestions = suggestions(session.channel, prompt.suggestions);
@@ -354,7 +365,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 session.pending = Some(slot.to_string());
                 let prompt = services.prompt(slot, session.channel, 1);
                 parts.push(prompt.text);
-                let mut turn = Turn::new(session, &intent, parts.join(""));
+                let mut turn = Turn::new(session, &intent, say(&parts));
                 turn.slot_changes = changes;
                 return turn;
             }
@@ -378,14 +389,14 @@ fn next_move(
     mut parts: Vec<String>,
 ) -> Turn {
     let Some(decision) = session.decision.clone() else {
-        return Turn::new(session, intent, parts.join(""));
+        return Turn::new(session, intent, say(&parts));
     };
     match decision.status {
         Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable => {
             session.state = DialogueState::Done;
             session.pending = None;
             parts.push(outcome::early(services, &session.slots, &decision));
-            let mut turn = Turn::new(session, intent, parts.join(""));
+            let mut turn = Turn::new(session, intent, say(&parts));
             if decision.status == Status::ChannelUnavailable {
                 turn.suggestions = suggestions(
                     session.channel,
@@ -405,10 +416,11 @@ fn next_move(
             let why = decision
                 .notes
                 .first()
-                .cloned()
+                .map(|note| speech::dates_in(note))
                 .unwrap_or_else(|| "这种情况我这边没法判断。".into());
-            parts.push(format!("{why}我为您转接人工客服。"));
-            hand_off(session, intent, &parts.join(""))
+            parts.push(why);
+            parts.push("我为您转接人工客服。".into());
+            hand_off(session, intent, &say(&parts))
         }
         Status::Incomplete => {
             let slot = decision
@@ -434,7 +446,7 @@ fn next_move(
             }
             session.pending = Some(slot);
             parts.push(prompt.text);
-            let mut turn = Turn::new(session, intent, parts.join(""));
+            let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(session.channel, prompt.suggestions);
             turn
         }
@@ -447,7 +459,7 @@ fn next_move(
             let missing =
                 outcome::materials(services, &session.slots.region, &decision.missing_materials);
             parts.push(format!("另外还需要{missing}，请问您有吗？"));
-            let mut turn = Turn::new(session, intent, parts.join(""));
+            let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(session.channel, vec!["有".into(), "没有".into()]);
             turn
         }
@@ -455,7 +467,7 @@ fn next_move(
             session.state = DialogueState::Confirming;
             session.pending = None;
             parts.push(outcome::read_back(&session.slots));
-            let mut turn = Turn::new(session, intent, parts.join(""));
+            let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(
                 session.channel,
                 vec!["对，没问题".into(), "有地方不对".into()],
@@ -482,6 +494,32 @@ fn finish(services: &dyn Services, session: &mut Session, intent: &str) -> Turn 
         });
     }
     turn
+}
+
+/// The parts of a reply as one speakable text: each sentence closed, so an
+/// answer and the question after it do not run together.
+fn say(parts: &[String]) -> String {
+    let mut text = String::new();
+    for part in parts
+        .iter()
+        .map(|part| part.trim())
+        .filter(|part| !part.is_empty())
+    {
+        text.push_str(part);
+        if !part.ends_with(['。', '？', '！', '）', '”', '…', '：']) {
+            text.push('。');
+        }
+    }
+    text
+}
+
+/// A reprompt without its own "这个号码好像不对，": the reply has just said
+/// what is wrong.
+fn without_verdict(prompt: &str) -> &str {
+    match prompt.split_once('，') {
+        Some((first, rest)) if first.contains("不对") => rest,
+        _ => prompt,
+    }
 }
 
 fn hand_off(session: &mut Session, intent: &str, reply: &str) -> Turn {
