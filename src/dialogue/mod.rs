@@ -207,7 +207,16 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     }
 
     let corrected = !parts.is_empty();
+    let asked = ASK_INTENTS.contains(&intent.as_str())
+        || understanding
+            .intents
+            .iter()
+            .skip(1)
+            .any(|(name, score)| ASK_INTENTS.contains(&name.as_str()) && *score >= 0.5);
+    // A question that names a category is answered, not classified.
+    let just_asking = asked && session.state == DialogueState::Idle;
     if before.category.is_none()
+        && !just_asking
         && let Some(category) = session.slots.category
     {
         parts.push(format!(
@@ -216,18 +225,12 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         ));
     }
 
-    if parts.is_empty() && !changes.is_empty() && !corrected {
+    if parts.is_empty() && !changes.is_empty() && !corrected && !just_asking {
         parts.push("好的，记下了。".into());
     }
 
     // A policy question in the middle of the form is answered, then the
     // form goes on where it was.
-    let asked = ASK_INTENTS.contains(&intent.as_str())
-        || understanding
-            .intents
-            .iter()
-            .skip(1)
-            .any(|(name, score)| ASK_INTENTS.contains(&name.as_str()) && *score >= 0.5);
     if asked {
         let answer = services.ask(&Question {
             text: text.to_string(),
@@ -608,3 +611,27 @@ pub fn view(session: &Session) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod reply_tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_joined_as_closed_sentences() {
+        let parts = vec!["即时办结".to_string(), "请留一个联系电话。".to_string()];
+        assert_eq!(say(&parts), "即时办结。请留一个联系电话。");
+        assert_eq!(say(&["您有吗？".to_string()]), "您有吗？");
+    }
+
+    #[test]
+    fn a_reprompt_loses_its_own_verdict_only() {
+        assert_eq!(
+            without_verdict("这个号码好像不对，请再说一遍身份证号。"),
+            "请再说一遍身份证号。"
+        );
+        assert_eq!(
+            without_verdict("请一组一组地说，先说前六位。"),
+            "请一组一组地说，先说前六位。"
+        );
+    }
+}

@@ -305,3 +305,18 @@ pub fn set_value(
     };
     serde_json::from_value(json).map_err(|error| format!("{slot}: {error}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::says_have;
+
+    #[test]
+    fn bare_have_and_have_not_answer_the_materials_question() {
+        assert_eq!(says_have("有"), Some(true));
+        assert_eq!(says_have("都有的。"), Some(true));
+        assert_eq!(says_have("嗯，有啊"), Some(true));
+        assert_eq!(says_have("没有"), Some(false));
+        assert_eq!(says_have("有户口本"), None);
+        assert_eq!(says_have("我没有居住证"), None);
+    }
+}
