@@ -119,6 +119,10 @@ pub fn early(services: &dyn Services, application: &Application, decision: &Deci
                 consult(decision)
             )
         }
+        Status::ChannelUnavailable if decision.channels == [Channel::Hospital] => format!(
+            "您这类备案不用自己申请，由给您开转诊证明的医院直接办理，请联系转出医院。{}",
+            basis(decision)
+        ),
         Status::ChannelUnavailable => {
             let via = application
                 .submit_via
@@ -182,7 +186,10 @@ pub fn final_reply(
 
 fn validity(decision: &Decision) -> String {
     match (decision.validity.start, decision.validity.end) {
-        (Some(start), None) => format!("备案从{}开始生效，长期有效。", speech::date(start)),
+        (Some(start), None) if decision.class == Some(crate::rules::Class::LongTerm) => {
+            format!("备案从{}开始生效，长期有效。", speech::date(start))
+        }
+        (Some(start), None) => format!("备案从{}开始生效，不设终止日期。", speech::date(start)),
         (Some(start), Some(end)) => format!(
             "备案有效期从{}到{}。",
             speech::date(start),
