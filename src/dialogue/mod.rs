@@ -447,10 +447,20 @@ fn next_move(
                     &decision.missing_materials,
                 );
             }
-            session.pending = Some(slot);
+            session.pending = Some(slot.clone());
+            let mut quick = prompt.suggestions;
+            // On the agent screen the suggestion is the question to read out.
+            if session.channel == SessionChannel::Agent && quick.is_empty() {
+                let spoken = services.prompt(&slot, SessionChannel::Phone, attempt).text;
+                quick.push(if slot == "materials" {
+                    prompt.text.clone()
+                } else {
+                    spoken
+                });
+            }
             parts.push(prompt.text);
             let mut turn = Turn::new(session, intent, say(&parts));
-            turn.suggestions = suggestions(session.channel, prompt.suggestions);
+            turn.suggestions = suggestions(session.channel, quick);
             turn
         }
         Status::NeedsMaterials if !session.materials_asked => {
