@@ -7,11 +7,14 @@ use std::fmt::Write;
 use crate::rules::{Application, Category, Channel, Insurance, Scheme};
 use crate::store::RegistrationRecord;
 
-/// The official title of the region's form.
+/// The official title of the region's form. Zhanjiang's notice (湛社保
+/// 〔2018〕168号) lists its attachment as 湛江市异地就医登记备案表; the
+/// Jining seed names no form at all (承诺备案制, no proofs), so its sheet
+/// carries a plain title rather than an invented official one.
 pub fn form_title(application: &Application) -> &'static str {
     let maternity = application.scheme == Some(Scheme::Maternity);
     match application.region.as_str() {
-        "jining" => "济宁市异地就医登记备案表",
+        "jining" => "异地就医备案信息（济宁市）",
         "zhanjiang" => "湛江市异地就医登记备案表",
         _ if maternity => "广东省异地就医生育保险登记备案表",
         _ => "广东省异地就医登记备案表",

@@ -319,7 +319,14 @@ async fn ensure_open(state: &AppState, record: &SessionRecord) -> Result<(), Api
         return Ok(());
     }
     if record.closed_at.is_none() {
-        state.store().close_idle(now - idle_limit, now).await?;
+        let closed = state.store().close_idle(now - idle_limit, now).await?;
+        metrics::counter!("hotline_sessions_closed_total").increment(closed);
+        state.publish(SessionEvent {
+            session_id: record.id.clone(),
+            kind: "closed",
+            data: serde_json::json!({"reason": "idle"}),
+            names: Vec::new(),
+        });
     }
     Err(ApiError::new(
         StatusCode::CONFLICT,
@@ -553,7 +560,7 @@ pub async fn session_view(
     Ok(axum::Json(view).into_response())
 }
 
-/// Server-Sent Events: `turn`, `slot`, `decision`, `registration`.
+/// Server-Sent Events: `turn`, `slot`, `decision`, `registration`, `closed`.
 #[utoipa::path(get, path = "/v1/sessions/{id}/events",
     params(("id" = String, Path, description = "session id")),
     responses((status = 200, description = "text/event-stream", body = String),

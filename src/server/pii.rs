@@ -2,47 +2,14 @@
 //! lines and for the caller-side views. Agents see data whole; everything
 //! else sees `4419**********1238`, `138****5678`, `张*`.
 //!
-//! These live in the server until `nlu` offers its own maskers; the rules
-//! are the same either way.
+//! The maskers of single values come from `nlu`; this module finds
+//! personal data in free text and in JSON documents.
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 
-/// `441900199001011238` → `4419**********1238`; an old 15-digit number keeps
-/// the same four and four.
-pub fn mask_id(id_number: &str) -> String {
-    mask_middle(id_number, 4, 4)
-}
-
-/// `13800138000` → `138****8000`.
-pub fn mask_phone(phone: &str) -> String {
-    mask_middle(phone, 3, 4)
-}
-
-/// `张三` → `张*`, `欧阳娜娜` → `欧***`: the family name's first character
-/// stays so an agent reading the widget's view can still address the caller.
-pub fn mask_name(name: &str) -> String {
-    let mut characters = name.trim().chars();
-    match characters.next() {
-        Some(first) => {
-            let rest = characters.count().max(1);
-            format!("{first}{}", "*".repeat(rest))
-        }
-        None => String::new(),
-    }
-}
-
-fn mask_middle(text: &str, keep_start: usize, keep_end: usize) -> String {
-    let characters: Vec<char> = text.chars().collect();
-    if characters.len() <= keep_start + keep_end {
-        return "*".repeat(characters.len());
-    }
-    let middle = characters.len() - keep_start - keep_end;
-    let start: String = characters[..keep_start].iter().collect();
-    let end: String = characters[characters.len() - keep_end..].iter().collect();
-    format!("{start}{}{end}", "*".repeat(middle))
-}
+pub use crate::nlu::{mask_id, mask_name, mask_phone};
 
 fn digit_runs() -> &'static Regex {
     static RUNS: OnceLock<Regex> = OnceLock::new();
@@ -65,7 +32,7 @@ pub fn mask_text(text: &str, names: &[String]) -> String {
         } else if length >= 7 {
             // Other long numbers (landlines, social-security card numbers)
             // identify a person too.
-            mask_middle(run, 2, 2)
+            mask_phone(run)
         } else {
             run.to_string()
         }
