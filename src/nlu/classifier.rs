@@ -98,7 +98,8 @@ impl Classifier {
                 }
             }
         }
-        let cue_matcher = aho_corasick::AhoCorasick::new(&plain_cues).expect("cues are plain strings");
+        let cue_matcher =
+            aho_corasick::AhoCorasick::new(&plain_cues).expect("cues are plain strings");
         Classifier {
             cue_matcher,
             cue_intents,
