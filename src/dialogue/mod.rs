@@ -98,6 +98,9 @@ pub use services::Services;
 use crate::answer::Question;
 use crate::rules::{Channel, Status};
 
+/// Said when a fact is taken and nothing else is said about it.
+const NOTED: &str = "好的，记下了。";
+
 /// Consecutive misunderstandings before the caller is handed to a person.
 pub const MAX_FAILURES: u32 = 3;
 
@@ -226,7 +229,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     }
 
     if parts.is_empty() && !changes.is_empty() && !corrected && !just_asking {
-        parts.push("好的，记下了。".into());
+        parts.push(NOTED.into());
     }
 
     // A policy question in the middle of the form is answered, then the
@@ -396,6 +399,8 @@ fn next_move(
     };
     match decision.status {
         Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable => {
+            // The outcome itself shows the fact was heard.
+            parts.retain(|part| part != NOTED);
             session.state = DialogueState::Done;
             session.pending = None;
             parts.push(outcome::early(services, &session.slots, &decision));
