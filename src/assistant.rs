@@ -195,8 +195,17 @@ impl dialogue::Services for Assistant {
 
     fn contact(&self, region: &str) -> Option<String> {
         let policy = self.policies.regions.get(region)?;
-        let phone = policy.phone.as_ref()?.versions().first()?.value.clone();
-        Some(format!("{}医保经办机构电话（传真）{phone}", policy.name))
+        let Some(phone) = policy.phone.as_ref().and_then(|p| p.versions().first()) else {
+            // The region's documents give no number: the hotline puts callers through.
+            return Some(format!(
+                "{}医保经办机构，号码可以拨打12345热线查询",
+                policy.name
+            ));
+        };
+        Some(format!(
+            "{}医保经办机构电话（传真）{}",
+            policy.name, phone.value
+        ))
     }
 }
 

@@ -98,6 +98,9 @@ pub use services::Services;
 use crate::answer::Question;
 use crate::rules::{Channel, Status};
 
+/// Said when a fact is taken and nothing else is said about it.
+const NOTED: &str = "好的，记下了。";
+
 /// Consecutive misunderstandings before the caller is handed to a person.
 pub const MAX_FAILURES: u32 = 3;
 
@@ -206,7 +209,17 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         }
     }
 
+    let corrected = !parts.is_empty();
+    let asked = ASK_INTENTS.contains(&intent.as_str())
+        || understanding
+            .intents
+            .iter()
+            .skip(1)
+            .any(|(name, score)| ASK_INTENTS.contains(&name.as_str()) && *score >= 0.5);
+    // A question that names a category is answered, not classified.
+    let just_asking = asked && session.state == DialogueState::Idle;
     if before.category.is_none()
+        && !just_asking
         && let Some(category) = session.slots.category
     {
         parts.push(format!(
@@ -215,14 +228,12 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         ));
     }
 
+    if parts.is_empty() && !changes.is_empty() && !corrected && !just_asking {
+        parts.push(NOTED.into());
+    }
+
     // A policy question in the middle of the form is answered, then the
     // form goes on where it was.
-    let asked = ASK_INTENTS.contains(&intent.as_str())
-        || understanding
-            .intents
-            .iter()
-            .skip(1)
-            .any(|(name, score)| ASK_INTENTS.contains(&name.as_str()) && *score >= 0.5);
     if asked {
         let answer = services.ask(&Question {
             text: text.to_string(),
@@ -238,12 +249,42 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         }
     }
 
-    let wants_to_register =
-        matches!(intent.as_str(), "register" | "register_maternity") || applied.took_something;
+    // Outside 异地就医备案 altogether: say so, offer a person, and go on
+    // with the form if one is under way.
+    if intent == "out_of_scope" && !applied.took_something {
+        session.failures = 0;
+        parts.push("这个问题不在异地就医备案的范围内，需要的话我帮您转人工客服。".into());
+        if session.state != DialogueState::Collecting {
+            return Turn::new(session, &intent, say(&parts));
+        }
+    }
+
+    // A question that happens to name a category (异地长期居住备案多久能取消)
+    // is a question, not the start of a registration.
+    let wants_to_register = matches!(intent.as_str(), "register" | "register_maternity")
+        || (applied.took_something && !asked);
     if session.state == DialogueState::Idle && !wants_to_register {
         if asked {
-            let mut turn = Turn::new(session, &intent, parts.join(""));
+            // "要不要备案" with the caller's situation in it: when the rules
+            // settle it at once (exempt, not eligible, wrong channel), say so.
+            if applied.took_something
+                && let Ok(decision) = services.evaluate(&session.slots, session.today)
+                && matches!(
+                    decision.status,
+                    Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable
+                )
+            {
+                session.decision = Some(decision);
+                let mut turn = next_move(services, session, &intent, Vec::new());
+                turn.passages = passages;
+                return turn;
+            }
+            let mut turn = Turn::new(session, &intent, say(&parts));
             turn.passages = passages;
+            turn.suggestions = suggestions(
+                session.channel,
+                vec!["我要办异地就医备案".into(), "转人工".into()],
+            );
             return turn;
         }
         if intent == "goodbye" {
@@ -267,7 +308,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 "请问还有其他需要帮您的吗？".into()
             });
         }
-        let mut turn = Turn::new(session, &intent, parts.join(""));
+        let mut turn = Turn::new(session, &intent, say(&parts));
         turn.passages = passages;
         return turn;
     }
@@ -290,17 +331,24 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         parts.push(format!(
             "您说的{}{}，{}",
             speech::slot_name(rejected.slot),
-            rejected.reason.trim_end_matches('。'),
-            prompt.text
+            // "2月没有30号，请再说一下日期": the reprompt that follows asks.
+            rejected
+                .reason
+                .split("，请")
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('。'),
+            without_verdict(&prompt.text)
         ));
-        let mut turn = Turn::new(session, &intent, parts.join(""));
+        let mut turn = Turn::new(session, &intent, say(&parts));
         turn.slot_changes = changes;
         turn.passages = passages;
         turn.suggestions = suggestions(session.channel, prompt.suggestions);
         return turn;
     }
 
-    let understood = applied.took_something || asked || intent == "greet";
+    let understood =
+        applied.took_something || asked || intent == "greet" || intent == "out_of_scope";
     if !understood && session.state == DialogueState::Collecting {
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
@@ -323,7 +371,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 session.pending = Some(slot.to_string());
                 let prompt = services.prompt(slot, session.channel, 1);
                 parts.push(prompt.text);
-                let mut turn = Turn::new(session, &intent, parts.join(""));
+                let mut turn = Turn::new(session, &intent, say(&parts));
                 turn.slot_changes = changes;
                 return turn;
             }
@@ -347,14 +395,16 @@ fn next_move(
     mut parts: Vec<String>,
 ) -> Turn {
     let Some(decision) = session.decision.clone() else {
-        return Turn::new(session, intent, parts.join(""));
+        return Turn::new(session, intent, say(&parts));
     };
     match decision.status {
         Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable => {
+            // The outcome itself shows the fact was heard.
+            parts.retain(|part| part != NOTED);
             session.state = DialogueState::Done;
             session.pending = None;
             parts.push(outcome::early(services, &session.slots, &decision));
-            let mut turn = Turn::new(session, intent, parts.join(""));
+            let mut turn = Turn::new(session, intent, say(&parts));
             if decision.status == Status::ChannelUnavailable {
                 turn.suggestions = suggestions(
                     session.channel,
@@ -366,6 +416,19 @@ fn next_move(
                 );
             }
             turn
+        }
+        // Nothing left to ask, yet no decision: the rules cannot judge this
+        // day (e.g. the region's document is not in force); say why and
+        // hand over to a person.
+        Status::Incomplete if decision.missing_facts.is_empty() => {
+            let why = decision
+                .notes
+                .first()
+                .map(|note| speech::dates_in(note))
+                .unwrap_or_else(|| "这种情况我这边没法判断。".into());
+            parts.push(why);
+            parts.push("我为您转接人工客服。".into());
+            hand_off(session, intent, &say(&parts))
         }
         Status::Incomplete => {
             let slot = decision
@@ -379,11 +442,30 @@ fn next_move(
                 0
             };
             session.state = DialogueState::Collecting;
-            let prompt = services.prompt(&slot, session.channel, attempt);
-            session.pending = Some(slot);
+            let mut prompt = services.prompt(&slot, session.channel, attempt);
+            // The generic materials question names documents some regions
+            // do not ask for; name exactly what this registration needs.
+            if slot == "materials" && !decision.missing_materials.is_empty() {
+                prompt.text = outcome::materials_question(
+                    services,
+                    &session.slots.region,
+                    &decision.missing_materials,
+                );
+            }
+            session.pending = Some(slot.clone());
+            let mut quick = prompt.suggestions;
+            // On the agent screen the suggestion is the question to read out.
+            if session.channel == SessionChannel::Agent && quick.is_empty() {
+                let spoken = services.prompt(&slot, SessionChannel::Phone, attempt).text;
+                quick.push(if slot == "materials" {
+                    prompt.text.clone()
+                } else {
+                    spoken
+                });
+            }
             parts.push(prompt.text);
-            let mut turn = Turn::new(session, intent, parts.join(""));
-            turn.suggestions = suggestions(session.channel, prompt.suggestions);
+            let mut turn = Turn::new(session, intent, say(&parts));
+            turn.suggestions = suggestions(session.channel, quick);
             turn
         }
         Status::NeedsMaterials if !session.materials_asked => {
@@ -395,7 +477,7 @@ fn next_move(
             let missing =
                 outcome::materials(services, &session.slots.region, &decision.missing_materials);
             parts.push(format!("另外还需要{missing}，请问您有吗？"));
-            let mut turn = Turn::new(session, intent, parts.join(""));
+            let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(session.channel, vec!["有".into(), "没有".into()]);
             turn
         }
@@ -403,7 +485,7 @@ fn next_move(
             session.state = DialogueState::Confirming;
             session.pending = None;
             parts.push(outcome::read_back(&session.slots));
-            let mut turn = Turn::new(session, intent, parts.join(""));
+            let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(
                 session.channel,
                 vec!["对，没问题".into(), "有地方不对".into()],
@@ -430,6 +512,32 @@ fn finish(services: &dyn Services, session: &mut Session, intent: &str) -> Turn 
         });
     }
     turn
+}
+
+/// The parts of a reply as one speakable text: each sentence closed, so an
+/// answer and the question after it do not run together.
+fn say(parts: &[String]) -> String {
+    let mut text = String::new();
+    for part in parts
+        .iter()
+        .map(|part| part.trim())
+        .filter(|part| !part.is_empty())
+    {
+        text.push_str(part);
+        if !part.ends_with(['。', '？', '！', '）', '”', '…', '：']) {
+            text.push('。');
+        }
+    }
+    text
+}
+
+/// A reprompt without its own "这个号码好像不对，": the reply has just said
+/// what is wrong.
+fn without_verdict(prompt: &str) -> &str {
+    match prompt.split_once('，') {
+        Some((first, rest)) if first.contains("不对") => rest,
+        _ => prompt,
+    }
 }
 
 fn hand_off(session: &mut Session, intent: &str, reply: &str) -> Turn {
@@ -518,3 +626,27 @@ pub fn view(session: &Session) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod reply_tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_joined_as_closed_sentences() {
+        let parts = vec!["即时办结".to_string(), "请留一个联系电话。".to_string()];
+        assert_eq!(say(&parts), "即时办结。请留一个联系电话。");
+        assert_eq!(say(&["您有吗？".to_string()]), "您有吗？");
+    }
+
+    #[test]
+    fn a_reprompt_loses_its_own_verdict_only() {
+        assert_eq!(
+            without_verdict("这个号码好像不对，请再说一遍身份证号。"),
+            "请再说一遍身份证号。"
+        );
+        assert_eq!(
+            without_verdict("请一组一组地说，先说前六位。"),
+            "请一组一组地说，先说前六位。"
+        );
+    }
+}

@@ -22,6 +22,29 @@ pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]
         .join("、")
 }
 
+/// The question for the proofs still needed, short enough to say aloud:
+/// each item with at most two alternatives named (`户口簿或居住证等`).
+pub fn materials_question(
+    services: &dyn Services,
+    region: &str,
+    groups: &[MaterialGroup],
+) -> String {
+    let items: Vec<String> = groups
+        .iter()
+        .map(|group| {
+            let named: Vec<String> = group
+                .any_of
+                .iter()
+                .take(2)
+                .map(|id| services.material_label(region, id))
+                .collect();
+            let more = if group.any_of.len() > 2 { "等" } else { "" };
+            format!("{}{more}", named.join("或"))
+        })
+        .collect();
+    format!("请问您手上有{}吗？", items.join("，还有"))
+}
+
 fn channels(channels: &[Channel]) -> String {
     channels
         .iter()
@@ -30,23 +53,45 @@ fn channels(channels: &[Channel]) -> String {
         .join("、")
 }
 
-/// The clause a decision rests on, said in one phrase.
+/// The clause a decision rests on, said in one phrase: the most specific
+/// one cited, i.e. the last that is not the title or a contact line.
 fn basis(decision: &Decision) -> String {
     decision
         .citations
-        .first()
+        .iter()
+        .rev()
+        .find(|citation| {
+            !citation.clause.contains("事项名称")
+                && !citation.clause.contains("电话")
+                && !citation.clause.contains("落款")
+        })
+        .or(decision.citations.first())
         .map(|citation| format!("（依据：{}）", citation.clause))
         .unwrap_or_default()
 }
 
-fn first_note(decision: &Decision) -> String {
+/// Why the rules decided so: the rules module puts the reason last, before
+/// the line on whom to call.
+fn reason(decision: &Decision) -> String {
     decision
         .notes
-        .first()
+        .iter()
+        .rev()
+        .find(|note| !note.starts_with("如有疑问"))
         .map(|note| {
-            let note = note.trim_end_matches('。');
+            let note = note.trim_start_matches("说明：").trim_end_matches('。');
             format!("{note}。")
         })
+        .unwrap_or_default()
+}
+
+/// The line on whom to call, when the rules data gives one.
+fn consult(decision: &Decision) -> String {
+    decision
+        .notes
+        .iter()
+        .find(|note| note.starts_with("如有疑问"))
+        .cloned()
         .unwrap_or_default()
 }
 
@@ -58,12 +103,24 @@ pub fn early(services: &dyn Services, application: &Application, decision: &Deci
     match decision.status {
         Status::NotRequired => format!(
             "按政策，您这种情况不需要办理异地就医备案。{}{}",
-            first_note(decision),
+            reason(decision),
             basis(decision)
         ),
-        Status::NotEligible => format!(
-            "很抱歉，按政策您这种情况不能办理这项备案。{}{}如有疑问可以转人工帮您进一步核实。",
-            first_note(decision),
+        Status::NotEligible => {
+            let instead = if application.scheme == Some(crate::rules::Scheme::Maternity) {
+                "基本医疗保险的异地就医备案不受影响，需要的话可以另外办理。"
+            } else {
+                "您可以到医保经办窗口咨询其他办法，或者我帮您转人工进一步核实。"
+            };
+            format!(
+                "很抱歉，按政策您这种情况不能办理这项备案。{}{}{instead}{}",
+                reason(decision),
+                basis(decision),
+                consult(decision)
+            )
+        }
+        Status::ChannelUnavailable if decision.channels == [Channel::Hospital] => format!(
+            "您这类备案不用自己申请，由给您开转诊证明的医院直接办理，请联系转出医院。{}",
             basis(decision)
         ),
         Status::ChannelUnavailable => {
@@ -129,7 +186,10 @@ pub fn final_reply(
 
 fn validity(decision: &Decision) -> String {
     match (decision.validity.start, decision.validity.end) {
-        (Some(start), None) => format!("备案从{}开始生效，长期有效。", speech::date(start)),
+        (Some(start), None) if decision.class == Some(crate::rules::Class::LongTerm) => {
+            format!("备案从{}开始生效，长期有效。", speech::date(start))
+        }
+        (Some(start), None) => format!("备案从{}开始生效，不设终止日期。", speech::date(start)),
         (Some(start), Some(end)) => format!(
             "备案有效期从{}到{}。",
             speech::date(start),
@@ -181,19 +241,30 @@ fn fax_instructions(
     application: &Application,
     decision: &Decision,
 ) -> String {
-    let to_fax: Vec<MaterialGroup> = decision
+    let region = application.region.as_str();
+    // Exactly what to fax: for each required item the document the caller
+    // said they hold, or the alternatives when they named none.
+    let held = application.materials.clone().unwrap_or_default();
+    let to_fax: Vec<String> = decision
         .required_materials
         .iter()
         .filter(|group| !group.any_of.iter().any(|id| id == "registration_form"))
-        .cloned()
+        .map(
+            |group| match group.any_of.iter().find(|id| held.contains(id)) {
+                Some(id) => services.material_label(region, id),
+                None => materials(services, region, std::slice::from_ref(group)),
+            },
+        )
         .collect();
     let contact = services
-        .contact(&application.region)
+        .contact(region)
         .unwrap_or_else(|| "当地医保经办机构".into());
-    format!(
-        "请把填好的备案表和{}的复印件传真给经办机构，联系方式：{contact}。",
-        materials(services, &application.region, &to_fax)
-    )
+    let copies = if to_fax.is_empty() {
+        String::new()
+    } else {
+        format!("和{}的复印件", to_fax.join("、"))
+    };
+    format!("请把我们代填的备案表{copies}传真给经办机构，联系方式：{contact}。")
 }
 
 /// The read-back before confirmation: every key fact, then the question.

@@ -42,6 +42,10 @@ pub struct TurnExpect {
     pub slots: Option<Value>,
     /// Subset of the turn's decision.
     pub decision: Option<Value>,
+    /// Whether the turn carries quick-reply `suggestions` (widget, agent).
+    pub suggestions: Option<bool>,
+    /// Whether the turn carries search `passages` (answers on the agent screen).
+    pub passages: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -161,6 +165,20 @@ fn check_turn(expect: &TurnExpect, turn: &Value) -> Vec<String> {
     for needle in &expect.reply_not_contains {
         if reply.contains(needle.as_str()) {
             problems.push(format!("reply must not contain «{needle}»: {reply}"));
+        }
+    }
+    for (name, wanted) in [
+        ("suggestions", expect.suggestions),
+        ("passages", expect.passages),
+    ] {
+        let present = turn
+            .get(name)
+            .and_then(Value::as_array)
+            .is_some_and(|list| !list.is_empty());
+        match wanted {
+            Some(true) if !present => problems.push(format!("{name}: expected some, got none")),
+            Some(false) if present => problems.push(format!("{name}: expected none, got some")),
+            _ => {}
         }
     }
     if let Some(slots) = &expect.slots {

@@ -159,8 +159,11 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
     }
 
     // Yes / no only answers the question pending.
-    let yes = understanding.intent == "affirm";
-    let no = understanding.intent == "deny";
+    // "有" / "都有" answers "您有吗" in the affirmative whatever intent the
+    // bare word gets on its own.
+    let have = says_have(text);
+    let yes = understanding.intent == "affirm" || have == Some(true);
+    let no = !yes && understanding.intent == "deny" || have == Some(false);
     if yes || no {
         match pending.as_deref() {
             Some("by_proxy") if slots.by_proxy.is_none() || entities.by_proxy.is_none() => {
@@ -208,6 +211,20 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
     }
     applied.took_something = took_something;
     applied
+}
+
+/// `Some(true)` for a bare 有 / 有的 / 都有 / 带着呢, `Some(false)` for 没有;
+/// `None` for anything longer, which the understanding handles.
+fn says_have(text: &str) -> Option<bool> {
+    let bare: String = text
+        .chars()
+        .filter(|c| !c.is_ascii_punctuation() && !"，。！？、 嗯啊呀的呢吧都也我".contains(*c))
+        .collect();
+    match bare.as_str() {
+        "有" | "带着" | "带了" | "有有" => Some(true),
+        "没有" | "没" | "没带" => Some(false),
+        _ => None,
+    }
 }
 
 fn applicant_rejected(rejected: &mut Vec<Rejected>, slot: &'static str, reason: String) {
@@ -287,4 +304,19 @@ pub fn set_value(
         _ => object.remove(key),
     };
     serde_json::from_value(json).map_err(|error| format!("{slot}: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_have;
+
+    #[test]
+    fn bare_have_and_have_not_answer_the_materials_question() {
+        assert_eq!(says_have("有"), Some(true));
+        assert_eq!(says_have("都有的。"), Some(true));
+        assert_eq!(says_have("嗯，有啊"), Some(true));
+        assert_eq!(says_have("没有"), Some(false));
+        assert_eq!(says_have("有户口本"), None);
+        assert_eq!(says_have("我没有居住证"), None);
+    }
 }

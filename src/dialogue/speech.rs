@@ -65,12 +65,26 @@ pub fn channel(channel: Channel) -> &'static str {
 /// `湖南省长沙市`, or whatever part is known.
 pub fn destination(application: &Application) -> Option<String> {
     let destination = application.destination.as_ref()?;
-    let text = format!(
-        "{}{}",
-        destination.province.as_deref().unwrap_or(""),
-        destination.city.as_deref().unwrap_or("")
-    );
+    let province = destination.province.as_deref().unwrap_or("");
+    let city = destination.city.as_deref().unwrap_or("");
+    // 北京市北京市 is said once.
+    let text = if province == city {
+        province.to_string()
+    } else {
+        format!("{province}{city}")
+    };
     (!text.is_empty()).then_some(text)
+}
+
+/// A text with its ISO dates (2025-03-10) said the spoken way.
+pub fn dates_in(text: &str) -> String {
+    let iso = regex::Regex::new(r"\d{4}-\d{2}-\d{2}").expect("valid pattern");
+    iso.replace_all(text, |found: &regex::Captures| {
+        chrono::NaiveDate::parse_from_str(&found[0], "%Y-%m-%d")
+            .map(date)
+            .unwrap_or_else(|_| found[0].to_string())
+    })
+    .into_owned()
 }
 
 /// A slot's current value in words, for confirming a change.

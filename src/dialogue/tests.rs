@@ -117,6 +117,7 @@ impl Services for Fake {
             answered: true,
             answer: "长期有效。".into(),
             passages: vec![],
+            confidence: 1.0,
         })
     }
 

@@ -49,6 +49,11 @@ pub struct Classifier {
     idf: GramMap<f32>,
     /// Weight of a gram no example has.
     unseen_idf: f32,
+    /// Every plain cue (no `…`) in one automaton, with its intent.
+    cue_matcher: aho_corasick::AhoCorasick,
+    cue_intents: Vec<usize>,
+    /// Cues in parts (`办…备案`), with their intent.
+    split_cues: Vec<(String, usize)>,
 }
 
 /// How much a cue word adds to its intent's score.
@@ -80,7 +85,25 @@ impl Classifier {
                     .push((index as u32, weight));
             }
         }
+        let mut plain_cues = Vec::new();
+        let mut cue_intents = Vec::new();
+        let mut split_cues = Vec::new();
+        for (index, intent) in intents.iter().enumerate() {
+            for cue in intent.cues.iter().filter(|cue| !cue.is_empty()) {
+                if cue.contains('…') {
+                    split_cues.push((cue.clone(), index));
+                } else {
+                    plain_cues.push(cue.clone());
+                    cue_intents.push(index);
+                }
+            }
+        }
+        let cue_matcher =
+            aho_corasick::AhoCorasick::new(&plain_cues).expect("cues are plain strings");
         Classifier {
+            cue_matcher,
+            cue_intents,
+            split_cues,
             intents,
             example_intent: examples.iter().map(|(intent, _)| *intent).collect(),
             postings,
@@ -112,9 +135,18 @@ impl Classifier {
                 scores[intent] = value;
             }
         }
-        for (index, intent) in self.intents.iter().enumerate() {
-            if intent.cues.iter().any(|cue| cue_matches(text, cue)) {
-                scores[index] = (scores[index] + CUE_BONUS).min(1.0);
+        let mut cued = vec![false; self.intents.len()];
+        for found in self.cue_matcher.find_overlapping_iter(text) {
+            cued[self.cue_intents[found.pattern().as_usize()]] = true;
+        }
+        for (cue, intent) in &self.split_cues {
+            if !cued[*intent] && cue_matches(text, cue) {
+                cued[*intent] = true;
+            }
+        }
+        for (score, cued) in scores.iter_mut().zip(cued) {
+            if cued {
+                *score = (*score + CUE_BONUS).min(1.0);
             }
         }
         scores

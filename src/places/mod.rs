@@ -438,9 +438,15 @@ impl Candidates {
             level,
             place: place.clone(),
         };
-        for name in std::iter::once(full.to_string())
-            .chain(names::short_names(full, level == Level::Province))
-        {
+        // A district or county goes by its full name only (岳麓区), except
+        // a county-level city (昆山市 → 昆山): short district names are
+        // too often given names or words (建华, 新华).
+        let short_names = if level == Level::District && !full.ends_with('市') {
+            Vec::new()
+        } else {
+            names::short_names(full, level == Level::Province)
+        };
+        for name in std::iter::once(full.to_string()).chain(short_names) {
             if name.chars().count() >= 2 {
                 self.by_name.entry(name).or_default().push(entry.clone());
             }

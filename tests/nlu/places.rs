@@ -108,3 +108,26 @@ fn a_bad_alias_is_reported_with_its_line() {
     let message = Gazetteer::load(dir.path()).err().unwrap().to_string();
     assert!(message.contains("cities.json:2:"), "{message}");
 }
+
+#[test]
+fn ordinary_hotline_sentences_name_no_place() {
+    // The intent examples write places as `@`: any place found in the
+    // others is a false alarm (a common word read as a place name).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents/examples");
+    let g = gazetteer();
+    let mut false_alarms = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for example in text
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("- "))
+        {
+            if !example.contains('@')
+                && let Some(place) = g.find_in(example)
+            {
+                false_alarms.push(format!("{example} → {place:?}"));
+            }
+        }
+    }
+    assert!(false_alarms.is_empty(), "{}", false_alarms.join("\n"));
+}
