@@ -109,11 +109,29 @@ impl Driver for InProcess<'_> {
     fn send(&mut self, text: &str) -> Result<Value, String> {
         let session = self.session.as_mut().ok_or("no session")?;
         let turn = self.assistant.turn(session, text);
-        serde_json::to_value(turn).map_err(|error| error.to_string())
+        let mut turn = serde_json::to_value(turn).map_err(|error| error.to_string())?;
+        mask_as_served(session, &mut turn);
+        Ok(turn)
     }
 
     fn session(&mut self) -> Result<Value, String> {
         let session = self.session.as_ref().ok_or("no session")?;
+        // The final check reads the session as an agent would: whole.
         Ok(dialogue::view(session))
+    }
+}
+
+/// A widget caller sees personal data masked, exactly as the server serves
+/// it, so a script expects the same turns in-process and over HTTP.
+fn mask_as_served(session: &Session, turn: &mut Value) {
+    if session.channel == crate::dialogue::SessionChannel::Widget {
+        let names: Vec<String> = session
+            .slots
+            .applicant
+            .as_ref()
+            .and_then(|applicant| applicant.name.clone())
+            .into_iter()
+            .collect();
+        crate::server::pii::mask_json(turn, &names);
     }
 }

@@ -29,9 +29,11 @@ pub fn mask_text(text: &str, names: &[String]) -> String {
             mask_id(run)
         } else if length == 11 && run.starts_with('1') && !ends_in_x {
             mask_phone(run)
-        } else if length >= 7 {
-            // Other long numbers (landlines, social-security card numbers)
-            // identify a person too.
+        } else if length >= 9 {
+            // Other long numbers (social-security card numbers) identify a
+            // person too. Seven- and eight-digit runs are left: they are the
+            // agencies' published landlines (0537-3238957) the caller needs;
+            // a caller's own landline is masked by its field (see mask_json).
             mask_phone(run)
         } else {
             run.to_string()
@@ -69,6 +71,10 @@ pub fn mask_json(value: &mut serde_json::Value, names: &[String]) {
                 match (key.as_str(), &*field) {
                     (key, _) if IDENTIFIER_FIELDS.contains(&key) => {}
                     ("name", serde_json::Value::String(name)) => *field = mask_name(name).into(),
+                    ("phone", serde_json::Value::String(phone)) => {
+                        *field = mask_phone(phone).into()
+                    }
+                    ("id_number", serde_json::Value::String(id)) => *field = mask_id(id).into(),
                     _ => mask_json(field, names),
                 }
             }
@@ -105,5 +111,14 @@ mod tests {
         assert!(!text.contains("李四"));
         assert!(!text.contains("13800138000"));
         assert!(text.contains("4419**********1238"));
+    }
+
+    #[test]
+    fn leaves_the_agencies_published_numbers_whole() {
+        let text = "联系方式：济宁市医保经办机构电话（传真）0537-3238957，东莞0769-12345";
+        assert_eq!(mask_text(text, &[]), text);
+        let mut value = serde_json::json!({"applicant": {"phone": "0769-22334455"}});
+        mask_json(&mut value, &[]);
+        assert!(!value.to_string().contains("22334455"), "{value}");
     }
 }
