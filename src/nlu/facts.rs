@@ -55,7 +55,10 @@ pub fn category(text: &str) -> Option<Category> {
     if has(&["急诊", "抢救", "急救", "突发", "救护车", "出车祸", "摔伤了"]) {
         return Some(Category::Emergency);
     }
-    if has(&["转院", "转诊"]) {
+    // 医院说要转到北京: a hospital sending the patient on is a transfer
+    // even when the caller never says 转院.
+    let hospital_sends_on = text.contains("医院") && has(&["转到", "转去", "转往", "转过去"]);
+    if has(&["转院", "转诊"]) || hospital_sends_on {
         let long_term = has(&[
             "长期",
             "常住",
@@ -106,6 +109,9 @@ pub fn category(text: &str) -> Option<Category> {
         "带孙",
         "带小孩",
         "长期在",
+        "长期住",
+        "常年在",
+        "常年住",
         "住在那边",
         "在那边住",
         "在那边生活",

@@ -232,6 +232,13 @@ fn categories() {
         ("我是派驻到北京的", PostedWorker),
         ("医院让我转院到广州", Referral),
         ("我长期住在长沙，现在那边医院要转院", LongTermTransfer),
+        (
+            "我长期住在长沙，那边医院说要转到北京去治疗",
+            LongTermTransfer,
+        ),
+        ("本地医院说要把我转到广州去", Referral),
+        ("我在上海长期住", LongTermResident),
+        ("我常年在杭州生活", LongTermResident),
         ("出去旅游突然急诊抢救", Emergency),
         ("我自己去外地看病", TemporaryOther),
         ("我在深圳打工没有居住证", MigrantWorker),
