@@ -200,7 +200,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         let said: Vec<String> = changes
             .iter()
             .filter_map(|change| {
-                speech::slot_value(&session.slots, &change.slot)
+                speech::slot_value(&session.slots, &change.slot, session.channel)
                     .map(|value| format!("{}改成{}", speech::slot_name(&change.slot), value))
             })
             .collect();
@@ -484,7 +484,7 @@ fn next_move(
         Status::NeedsMaterials | Status::Accepted => {
             session.state = DialogueState::Confirming;
             session.pending = None;
-            parts.push(outcome::read_back(&session.slots));
+            parts.push(outcome::read_back(&session.slots, session.channel));
             let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(
                 session.channel,

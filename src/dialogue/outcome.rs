@@ -2,6 +2,7 @@
 //! status, why, and what happens or what to do next. Built only from the
 //! Decision, so the words always match what the rules decided.
 
+use crate::dialogue::SessionChannel;
 use crate::dialogue::services::Services;
 use crate::dialogue::speech;
 use crate::rules::{Application, Channel, Decision, MaterialGroup, Status};
@@ -268,17 +269,17 @@ fn fax_instructions(
 }
 
 /// The read-back before confirmation: every key fact, then the question.
-pub fn read_back(application: &Application) -> String {
+pub fn read_back(application: &Application, channel: SessionChannel) -> String {
     let mut facts = Vec::new();
     let applicant = application.applicant.as_ref();
     if let Some(name) = applicant.and_then(|a| a.name.as_deref()) {
         facts.push(name.to_string());
     }
     if let Some(id) = applicant.and_then(|a| a.id_number.as_deref()) {
-        facts.push(format!("身份证号{}", speech::id_number(id)));
+        facts.push(format!("身份证号{}", speech::id_number_on(channel, id)));
     }
     if let Some(phone) = applicant.and_then(|a| a.phone.as_deref()) {
-        facts.push(format!("电话{}", speech::phone(phone)));
+        facts.push(format!("电话{}", speech::phone_on(channel, phone)));
     }
     if let Some(insurance) = application.insurance {
         facts.push(speech::insurance(insurance).to_string());

@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::dialogue::SessionChannel;
 use crate::rules::{Application, Category, Channel, Insurance, Scheme};
 
 /// `2026年11月23日`.
@@ -87,8 +88,26 @@ pub fn dates_in(text: &str) -> String {
     .into_owned()
 }
 
+/// An ID number as a channel shows it: grouped for reading back on the
+/// phone and the agent's screen, masked in a caller's widget, which may sit
+/// on a shared or overlooked screen.
+pub fn id_number_on(channel: SessionChannel, id: &str) -> String {
+    match channel {
+        SessionChannel::Widget => crate::nlu::mask_id(id),
+        SessionChannel::Phone | SessionChannel::Agent => id_number(id),
+    }
+}
+
+/// A phone number as a channel shows it (see [`id_number_on`]).
+pub fn phone_on(channel: SessionChannel, phone_number: &str) -> String {
+    match channel {
+        SessionChannel::Widget => crate::nlu::mask_phone(phone_number),
+        SessionChannel::Phone | SessionChannel::Agent => phone(phone_number),
+    }
+}
+
 /// A slot's current value in words, for confirming a change.
-pub fn slot_value(application: &Application, slot: &str) -> Option<String> {
+pub fn slot_value(application: &Application, slot: &str, on: SessionChannel) -> Option<String> {
     let applicant = application.applicant.as_ref();
     match slot {
         "scheme" => application.scheme.map(|value| scheme(value).to_string()),
@@ -113,8 +132,12 @@ pub fn slot_value(application: &Application, slot: &str) -> Option<String> {
             .to_string()
         }),
         "applicant.name" => applicant.and_then(|a| a.name.clone()),
-        "applicant.id_number" => applicant.and_then(|a| a.id_number.as_deref().map(id_number)),
-        "applicant.phone" => applicant.and_then(|a| a.phone.as_deref().map(phone)),
+        "applicant.id_number" => applicant
+            .and_then(|a| a.id_number.as_deref())
+            .map(|id| id_number_on(on, id)),
+        "applicant.phone" => applicant
+            .and_then(|a| a.phone.as_deref())
+            .map(|number| phone_on(on, number)),
         _ => None,
     }
 }
@@ -149,6 +172,27 @@ mod tests {
         assert_eq!(phone("15027189963"), "150 2718 9963");
         assert_eq!(phone("0769-22334455"), "0769-22334455");
         assert_eq!(id_number("12345"), "12345");
+    }
+
+    #[test]
+    fn a_widget_never_shows_the_whole_number() {
+        let id = "440304197812032012";
+        assert_eq!(
+            id_number_on(SessionChannel::Phone, id),
+            "440304 19781203 2012"
+        );
+        assert_eq!(
+            id_number_on(SessionChannel::Widget, id),
+            "4403**********2012"
+        );
+        assert_eq!(
+            phone_on(SessionChannel::Widget, "15027189963"),
+            "150****9963"
+        );
+        assert_eq!(
+            phone_on(SessionChannel::Agent, "15027189963"),
+            "150 2718 9963"
+        );
     }
 
     #[test]
