@@ -193,6 +193,11 @@
       if (id !== current) return;
       view = fresh;
       noteSlotHistory(view.slot_history || view.slot_changes || []);
+      const registrations = view.registrations || [];
+      if (registrations.length) {
+        const latest = registrations[registrations.length - 1];
+        registrationId = latest.id || latest.registration_id || registrationId;
+      }
       if (view.registration_id) registrationId = view.registration_id;
       render();
     } catch (error) {
@@ -508,10 +513,12 @@
 
   // ---- actions ----
 
+  // Taking over is the dialogue's own handoff, asked for by the agent: the
+  // message is stored as the agent's and audited like every agent action.
   async function takeOver() {
     if (!current || $("take-over").disabled) return;
     try {
-      await api("POST", sessionPath(current, "/handoff"), {});
+      lastTurn = await api("POST", sessionPath(current, "/messages"), { text: "转人工" });
       live("已接管此会话");
     } catch (error) {
       live("接管失败：" + error.message);

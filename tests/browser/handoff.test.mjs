@@ -1,0 +1,52 @@
+// Handoff: an agent takes a caller's session over from the screen, and a
+// caller asks for a person in the widget.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  answers,
+  launch,
+  openAgentScreen,
+  openSessionOnAgentScreen,
+  openWidget,
+  screenshot,
+  waitForAgentState,
+  widgetSay,
+  widgetSessionId,
+} from "./harness.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("an agent takes over a widget session (Alt+T)", async () => {
+  const widget = await openWidget(browser);
+  await widgetSay(widget, answers.category);
+  const sessionId = await widgetSessionId(widget);
+
+  const agent = await openAgentScreen(browser);
+  await openSessionOnAgentScreen(agent, sessionId);
+  await agent.locator("#take-over:not([disabled])").waitFor();
+  await agent.keyboard.press("Alt+T");
+  await waitForAgentState(agent, "handoff");
+  assert.ok(await agent.locator("#take-over").isDisabled(), "take over is done once");
+  await agent.locator('#transcript li[data-role="agent"]').first().waitFor();
+  await screenshot(agent, "agent-handoff");
+
+  // The widget learns of it live and tells the caller.
+  await widget.locator('body[data-state="handoff"]').waitFor();
+  await screenshot(widget, "widget-handoff");
+  agent.assertClean();
+  widget.assertClean();
+});
+
+test("a caller asks for a person in the widget", async () => {
+  const widget = await openWidget(browser);
+  const turn = await widgetSay(widget, "转人工");
+  assert.equal(turn.state, "handoff");
+  await widget.locator('body[data-state="handoff"]').waitFor();
+  widget.assertClean();
+});
