@@ -2,8 +2,7 @@
 // that fail on console errors, screenshots, and a caller that answers
 // whatever the dialogue still asks for.
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -31,10 +30,13 @@ export const answers = {
 };
 export const idNumber = "440304197812032012";
 
-/** Launches chromium headless with a fresh profile. */
+/**
+ * Launches chromium headless. playwright gives every launch a fresh,
+ * temporary profile (it refuses `--user-data-dir` in `launch`), so no state
+ * leaks from one test file to the next.
+ */
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), "hotline-chromium-"));
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: [
@@ -45,15 +47,8 @@ export async function launch() {
       "--disable-component-update",
       "--no-first-run",
       "--disable-sync",
-      `--user-data-dir=${profile}`,
     ],
   });
-  const close = browser.close.bind(browser);
-  browser.close = async () => {
-    await close();
-    rmSync(profile, { recursive: true, force: true });
-  };
-  return browser;
 }
 
 /**

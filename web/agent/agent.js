@@ -498,7 +498,7 @@
       fact("可办渠道", (decision.channels || []).map(labels.channel).join("、"));
     }
     const missing = decision.missing_materials || [];
-    body.replaceChildren(
+    const parts = [
       element("p", {}, element("span", { class: "badge " + decision.status, id: "decision-status", "data-status": decision.status }, labels.status(decision.status))),
       missing.length
         ? element("div", {}, element("strong", {}, "需一次性告知的缺少材料："), element("ol", { class: "missing-materials" }, missing.map((group) => element("li", {}, labels.materialGroup(group)))))
@@ -507,8 +507,9 @@
       decision.notes && decision.notes.length ? element("ul", { class: "notes" }, decision.notes.map((note) => element("li", {}, note))) : null,
       decision.citations && decision.citations.length
         ? element("div", { class: "citations" }, element("strong", {}, "依据条款"), decision.citations.map(citationDetails))
-        : null
-    );
+        : null,
+    ];
+    body.replaceChildren(...parts.filter(Boolean));
   }
 
   // ---- actions ----
@@ -597,6 +598,13 @@
       event.preventDefault();
       action();
     }
+  });
+
+  // A link to `/agent#session=…` opens that session, also on a screen
+  // that is already open.
+  window.addEventListener("hashchange", () => {
+    const wanted = new URLSearchParams(location.hash.slice(1)).get("session");
+    if (token && wanted && wanted !== current) openSession(wanted);
   });
 
   if (token) enter();
