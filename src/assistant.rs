@@ -6,13 +6,18 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::answer::{Answer, AskError, Question};
-use crate::corpus::{Corpus, LoadError};
+use crate::answer::{self, Answer, AskError, Evidence, Question};
+use crate::corpus::{Corpus, LoadError, Problem};
 use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
-use crate::rules::{Application, Decision};
+use crate::rules::{Application, Decision, Policies};
+use crate::search::{self, Scope, SearchIndex};
 
 pub struct Assistant {
     pub corpus: Corpus,
+    /// The passages of `corpus`, indexed for free-text questions.
+    pub search: SearchIndex,
+    /// Every region's rule data (`corpus/<region>/rules.yaml`).
+    pub policies: Policies,
 }
 
 /// Why the rules module refused an Application (bad input, never a panic).
@@ -28,34 +33,69 @@ impl Assistant {
     /// Loads and validates `corpus_dir` and `intents_dir`; refuses to build
     /// on any problem, naming the file and line.
     pub fn load(corpus_dir: &Path, _intents_dir: &Path) -> Result<Assistant, LoadError> {
+        let corpus = Corpus::load(corpus_dir)?;
+        let policies = Policies::load(corpus_dir, &corpus)?;
+        let jieba = search::load_jieba(&corpus.lexicon);
+        let search = SearchIndex::build(&corpus, jieba).map_err(|error| LoadError {
+            problems: vec![Problem::new(corpus_dir, 1, error.to_string())],
+        })?;
         Ok(Assistant {
-            corpus: Corpus::load(corpus_dir)?,
+            corpus,
+            search,
+            policies,
         })
     }
 
     /// Answers a free-text question (contract §2.1).
     pub fn ask(&self, question: &Question) -> Result<Answer, AskError> {
-        if question.text.trim().is_empty() {
-            return Err(AskError::Empty);
-        }
-        Ok(Answer {
-            question: question.text.clone(),
-            answered: false,
-            answer: "这个问题我暂时答不上来，我帮您转人工客服。".into(),
-            passages: Vec::new(),
-        })
+        let question = answer::validate(question, &self.corpus.regions)?;
+        // A region the caller chose filters; one named in the question boosts.
+        let named_region = self.region_named_in(&question.text);
+        let scope = Scope {
+            region: question.region.as_deref(),
+            prefer_region: named_region,
+        };
+        let hits = self.search.search(&question.text, scope, question.top);
+        let evidence: Vec<Evidence<'_>> = hits
+            .iter()
+            .filter_map(|hit| {
+                let passage = self.corpus.passages.get(hit.passage)?;
+                let region_name = self
+                    .corpus
+                    .region(&passage.region)
+                    .map_or(passage.region.as_str(), |region| region.name.as_str());
+                Some(Evidence {
+                    passage,
+                    score: hit.score,
+                    region_name,
+                })
+            })
+            .collect();
+        let off_topic = answer::off_topic(&question.text, &self.corpus.lexicon);
+        let verdict = answer::judge(
+            evidence.first().map(|best| best.score),
+            off_topic.as_deref(),
+        );
+        Ok(answer::compose(&question.text, &evidence, &verdict))
+    }
+
+    /// The id of a corpus region the question names (东莞, 济宁市 …).
+    fn region_named_in(&self, text: &str) -> Option<&str> {
+        self.corpus
+            .regions
+            .iter()
+            .find(|region| text.contains(answer::short_name(&region.name)))
+            .map(|region| region.id.as_str())
     }
 
     /// Decides an Application on `today` (contract §2.2).
     pub fn evaluate(
         &self,
-        _application: &Application,
-        _today: NaiveDate,
+        application: &Application,
+        today: NaiveDate,
     ) -> Result<Decision, RulesInputError> {
-        Err(RulesInputError {
-            field: "region".into(),
-            message: "rules not available yet".into(),
-        })
+        // The national gazetteer's province normaliser plugs in here.
+        crate::rules::evaluate(&self.policies, application, today)
     }
 
     /// Opens a dialogue session and returns its greeting turn.
@@ -106,5 +146,65 @@ impl Assistant {
             slot_changes: Vec::new(),
             completed: None,
         }
+    }
+
+    /// An agent sets one slot on the screen (dotted name, e.g.
+    /// `applicant.phone`). The value is checked against the Application's
+    /// types; the change is recorded with source `agent`.
+    pub fn edit_slot(
+        &self,
+        session: &mut Session,
+        slot: &str,
+        value: serde_json::Value,
+    ) -> Result<Turn, RulesInputError> {
+        let refuse = |message: String| RulesInputError {
+            field: slot.to_string(),
+            message,
+        };
+        let path: Vec<&str> = slot.split('.').collect();
+        if slot.is_empty() || path.iter().any(|part| part.is_empty()) {
+            return Err(refuse("not a slot name".into()));
+        }
+        let mut slots = serde_json::to_value(&session.slots).map_err(|e| refuse(e.to_string()))?;
+        let mut cursor = &mut slots;
+        for part in &path[..path.len() - 1] {
+            let object = cursor
+                .as_object_mut()
+                .ok_or_else(|| refuse("not a slot name".into()))?;
+            cursor = object
+                .entry(part.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        }
+        let object = cursor
+            .as_object_mut()
+            .ok_or_else(|| refuse("not a slot name".into()))?;
+        let last = path[path.len() - 1].to_string();
+        let old = object.get(&last).cloned();
+        if value.is_null() {
+            object.remove(&last);
+        } else {
+            object.insert(last, value.clone());
+        }
+        session.slots = serde_json::from_value(slots).map_err(|e| refuse(e.to_string()))?;
+        if let Ok(decision) = self.evaluate(&session.slots, session.today) {
+            session.decision = Some(decision);
+        }
+        Ok(Turn {
+            reply: format!("已更新 {slot}。"),
+            intent: "agent_edit".into(),
+            state: session.state,
+            slots: session.slots.clone(),
+            missing: Vec::new(),
+            decision: session.decision.clone(),
+            passages: None,
+            suggestions: None,
+            slot_changes: vec![crate::dialogue::SlotChange {
+                slot: slot.to_string(),
+                old,
+                new: (!value.is_null()).then_some(value),
+                source: "agent".into(),
+            }],
+            completed: None,
+        })
     }
 }

@@ -1,10 +1,104 @@
-//! `hotline rules` (to be written).
+//! `hotline rules <application.json|-> [--today YYYY-MM-DD]`: evaluates one
+//! Application with the rules module and prints the Decision JSON.
+//!
+//! Bad input (not JSON, an unknown id, an impossible date, an admission
+//! after the application) exits with status 2 and one line naming the field.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
 
 use super::{Cli, CliError};
+use crate::corpus::Corpus;
+use crate::rules::{Application, Policies, evaluate};
 
 #[derive(Debug, clap::Args)]
-pub struct RulesArgs {}
+pub struct RulesArgs {
+    /// The Application as JSON; `-` reads stdin.
+    pub application: PathBuf,
+    /// The day to decide on (default: today's date).
+    #[arg(long)]
+    pub today: Option<String>,
+}
 
-pub fn run(_cli: &Cli, _args: &RulesArgs) -> Result<i32, CliError> {
-    Err(CliError::Failed("not available yet".into()))
+pub fn run(cli: &Cli, args: &RulesArgs) -> Result<i32, CliError> {
+    let today = match &args.today {
+        Some(text) => parse_day(text)
+            .ok_or_else(|| CliError::Usage(format!("today: 不是有效日期：{text}")))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let text = read_input(&args.application)?;
+    let application = parse_application(&text).map_err(CliError::Usage)?;
+    let corpus = Corpus::load(&cli.corpus).map_err(|error| CliError::Failed(error.to_string()))?;
+    let policies = Policies::load(&cli.corpus, &corpus)
+        .map_err(|error| CliError::Failed(error.to_string()))?;
+    let decision = evaluate(&policies, &application, today)
+        .map_err(|error| CliError::Usage(format!("{}: {}", error.field, error.message)))?;
+    let json = serde_json::to_string_pretty(&decision)
+        .map_err(|error| CliError::Failed(error.to_string()))?;
+    println!("{json}");
+    Ok(0)
+}
+
+fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+fn read_input(path: &PathBuf) -> Result<String, CliError> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|error| CliError::Usage(format!("application: 读不到标准输入：{error}")))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(|error| {
+            CliError::Usage(format!("application: 读不到 {}：{error}", path.display()))
+        })
+    }
+}
+
+/// Parses an Application, naming the field at fault on error: serde_json's
+/// message is kept (it names unknown fields and bad variants) and prefixed
+/// with the JSON path where it failed.
+pub fn parse_application(text: &str) -> Result<Application, String> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|error| format!("application: 不是有效的 JSON：{error}"))?;
+    if let Some(object) = value.as_object() {
+        for (field, inner) in object {
+            if let Err(error) = check_field(field, inner) {
+                return Err(error);
+            }
+        }
+    }
+    serde_json::from_value(value).map_err(|error| {
+        let message = error.to_string();
+        let field = message
+            .split('`')
+            .nth(1)
+            .filter(|name| !name.contains(' '))
+            .unwrap_or("application")
+            .to_string();
+        format!("{field}: {message}")
+    })
+}
+
+/// Checks the fields whose errors serde would report without their name.
+fn check_field(field: &str, value: &serde_json::Value) -> Result<(), String> {
+    if field.ends_with("_date") && !value.is_null() {
+        let ok = value.as_str().and_then(parse_day).is_some();
+        if !ok {
+            return Err(format!("{field}: 不是有效日期（YYYY-MM-DD）：{value}"));
+        }
+    }
+    let enumerated = ["scheme", "insurance", "category", "submit_via"];
+    if enumerated.contains(&field) && !value.is_null() {
+        let parsed: Result<Application, _> =
+            serde_json::from_value(serde_json::json!({"region": "", field: value}));
+        if parsed.is_err() {
+            return Err(format!("{field}: 未知取值：{value}"));
+        }
+    }
+    Ok(())
 }

@@ -1,6 +1,31 @@
-//! The shared rules module: `evaluate(&Application, today) -> Decision`.
-//! Pure: no IO and no clock; the caller passes `today`.
+//! The shared rules module: `evaluate(&Policies, &Application, today) ->
+//! Decision`. Pure: no IO and no clock; the caller passes `today`.
+//!
+//! - `application`: the contract's Application and Decision types;
+//! - `policy`: the shapes of a region's rule data, every parameter dated and
+//!   cited;
+//! - `load`: reads and checks `corpus/<region>/rules.yaml` (the only IO);
+//! - `engine`: the decision itself.
+//!
+//! Adding a region needs only its data file: nothing here names a region.
 
 pub mod application;
+pub mod engine;
+pub mod load;
+pub mod policy;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use application::*;
+pub use engine::{evaluate, evaluate_with};
+
+/// Every region's rule data, checked and ready to evaluate.
+#[derive(Debug, Clone, Default)]
+pub struct Policies {
+    /// Keyed by region id.
+    pub regions: BTreeMap<String, policy::RegionPolicy>,
+    /// Every corpus passage a cite may name, keyed by passage id.
+    pub citations: BTreeMap<String, Citation>,
+    /// Material ids of the contract and of every region file.
+    pub known_materials: BTreeSet<String>,
+}

@@ -1,3 +1,213 @@
-//! (to be written)
+//! The HTTP service (contract §3): sessions over the dialogue, free-text
+//! answers, rule evaluation, registrations and their printable forms, with
+//! OpenAPI, Prometheus metrics and Server-Sent Events for agents' screens.
+//!
+//! Only this module knows HTTP. [`app`] builds the whole router from an
+//! [`AppState`], so tests can drive it with `oneshot` and no socket;
+//! [`serve`] runs it on a listener with graceful shutdown.
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Method, header};
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, watch};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::assistant::Assistant;
+use crate::store::Store;
+
+mod auth;
+mod error;
+mod events;
+pub mod form;
+mod handlers;
+mod json;
+mod layers;
+pub mod metrics;
+mod openapi;
 pub mod pages;
+pub mod pii;
+
+pub use error::ApiError;
+pub use events::SessionEvent;
+
+/// Largest request body accepted (413 above).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The server's run-time settings (already merged from file, environment
+/// and flags by `hotline serve`).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Bearer token of the agents' endpoints; `None` disables them (403).
+    pub agent_token: Option<String>,
+    /// Sessions idle longer than this are closed (kept, not deleted).
+    pub session_ttl: Duration,
+    /// Origins allowed by CORS; empty means no cross-origin access, `*` any.
+    pub cors_origins: Vec<String>,
+    /// Time allowed to produce a response (SSE streams excepted).
+    pub request_timeout: Duration,
+    /// Per client IP: sustained requests per second, and burst.
+    pub ip_rate_per_second: u32,
+    pub ip_burst: u32,
+    /// Per session: sustained requests per second, and burst.
+    pub session_rate_per_second: u32,
+    pub session_burst: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            agent_token: None,
+            session_ttl: Duration::from_secs(30 * 60),
+            cors_origins: Vec::new(),
+            request_timeout: Duration::from_secs(30),
+            ip_rate_per_second: 20,
+            ip_burst: 200,
+            session_rate_per_second: 5,
+            session_burst: 50,
+        }
+    }
+}
+
+/// Everything the handlers share. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    assistant: Arc<Assistant>,
+    store: Arc<dyn Store>,
+    settings: Settings,
+    events: broadcast::Sender<SessionEvent>,
+    /// One lock per session, so that two messages to the same session are
+    /// applied one after the other, each on the state the other left.
+    session_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl AppState {
+    pub fn new(assistant: Arc<Assistant>, store: Arc<dyn Store>, settings: Settings) -> AppState {
+        let (events, _) = broadcast::channel(1024);
+        let (shutdown, _) = watch::channel(false);
+        AppState {
+            inner: Arc::new(Inner {
+                assistant,
+                store,
+                settings,
+                events,
+                session_locks: Mutex::new(HashMap::new()),
+                shutdown,
+            }),
+        }
+    }
+
+    pub fn assistant(&self) -> &Arc<Assistant> {
+        &self.inner.assistant
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    fn publish(&self, event: SessionEvent) {
+        // No subscriber is not an error: nobody is watching that session.
+        let _ = self.inner.events.send(event);
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<SessionEvent> {
+        self.inner.events.subscribe()
+    }
+
+    fn session_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .inner
+            .session_locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        locks.entry(id.to_string()).or_default().clone()
+    }
+
+    /// Tells long-lived responses (event streams) to end, so a graceful
+    /// shutdown is not held open by them.
+    pub fn begin_shutdown(&self) {
+        let _ = self.inner.shutdown.send(true);
+    }
+
+    fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.inner.shutdown.subscribe()
+    }
+}
+
+/// The whole HTTP surface with its middleware.
+pub fn app(state: AppState) -> Router {
+    metrics::install();
+    let settings = state.settings().clone();
+    let router = handlers::routes(&settings)
+        .merge(openapi::routes())
+        .merge(pages::router())
+        .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state);
+    let router = layers::wrap(router, &settings);
+    match cors_layer(&settings.cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow_origin = if origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow_origin)
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::OPTIONS])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
+    )
+}
+
+/// Serves [`app`] on `listener` until `shutdown` resolves, then lets
+/// in-flight requests (turns being stored) finish. A background task
+/// closes sessions idle past their TTL.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let sweeper = tokio::spawn(handlers::close_idle_sessions_forever(state.clone()));
+    let router = app(state.clone());
+    let stopping = state.clone();
+    let result = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing requests in flight");
+        stopping.begin_shutdown();
+    })
+    .await;
+    sweeper.abort();
+    result
+}

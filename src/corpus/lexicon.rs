@@ -1,0 +1,205 @@
+//! The search vocabulary kept as data under `corpus/search/`:
+//!
+//! - `dictionary.txt`: domain words the segmenter must keep whole
+//!   (`医保电子凭证 2000 n`: word, optional frequency, optional tag);
+//! - `synonyms.txt`: how callers say things → the words the documents use
+//!   (`老家 户口所在地 => 户籍地 定居地`);
+//! - `stopwords.txt`: words that carry no meaning in a question (`怎么`);
+//! - `out_of_scope.txt`: topics the corpus does not cover and how to name
+//!   them to the caller (`公积金 提取公积金 => 住房公积金`);
+//! - `other_places.txt`: cities the corpus has no policy for (`深圳 广州`),
+//!   so that "深圳的报销比例" is refused rather than answered with 东莞's.
+//!
+//! Lines starting with `#` and blank lines are ignored everywhere.
+
+use std::fs;
+use std::path::Path;
+
+use super::Problem;
+
+/// The parsed search vocabulary.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Words for the segmenter's user dictionary, with optional frequency.
+    pub user_words: Vec<(String, Option<usize>)>,
+    pub synonyms: Vec<Synonym>,
+    pub stop_words: Vec<String>,
+    /// Out-of-scope topics: `say` in a question → `means[0]` names it.
+    pub out_of_scope: Vec<Synonym>,
+    pub other_places: Vec<String>,
+}
+
+/// One line of `synonyms.txt`: any of `say` in a question also means `means`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Synonym {
+    pub say: Vec<String>,
+    pub means: Vec<String>,
+}
+
+/// Reads the three files in `dir`; a missing file is a problem.
+pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
+    let mut read = |name: &str| {
+        let path = dir.join(name);
+        match fs::read_to_string(&path) {
+            Ok(text) => Some((path, text)),
+            Err(error) => {
+                problems.push(Problem::new(&path, 1, format!("cannot read: {error}")));
+                None
+            }
+        }
+    };
+    let dictionary = read("dictionary.txt");
+    let synonyms = read("synonyms.txt");
+    let stop_words = read("stopwords.txt");
+    let out_of_scope = read("out_of_scope.txt");
+    let other_places = read("other_places.txt");
+    Lexicon {
+        user_words: dictionary
+            .map(|(path, text)| parse_dictionary(&path, &text, problems))
+            .unwrap_or_default(),
+        synonyms: synonyms
+            .map(|(path, text)| parse_synonyms(&path, &text, problems))
+            .unwrap_or_default(),
+        stop_words: stop_words
+            .map(|(_, text)| word_list(&text))
+            .unwrap_or_default(),
+        out_of_scope: out_of_scope
+            .map(|(path, text)| parse_synonyms(&path, &text, problems))
+            .unwrap_or_default(),
+        other_places: other_places
+            .map(|(_, text)| word_list(&text))
+            .unwrap_or_default(),
+    }
+}
+
+/// Non-blank, non-comment lines with their 1-based numbers.
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+}
+
+/// All whitespace-separated words of the data lines.
+fn word_list(text: &str) -> Vec<String> {
+    data_lines(text)
+        .flat_map(|(_, line)| line.split_whitespace())
+        .map(String::from)
+        .collect()
+}
+
+/// Parses `dictionary.txt` (`word [frequency] [tag]`).
+pub fn parse_dictionary(
+    path: &Path,
+    text: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, Option<usize>)> {
+    let mut words = Vec::new();
+    for (line_number, line) in data_lines(text) {
+        let mut fields = line.split_whitespace();
+        let word = fields.next().unwrap_or_default().to_string();
+        let frequency = match fields.next() {
+            None => None,
+            Some(field) => match field.parse::<usize>() {
+                Ok(frequency) => Some(frequency),
+                Err(_) => {
+                    problems.push(Problem::new(
+                        path,
+                        line_number,
+                        format!("frequency `{field}` is not a whole number"),
+                    ));
+                    continue;
+                }
+            },
+        };
+        if fields.nth(1).is_some() {
+            problems.push(Problem::new(
+                path,
+                line_number,
+                "expected `word [frequency] [tag]`",
+            ));
+            continue;
+        }
+        words.push((word, frequency));
+    }
+    words
+}
+
+/// Parses `synonyms.txt` (`said words => official words`).
+pub fn parse_synonyms(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Vec<Synonym> {
+    let mut synonyms = Vec::new();
+    for (line_number, line) in data_lines(text) {
+        let Some((left, right)) = line.split_once("=>") else {
+            problems.push(Problem::new(
+                path,
+                line_number,
+                "expected `said words => official words`",
+            ));
+            continue;
+        };
+        let words = |side: &str| {
+            side.split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
+        let (say, means) = (words(left), words(right));
+        if say.is_empty() || means.is_empty() || right.contains("=>") {
+            problems.push(Problem::new(
+                path,
+                line_number,
+                "both sides of `=>` need at least one word",
+            ));
+            continue;
+        }
+        synonyms.push(Synonym { say, means });
+    }
+    synonyms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_parse_and_report_bad_lines() {
+        let mut problems = Vec::new();
+        let text = "# comment\n老家 户口所在地 => 户籍地 定居地\n\n老家\n => 退休\n";
+        let synonyms = parse_synonyms(Path::new("s.txt"), text, &mut problems);
+        assert_eq!(
+            synonyms,
+            vec![Synonym {
+                say: vec!["老家".into(), "户口所在地".into()],
+                means: vec!["户籍地".into(), "定居地".into()],
+            }]
+        );
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            vec![
+                "s.txt:4: expected `said words => official words`",
+                "s.txt:5: both sides of `=>` need at least one word",
+            ]
+        );
+    }
+
+    #[test]
+    fn dictionary_frequency_must_be_a_number() {
+        let mut problems = Vec::new();
+        let words = parse_dictionary(
+            Path::new("d.txt"),
+            "医保电子凭证 2000 n\n门特 lots\n备案\n",
+            &mut problems,
+        );
+        assert_eq!(
+            words,
+            vec![
+                ("医保电子凭证".to_string(), Some(2000)),
+                ("备案".to_string(), None)
+            ]
+        );
+        assert_eq!(
+            problems[0].to_string(),
+            "d.txt:2: frequency `lots` is not a whole number"
+        );
+    }
+}

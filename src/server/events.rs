@@ -1,0 +1,60 @@
+//! Live updates for agents' screens: every turn, slot change and decision
+//! is published on one broadcast channel; each `GET /v1/sessions/{id}/events`
+//! stream keeps its session's events and ends when the server shuts down.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::{Stream, StreamExt};
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
+
+use super::auth::Access;
+use super::{AppState, pii};
+
+/// One thing that happened in a session.
+#[derive(Debug, Clone)]
+pub struct SessionEvent {
+    pub session_id: String,
+    /// `turn`, `slot`, `decision`, `registration` or `closed`.
+    pub kind: &'static str,
+    pub data: serde_json::Value,
+    /// Names known in the session, masked for the session's own holder.
+    pub names: Vec<String>,
+}
+
+enum Item {
+    Event(SessionEvent),
+    Stop,
+}
+
+/// The SSE response for `session_id`, masked unless `access` is an agent's.
+pub fn stream(
+    state: &AppState,
+    session_id: String,
+    access: Access,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+    let events = BroadcastStream::new(state.subscribe()).filter_map(|received| async move {
+        // A lagging subscriber skips what it missed; the session view has it.
+        received.ok().map(Item::Event)
+    });
+    let stop = WatchStream::new(state.shutdown_signal())
+        .filter(|stopping| std::future::ready(*stopping))
+        .map(|_| Item::Stop);
+    let merged = futures_util::stream::select(events, stop)
+        .take_while(|item| std::future::ready(!matches!(item, Item::Stop)))
+        .filter_map(move |item| {
+            let wanted = match item {
+                Item::Event(event) if event.session_id == session_id => Some(event),
+                _ => None,
+            };
+            std::future::ready(wanted.map(|event| {
+                let mut data = event.data;
+                if access != Access::Agent {
+                    pii::mask_json(&mut data, &event.names);
+                }
+                Ok(Event::default().event(event.kind).data(data.to_string()))
+            }))
+        });
+    Sse::new(merged).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

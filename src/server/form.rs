@@ -1,0 +1,191 @@
+//! The printable registration: the filled 异地就医登记备案表 of the region
+//! and a fax cover sheet with the checklist of materials. Plain HTML with
+//! print styles; every value is escaped.
+
+use std::fmt::Write;
+
+use crate::rules::{Application, Category, Channel, Insurance, Scheme};
+use crate::store::RegistrationRecord;
+
+/// The official title of the region's form.
+pub fn form_title(application: &Application) -> &'static str {
+    let maternity = application.scheme == Some(Scheme::Maternity);
+    match application.region.as_str() {
+        "jining" => "济宁市异地就医登记备案表",
+        "zhanjiang" => "湛江市异地就医登记备案表",
+        _ if maternity => "广东省异地就医生育保险登记备案表",
+        _ => "广东省异地就医登记备案表",
+    }
+}
+
+/// The Chinese name of a material id (the id itself if unknown).
+pub fn material_label(id: &str) -> &str {
+    match id {
+        "registration_form" => "异地就医登记备案表",
+        "maternity_registration_form" => "异地就医生育保险登记备案表",
+        "id_card" => "居民身份证",
+        "social_security_card" => "社会保障卡",
+        "e_voucher" => "医保电子凭证",
+        "household_register" => "户口簿",
+        "residence_permit" => "居住证",
+        "residence_permit_receipt" => "居住证办理回执",
+        "property_certificate" => "房产证明",
+        "enrollment_proof" => "就读证明",
+        "commitment_letter" => "个人承诺书",
+        "dispatch_certificate" => "单位派出证明",
+        "employer_certificate" => "工作单位证明",
+        "labor_contract" => "劳动合同",
+        "referral_certificate" => "转诊转院证明",
+        "proxy_id" => "代办人身份证",
+        other => other,
+    }
+}
+
+fn region_label(region: &str) -> &str {
+    match region {
+        "dongguan" => "东莞市",
+        "shaoguan" => "韶关市",
+        "zhanjiang" => "湛江市",
+        "jining" => "济宁市",
+        other => other,
+    }
+}
+
+fn insurance_label(insurance: Insurance) -> &'static str {
+    match insurance {
+        Insurance::Employee => "职工基本医疗保险",
+        Insurance::Resident => "城乡居民基本医疗保险",
+    }
+}
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+fn row(html: &mut String, label: &str, value: Option<String>) {
+    let value = value.unwrap_or_default();
+    let _ = writeln!(
+        html,
+        "<tr><th>{}</th><td>{}</td></tr>",
+        escape(label),
+        escape(&value)
+    );
+}
+
+/// The whole printable page for one registration.
+pub fn render(registration: &RegistrationRecord) -> String {
+    let application = &registration.application;
+    let decision = &registration.decision;
+    let applicant = application.applicant.clone().unwrap_or_default();
+    let title = form_title(application);
+    let mut html = String::new();
+    let _ = writeln!(
+        html,
+        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title>\n\
+         <style>body{{font-family:sans-serif;max-width:48em;margin:2em auto}}table{{border-collapse:collapse;width:100%}}\
+         th,td{{border:1px solid #333;padding:.4em;text-align:left}}th{{width:12em}}\
+         .sheet{{page-break-before:always}}</style></head><body>",
+        escape(title)
+    );
+    let _ = writeln!(html, "<section class=\"form\"><h1>{}</h1>", escape(title));
+    let _ = writeln!(
+        html,
+        "<p>登记编号：{} · 参保地：{}</p><table>",
+        escape(&registration.id),
+        escape(region_label(&application.region))
+    );
+    row(&mut html, "姓名", applicant.name.clone());
+    row(&mut html, "公民身份号码", applicant.id_number.clone());
+    row(&mut html, "联系电话", applicant.phone.clone());
+    row(&mut html, "联系地址", applicant.address.clone());
+    row(
+        &mut html,
+        "参保险种",
+        application
+            .insurance
+            .map(|i| insurance_label(i).to_string()),
+    );
+    row(
+        &mut html,
+        "备案人员类别",
+        application.category.map(|c| Category::label(c).to_string()),
+    );
+    let destination = application.destination.clone().unwrap_or_default();
+    row(
+        &mut html,
+        "就医地（省、市）",
+        Some(format!(
+            "{}{}",
+            destination.province.unwrap_or_default(),
+            destination.city.unwrap_or_default()
+        )),
+    );
+    row(
+        &mut html,
+        "申请方式",
+        application
+            .submit_via
+            .map(|c| Channel::label(c).to_string()),
+    );
+    row(
+        &mut html,
+        "申请日期",
+        application.apply_date.map(|d| d.to_string()),
+    );
+    row(
+        &mut html,
+        "备案有效期",
+        Some(match (decision.validity.start, decision.validity.end) {
+            (Some(start), Some(end)) => format!("{start} 至 {end}"),
+            (Some(start), None) => format!("{start} 起长期有效"),
+            _ => String::new(),
+        }),
+    );
+    row(
+        &mut html,
+        "审核结果",
+        Some(decision.status.id().to_string()),
+    );
+    html.push_str("</table>\n<p>申请人签名：__________　　日期：__________</p></section>\n");
+
+    html.push_str("<section class=\"sheet\"><h1>传真封面 · 异地就医备案材料清单</h1>\n");
+    let _ = writeln!(
+        html,
+        "<p>登记编号：{}　申请人：{}</p>\n<ul>",
+        escape(&registration.id),
+        escape(&applicant.name.unwrap_or_default())
+    );
+    let declared = application.materials.clone().unwrap_or_default();
+    for group in &decision.required_materials {
+        let have = group.any_of.iter().any(|id| declared.contains(id));
+        let names: Vec<&str> = group.any_of.iter().map(|id| material_label(id)).collect();
+        let _ = writeln!(
+            html,
+            "<li>{} {}</li>",
+            if have { "☑" } else { "☐" },
+            escape(&names.join(" 或 "))
+        );
+    }
+    html.push_str("</ul>\n");
+    if !decision.notes.is_empty() {
+        html.push_str("<h2>注意事项</h2><ul>\n");
+        for note in &decision.notes {
+            let _ = writeln!(html, "<li>{}</li>", escape(note));
+        }
+        html.push_str("</ul>\n");
+    }
+    html.push_str("</section></body></html>\n");
+    html
+}

@@ -1,0 +1,748 @@
+//! The route handlers of contract §3, and the wire types they take.
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::auth::{Access, Credential};
+use super::json::{ApiJson, from_value_naming_field};
+use super::{ApiError, AppState, SessionEvent, Settings, events, form, layers, pii};
+use crate::answer::Question;
+use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
+use crate::rules::Application;
+use crate::store::{
+    AuditEntry, RegistrationRecord, Role, SessionRecord, TranscriptEntry, TurnWrite, token_digest,
+};
+
+/// Regions the service knows (contract §1).
+pub const REGIONS: [&str; 4] = ["dongguan", "shaoguan", "zhanjiang", "jining"];
+
+/// Longest utterance accepted in one message, in characters.
+const MAX_TEXT_CHARS: usize = 2000;
+
+pub fn routes(settings: &Settings) -> Router<AppState> {
+    let per_session = Router::new()
+        .route("/v1/sessions/{id}", get(session_view))
+        .route("/v1/sessions/{id}/messages", post(post_message))
+        .route("/v1/sessions/{id}/events", get(session_events))
+        .route("/v1/sessions/{id}/slots", post(edit_slot).patch(edit_slot));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .route("/v1/ask", post(ask))
+        .route("/v1/rules/evaluate", post(evaluate))
+        .route("/v1/sessions", post(create_session).get(list_sessions))
+        .route("/v1/registrations/{id}", get(registration))
+        .route("/v1/registrations/{id}/form", get(registration_form))
+        .route("/v1/audit", get(audit_log))
+        .merge(layers::limit_per_session(per_session, settings))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no_route", "no such endpoint")
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method",
+    )
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "`ok`", body = String)))]
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Prometheus text format.
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format", body = String)))]
+pub async fn metrics_text() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        super::metrics::render(),
+    )
+        .into_response()
+}
+
+/// `POST /v1/ask` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AskRequest {
+    pub question: String,
+    pub region: Option<String>,
+    pub top: Option<usize>,
+}
+
+/// Answers a free-text question from the policy texts (contract §2.1).
+#[utoipa::path(post, path = "/v1/ask", request_body = AskRequest,
+    responses((status = 200, description = "Answer (contract §2.1)", body = Object),
+              (status = 400, description = "bad question, region or top", body = ErrorBody)))]
+pub async fn ask(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<AskRequest>,
+) -> Result<Response, ApiError> {
+    let question = Question {
+        text: request.question,
+        region: request.region,
+        top: request.top,
+    };
+    let assistant = state.assistant().clone();
+    let started = Instant::now();
+    let answer = tokio::task::spawn_blocking(move || assistant.ask(&question))
+        .await
+        .map_err(ApiError::internal)?
+        // Every AskError is about the question the client sent.
+        .map_err(|error| ApiError::bad_request("invalid_field", error.to_string()))?;
+    metrics::histogram!("hotline_ask_duration_seconds").record(started.elapsed().as_secs_f64());
+    metrics::counter!("hotline_asks_total", "answered" => answer.answered.to_string()).increment(1);
+    Ok(axum::Json(answer).into_response())
+}
+
+/// Evaluates an Application (plus an optional `today`, default the
+/// server's date) with the rules module (contract §2.2).
+#[utoipa::path(post, path = "/v1/rules/evaluate", request_body(content = Object, description = "Application (contract §2.2) with an optional `today`"),
+    responses((status = 200, description = "Decision (contract §2.2)", body = Object),
+              (status = 400, description = "unknown field or bad value, named", body = ErrorBody)))]
+pub async fn evaluate(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let serde_json::Value::Object(mut fields) = body else {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            "the body must be a JSON object (an Application)",
+        ));
+    };
+    let today = match fields.remove("today") {
+        None | Some(serde_json::Value::Null) => server_today(),
+        Some(value) => from_value_naming_field::<NaiveDate>(value)
+            .map_err(|_| ApiError::bad_request("invalid_field", "today: expected YYYY-MM-DD"))?,
+    };
+    let application: Application = from_value_naming_field(serde_json::Value::Object(fields))?;
+    let decision = state.assistant().evaluate(&application, today)?;
+    metrics::counter!("hotline_decisions_total", "status" => decision.status.id()).increment(1);
+    Ok(axum::Json(decision).into_response())
+}
+
+fn server_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// `POST /v1/sessions` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSessionRequest {
+    /// `phone`, `widget` or `agent`.
+    #[schema(value_type = String)]
+    pub channel: SessionChannel,
+    pub region: Option<String>,
+    /// The session's clock (YYYY-MM-DD); default the server's date.
+    #[schema(value_type = Option<String>)]
+    pub today: Option<NaiveDate>,
+}
+
+/// `POST /v1/sessions` reply.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreateSessionReply {
+    pub session_id: String,
+    /// The session's bearer token; shown only here.
+    pub token: String,
+    pub reply: String,
+    pub state: String,
+    /// The whole greeting turn (contract §3 Turn).
+    #[schema(value_type = Object)]
+    pub turn: serde_json::Value,
+}
+
+/// The error body of every failure.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::Rng::fill(&mut rand::rng(), buffer.as_mut_slice());
+    hex::encode(buffer)
+}
+
+fn check_region(region: &str) -> Result<(), ApiError> {
+    if REGIONS.contains(&region) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "invalid_field",
+            format!(
+                "region: unknown region `{region}`; valid regions: {}",
+                REGIONS.join(", ")
+            ),
+        ))
+    }
+}
+
+fn state_id(state: DialogueState) -> String {
+    serde_json::to_value(state)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The names known in a session, for masking free text.
+fn known_names(session: &Session) -> Vec<String> {
+    session
+        .slots
+        .applicant
+        .as_ref()
+        .and_then(|applicant| applicant.name.clone())
+        .into_iter()
+        .collect()
+}
+
+/// A Turn as JSON for `access`: whole for agents, masked for the session's
+/// holder; the stored registration's id added when one was made.
+fn turn_json(
+    turn: &Turn,
+    registration_id: Option<&str>,
+    access: Access,
+    names: &[String],
+) -> serde_json::Value {
+    let mut value = serde_json::to_value(turn).unwrap_or_default();
+    if let serde_json::Value::Object(fields) = &mut value {
+        // The completed application is the registration record; the reply
+        // carries its id instead of a second copy.
+        fields.remove("completed");
+        if let Some(id) = registration_id {
+            fields.insert("registration_id".into(), id.into());
+        }
+    }
+    if access != Access::Agent {
+        pii::mask_json(&mut value, names);
+    }
+    value
+}
+
+/// Opens a dialogue session and returns its token and greeting.
+#[utoipa::path(post, path = "/v1/sessions", request_body = CreateSessionRequest,
+    responses((status = 201, description = "session opened", body = CreateSessionReply),
+              (status = 400, description = "bad channel, region or today", body = ErrorBody)))]
+pub async fn create_session(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<CreateSessionRequest>,
+) -> Result<Response, ApiError> {
+    if let Some(region) = &request.region {
+        check_region(region)?;
+    }
+    let today = request.today.unwrap_or_else(server_today);
+    let (session, turn) =
+        state
+            .assistant()
+            .start_session(request.channel, request.region.as_deref(), today);
+    let now = Utc::now();
+    let id = format!("s_{}", random_hex(12));
+    let token = random_hex(32);
+    let record = SessionRecord {
+        id: id.clone(),
+        token_sha256: token_digest(&token),
+        channel: request.channel,
+        region: session.slots.region.clone(),
+        session,
+        created_at: now,
+        updated_at: now,
+        closed_at: None,
+    };
+    let greeting = TranscriptEntry {
+        role: Role::Assistant,
+        text: turn.reply.clone(),
+        at: now,
+    };
+    state
+        .store()
+        .create_session(&record, std::slice::from_ref(&greeting))
+        .await?;
+    metrics::counter!("hotline_sessions_started_total", "channel" => state_id_channel(request.channel)).increment(1);
+    tracing::info!(session_id = %id, channel = ?request.channel, region = %record.region, "session opened");
+    let reply = CreateSessionReply {
+        session_id: id,
+        token,
+        reply: turn.reply.clone(),
+        state: state_id(turn.state),
+        turn: turn_json(&turn, None, Access::Owner, &[]),
+    };
+    Ok((StatusCode::CREATED, axum::Json(reply)).into_response())
+}
+
+fn state_id_channel(channel: SessionChannel) -> &'static str {
+    match channel {
+        SessionChannel::Phone => "phone",
+        SessionChannel::Widget => "widget",
+        SessionChannel::Agent => "agent",
+    }
+}
+
+/// Loads session `id` and checks `credential` may use it.
+async fn open_session(
+    state: &AppState,
+    credential: &Credential,
+    id: &str,
+) -> Result<(SessionRecord, Access), ApiError> {
+    credential.require_some()?;
+    let record =
+        state.store().session(id).await?.ok_or_else(|| {
+            ApiError::not_found("session_not_found", format!("no session `{id}`"))
+        })?;
+    let access = credential.access_session(&record)?;
+    Ok((record, access))
+}
+
+/// Refuses writes to a closed session, closing it first if it has been
+/// idle past the TTL (the sweeper may not have run yet).
+async fn ensure_open(state: &AppState, record: &SessionRecord) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let idle_limit =
+        chrono::Duration::from_std(state.settings().session_ttl).unwrap_or(chrono::Duration::MAX);
+    if record.closed_at.is_none() && now - record.updated_at <= idle_limit {
+        return Ok(());
+    }
+    if record.closed_at.is_none() {
+        state.store().close_idle(now - idle_limit, now).await?;
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "session_closed",
+        "this session is closed (idle too long); please open a new one",
+    ))
+}
+
+/// `POST /v1/sessions/{id}/messages` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    pub text: String,
+}
+
+/// One utterance → one Turn. The turn is stored durably before the reply.
+#[utoipa::path(post, path = "/v1/sessions/{id}/messages", request_body = MessageRequest,
+    params(("id" = String, Path, description = "session id")),
+    responses((status = 200, description = "Turn (contract §3), with `registration_id` when one was made", body = Object),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, description = "session closed", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn post_message(
+    State(state): State<AppState>,
+    credential: Credential,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<MessageRequest>,
+) -> Result<Response, ApiError> {
+    let text = request.text.trim().to_string();
+    if text.is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            "text: must not be empty",
+        ));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            format!("text: longer than {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    let lock = state.session_lock(&id);
+    let _guard = lock.lock().await;
+    let (record, access) = open_session(&state, &credential, &id).await?;
+    ensure_open(&state, &record).await?;
+
+    let started = Instant::now();
+    let assistant = state.assistant().clone();
+    let mut session = record.session;
+    let utterance = text.clone();
+    let (session, turn) = tokio::task::spawn_blocking(move || {
+        let turn = assistant.turn(&mut session, &utterance);
+        (session, turn)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+
+    let now = Utc::now();
+    let speaker = if access == Access::Agent {
+        Role::Agent
+    } else {
+        Role::Caller
+    };
+    let registration = turn.completed.as_ref().map(|completed| RegistrationRecord {
+        id: format!("r_{}", random_hex(8)),
+        session_id: id.clone(),
+        application: completed.application.clone(),
+        decision: completed.decision.clone(),
+        created_at: now,
+    });
+    let write = TurnWrite {
+        session,
+        at: now,
+        transcript: vec![
+            TranscriptEntry {
+                role: speaker,
+                text: text.clone(),
+                at: now,
+            },
+            TranscriptEntry {
+                role: Role::Assistant,
+                text: turn.reply.clone(),
+                at: now,
+            },
+        ],
+        slot_changes: turn.slot_changes.clone(),
+        registration: registration.clone(),
+        audit: (access == Access::Agent).then(|| AuditEntry {
+            at: now,
+            actor: "agent".into(),
+            action: "message".into(),
+            session_id: Some(id.clone()),
+            detail: serde_json::json!({"text": text}),
+        }),
+    };
+    state.store().record_turn(&id, &write).await?;
+
+    let names = known_names(&write.session);
+    record_turn_metrics(&turn, started);
+    // The utterance itself is not logged: a name in free text cannot be
+    // recognised reliably enough to be masked. The transcript keeps it.
+    tracing::info!(
+        session_id = %id,
+        intent = %turn.intent,
+        state = %state_id(turn.state),
+        characters = text.chars().count(),
+        slots_changed = turn.slot_changes.len(),
+        "turn"
+    );
+    let registration_id = registration.as_ref().map(|r| r.id.as_str());
+    publish_turn(&state, &id, speaker, &text, &turn, registration_id, &names);
+    Ok(axum::Json(turn_json(&turn, registration_id, access, &names)).into_response())
+}
+
+fn record_turn_metrics(turn: &Turn, started: Instant) {
+    metrics::histogram!("hotline_turn_duration_seconds").record(started.elapsed().as_secs_f64());
+    metrics::counter!("hotline_turns_total", "state" => state_id(turn.state)).increment(1);
+    if turn.state == DialogueState::Handoff {
+        metrics::counter!("hotline_handoffs_total").increment(1);
+    }
+    if let Some(decision) = &turn.decision {
+        metrics::counter!("hotline_decisions_total", "status" => decision.status.id()).increment(1);
+    }
+    if turn.completed.is_some() {
+        metrics::counter!("hotline_registrations_total").increment(1);
+    }
+}
+
+/// Publishes a turn, its slot changes and its decision to the event streams.
+fn publish_turn(
+    state: &AppState,
+    id: &str,
+    speaker: Role,
+    text: &str,
+    turn: &Turn,
+    registration_id: Option<&str>,
+    names: &[String],
+) {
+    let event = |kind: &'static str, data: serde_json::Value| SessionEvent {
+        session_id: id.to_string(),
+        kind,
+        data,
+        names: names.to_vec(),
+    };
+    state.publish(event(
+        "turn",
+        serde_json::json!({
+            "role": speaker, "text": text, "reply": turn.reply,
+            "intent": turn.intent, "state": turn.state, "missing": turn.missing,
+        }),
+    ));
+    publish_changes(state, id, turn, names);
+    if let Some(registration_id) = registration_id {
+        state.publish(event(
+            "registration",
+            serde_json::json!({"registration_id": registration_id}),
+        ));
+    }
+}
+
+/// Publishes a turn's slot changes and its decision.
+fn publish_changes(state: &AppState, id: &str, turn: &Turn, names: &[String]) {
+    let event = |kind: &'static str, data: serde_json::Value| SessionEvent {
+        session_id: id.to_string(),
+        kind,
+        data,
+        names: names.to_vec(),
+    };
+    for change in &turn.slot_changes {
+        state.publish(event(
+            "slot",
+            serde_json::to_value(change).unwrap_or_default(),
+        ));
+    }
+    if let Some(decision) = &turn.decision {
+        state.publish(event(
+            "decision",
+            serde_json::to_value(decision).unwrap_or_default(),
+        ));
+    }
+}
+
+/// The session as an agent's screen or a widget shows it.
+#[utoipa::path(get, path = "/v1/sessions/{id}",
+    params(("id" = String, Path, description = "session id")),
+    responses((status = 200, description = "session_id, channel, region, state, slots, transcript, decision?, slot_history, registrations", body = Object),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn session_view(
+    State(state): State<AppState>,
+    credential: Credential,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (record, access) = open_session(&state, &credential, &id).await?;
+    let transcript = state.store().transcript(&id).await?;
+    let slot_history = state.store().slot_history(&id).await?;
+    let registrations = state.store().registrations_of(&id).await?;
+    let mut view = serde_json::json!({
+        "session_id": record.id,
+        "channel": record.channel,
+        "region": record.region,
+        "state": record.session.state,
+        "today": record.session.today,
+        "slots": record.session.slots,
+        "transcript": transcript,
+        "slot_history": slot_history,
+        "registrations": registrations,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "closed": record.closed_at.is_some(),
+        "closed_at": record.closed_at,
+    });
+    if let Some(decision) = &record.session.decision {
+        view["decision"] = serde_json::to_value(decision).unwrap_or_default();
+    }
+    if access != Access::Agent {
+        let mut names = known_names(&record.session);
+        names.extend(
+            slot_history
+                .iter()
+                .filter(|entry| entry.slot == "applicant.name")
+                .flat_map(|entry| {
+                    [&entry.old, &entry.new]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|value| value.as_str().map(str::to_string))
+                }),
+        );
+        pii::mask_json(&mut view, &names);
+    }
+    Ok(axum::Json(view).into_response())
+}
+
+/// Server-Sent Events: `turn`, `slot`, `decision`, `registration`.
+#[utoipa::path(get, path = "/v1/sessions/{id}/events",
+    params(("id" = String, Path, description = "session id")),
+    responses((status = 200, description = "text/event-stream", body = String),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn session_events(
+    State(state): State<AppState>,
+    credential: Credential,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (_, access) = open_session(&state, &credential, &id).await?;
+    Ok(events::stream(&state, id, access).into_response())
+}
+
+/// `POST /v1/sessions/{id}/slots` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotEditRequest {
+    /// Dotted slot name, e.g. `applicant.phone`.
+    pub slot: String,
+    #[schema(value_type = Object)]
+    pub value: serde_json::Value,
+}
+
+/// An agent corrects a slot on the screen (audited).
+#[utoipa::path(post, path = "/v1/sessions/{id}/slots", request_body = SlotEditRequest,
+    params(("id" = String, Path, description = "session id")),
+    responses((status = 200, description = "Turn after the edit", body = Object),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn edit_slot(
+    State(state): State<AppState>,
+    credential: Credential,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<SlotEditRequest>,
+) -> Result<Response, ApiError> {
+    credential.require_agent()?;
+    let lock = state.session_lock(&id);
+    let _guard = lock.lock().await;
+    let (record, _) = open_session(&state, &credential, &id).await?;
+    ensure_open(&state, &record).await?;
+    let mut session = record.session;
+    let turn = state
+        .assistant()
+        .edit_slot(&mut session, &request.slot, request.value.clone())?;
+    let now = Utc::now();
+    let write = TurnWrite {
+        session,
+        at: now,
+        transcript: Vec::new(),
+        slot_changes: turn.slot_changes.clone(),
+        registration: None,
+        audit: Some(AuditEntry {
+            at: now,
+            actor: "agent".into(),
+            action: "edit_slot".into(),
+            session_id: Some(id.clone()),
+            detail: serde_json::json!({"slot": request.slot, "value": request.value}),
+        }),
+    };
+    state.store().record_turn(&id, &write).await?;
+    let names = known_names(&write.session);
+    tracing::info!(session_id = %id, slot = %request.slot, "agent edited a slot");
+    publish_changes(&state, &id, &turn, &names);
+    Ok(axum::Json(turn_json(&turn, None, Access::Agent, &[])).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub include_closed: bool,
+}
+
+/// Agents: the sessions, open ones by default.
+#[utoipa::path(get, path = "/v1/sessions",
+    params(("include_closed" = Option<bool>, Query, description = "list closed sessions too")),
+    responses((status = 200, description = "list of sessions", body = Object),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    credential: Credential,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    credential.require_agent()?;
+    let Query(query) =
+        query.map_err(|error| ApiError::bad_request("invalid_query", error.body_text()))?;
+    let sessions = state.store().list_sessions(query.include_closed).await?;
+    Ok(axum::Json(serde_json::json!({"sessions": sessions})).into_response())
+}
+
+/// Agents: the audit log of agent actions, newest first.
+#[utoipa::path(get, path = "/v1/audit",
+    responses((status = 200, description = "audit entries", body = Object),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn audit_log(
+    State(state): State<AppState>,
+    credential: Credential,
+) -> Result<Response, ApiError> {
+    credential.require_agent()?;
+    let entries = state.store().audit_log(None).await?;
+    Ok(axum::Json(serde_json::json!({"entries": entries})).into_response())
+}
+
+/// A registration is readable by agents and by the token of the session
+/// that made it.
+async fn load_registration(
+    state: &AppState,
+    credential: &Credential,
+    id: &str,
+) -> Result<(RegistrationRecord, Access), ApiError> {
+    credential.require_some()?;
+    let registration = state.store().registration(id).await?.ok_or_else(|| {
+        ApiError::not_found("registration_not_found", format!("no registration `{id}`"))
+    })?;
+    let access = match credential {
+        Credential::Agent => Access::Agent,
+        _ => {
+            let session = state
+                .store()
+                .session(&registration.session_id)
+                .await?
+                .ok_or_else(|| ApiError::internal("registration without its session"))?;
+            credential.access_session(&session)?
+        }
+    };
+    Ok((registration, access))
+}
+
+/// The registration: Application, Decision, session id.
+#[utoipa::path(get, path = "/v1/registrations/{id}",
+    params(("id" = String, Path, description = "registration id")),
+    responses((status = 200, description = "registration_id, session_id, application, decision, created_at", body = Object),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn registration(
+    State(state): State<AppState>,
+    credential: Credential,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (registration, access) = load_registration(&state, &credential, &id).await?;
+    let mut body = serde_json::json!({
+        "registration_id": registration.id,
+        "session_id": registration.session_id,
+        "application": registration.application,
+        "decision": registration.decision,
+        "created_at": registration.created_at,
+    });
+    if access != Access::Agent {
+        pii::mask_json(&mut body, &[]);
+    }
+    Ok(axum::Json(body).into_response())
+}
+
+/// The printable 备案表 and fax cover sheet, as HTML.
+#[utoipa::path(get, path = "/v1/registrations/{id}/form",
+    params(("id" = String, Path, description = "registration id")),
+    responses((status = 200, description = "text/html", body = String),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn registration_form(
+    State(state): State<AppState>,
+    credential: Credential,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (registration, _) = load_registration(&state, &credential, &id).await?;
+    Ok(Html(form::render(&registration)).into_response())
+}
+
+/// Closes sessions idle past the TTL, forever (run as a background task).
+pub async fn close_idle_sessions_forever(state: AppState) {
+    let ttl = state.settings().session_ttl;
+    let every = (ttl / 4).clamp(
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(60),
+    );
+    let idle_limit = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
+    loop {
+        tokio::time::sleep(every).await;
+        let now = Utc::now();
+        match state.store().close_idle(now - idle_limit, now).await {
+            Ok(0) => {}
+            Ok(closed) => {
+                metrics::counter!("hotline_sessions_closed_total").increment(closed);
+                tracing::info!(closed, "closed idle sessions");
+            }
+            Err(error) => tracing::error!(%error, "closing idle sessions failed"),
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Data-driven rule cases (OpenFisca style): every `tests/rules/*.yaml` holds
+//! a list of `{name, today, application, expect}` (or `error: {field}`)
+//! evaluated against the real rule data and corpus in `corpus/`.
+//!
+//! `expect` is a subset match on the Decision JSON: every key given must be
+//! present and equal (objects recursively, lists exactly). Every decision's
+//! citations must be non-empty and name passages of the corpus markdown.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use hotline::corpus::Corpus;
+use hotline::rules::load::passages_from_markdown;
+use hotline::rules::{Application, Policies, evaluate};
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    today: NaiveDate,
+    application: Value,
+    #[serde(default)]
+    expect: Option<Value>,
+    /// Strings each of which must appear in some note.
+    #[serde(default)]
+    notes_contain: Vec<String>,
+    /// The expected input error: `{field: …}`.
+    #[serde(default)]
+    error: Option<ExpectedError>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedError {
+    field: String,
+}
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+fn load_policies(dir: &Path) -> Policies {
+    let corpus = Corpus::load(dir).expect("corpus loads");
+    Policies::load(dir, &corpus).unwrap_or_else(|error| panic!("rule data loads:\n{error}"))
+}
+
+/// Where `actual` differs from the subset `expected`, as `path: why` lines.
+fn subset_mismatches(expected: &Value, actual: &Value, path: &str, out: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(want), Value::Object(have)) => {
+            for (key, value) in want {
+                let inner = format!("{path}.{key}");
+                match have.get(key) {
+                    Some(found) => subset_mismatches(value, found, &inner, out),
+                    None => out.push(format!("{inner}: missing")),
+                }
+            }
+        }
+        _ if expected == actual => {}
+        _ => out.push(format!("{path}: expected {expected}, got {actual}")),
+    }
+}
+
+fn case_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/rules exists")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn rule_cases() {
+    let dir = corpus_dir();
+    let policies = load_policies(&dir);
+    // Resolved independently of the loader, straight from the markdown.
+    let passages = passages_from_markdown(&dir).expect("corpus markdown reads");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for file in case_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        // Cases share applications through YAML anchors and `<<` merge keys.
+        let mut value: yaml_serde::Value = yaml_serde::from_str(&text)
+            .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
+        value
+            .apply_merge()
+            .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
+        let cases: Vec<Case> = yaml_serde::from_value(value)
+            .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
+        for case in cases {
+            count += 1;
+            let label = format!(
+                "{} · {}",
+                file.file_name().unwrap().to_string_lossy(),
+                case.name
+            );
+            let application: Application = match serde_json::from_value(case.application.clone()) {
+                Ok(application) => application,
+                Err(error) => {
+                    failures.push(format!("{label}: bad application: {error}"));
+                    continue;
+                }
+            };
+            let result = evaluate(&policies, &application, case.today);
+            match (&case.error, result) {
+                (Some(want), Err(error)) if error.field == want.field => {}
+                (Some(want), other) => failures.push(format!(
+                    "{label}: expected error on {}, got {other:?}",
+                    want.field
+                )),
+                (None, Err(error)) => failures.push(format!("{label}: unexpected error {error}")),
+                (None, Ok(decision)) => {
+                    let actual = serde_json::to_value(&decision).unwrap();
+                    let mut mismatches = Vec::new();
+                    if let Some(expect) = &case.expect {
+                        subset_mismatches(expect, &actual, "", &mut mismatches);
+                    }
+                    for wanted in &case.notes_contain {
+                        if !decision
+                            .notes
+                            .iter()
+                            .any(|note| note.contains(wanted.as_str()))
+                        {
+                            mismatches.push(format!("notes: none contains {wanted:?}"));
+                        }
+                    }
+                    if decision.citations.is_empty() {
+                        mismatches.push("citations: empty".into());
+                    }
+                    for citation in &decision.citations {
+                        match passages.get(&citation.passage_id) {
+                            Some(passage) if passage.doc_id == citation.doc_id => {}
+                            _ => mismatches.push(format!(
+                                "citation {} does not resolve to a corpus passage",
+                                citation.passage_id
+                            )),
+                        }
+                    }
+                    if !mismatches.is_empty() {
+                        failures.push(format!(
+                            "{label}:\n    {}\n    decision: {}",
+                            mismatches.join("\n    "),
+                            serde_json::to_string(&actual).unwrap()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(count >= 100, "only {count} rule cases");
+}
+
+/// Writes a corpus folder with one region, `testville`, whose documents and
+/// rules exist only as data: no Rust knows its name.
+fn fixture_corpus(rules: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("testville");
+    std::fs::create_dir_all(&region).unwrap();
+    std::fs::write(
+        dir.path().join("regions.toml"),
+        "[[region]]\nid = \"testville\"\nname = \"测试市\"\nprovince = \"浙江省\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        region.join("testville-2026.md"),
+        "+++\ndoc_id = \"testville-2026\"\ntitle = \"测试市异地就医备案办法\"\nissuer = \"测试市医疗保障局\"\n\
+         region = \"testville\"\nscheme = \"general\"\nsource = \"fixture\"\n+++\n\n\
+         ## 第一条 {#article-1}\n第一条 异地长期居住人员备案后长期有效，3个月内不得变更。\n\n\
+         ## 第二条 {#article-2}\n第二条 可通过窗口、电话办理，窗口3个工作日内办结。\n\n\
+         ## 第三条 {#article-3}\n第三条 临时外出就医免备案。本办法自2026年1月1日起施行。\n",
+    )
+    .unwrap();
+    std::fs::write(region.join("rules.yaml"), rules).unwrap();
+    dir
+}
+
+const FIXTURE_RULES: &str = r#"
+region: testville
+name: 测试市
+province: 浙江省
+documents:
+  - {doc_id: testville-2026, title: 测试市异地就医备案办法, cite: "testville-2026#article-3", in_force: {from: 2026-01-01}}
+phone: {value: "0000-12345", cite: "testville-2026#article-2"}
+schemes:
+  general:
+    label: 基本医疗保险异地就医备案
+    document: testville-2026
+    processing_days:
+      window: {value: 3, cite: "testville-2026#article-2"}
+    categories:
+      long_term_resident: &long
+        class: {value: long_term, cite: "testville-2026#article-1"}
+        channels: {value: [{channel: window}, {channel: phone}], cite: "testville-2026#article-2"}
+        materials: {value: [{any_of: [id_card, social_security_card]}], cite: "testville-2026#article-1"}
+        validity: {value: {start: apply_date}, cite: "testville-2026#article-1"}
+        change_lock: {value: {months: 3}, cite: "testville-2026#article-1"}
+      retired_resettled: *long
+      posted_worker: *long
+      migrant_worker: *long
+      entrepreneur: *long
+      long_term_transfer: &exempt
+        class: {value: exempt, cite: "testville-2026#article-3"}
+      referral: *exempt
+      emergency: *exempt
+      temporary_other: *exempt
+"#;
+
+#[test]
+fn a_new_region_needs_only_data() {
+    let dir = fixture_corpus(FIXTURE_RULES);
+    let policies = load_policies(dir.path());
+    let application: Application = serde_json::from_value(serde_json::json!({
+        "region": "testville",
+        "category": "long_term_resident",
+        "destination": {"province": "江苏省", "city": "南京市"},
+        "submit_via": "window",
+        "materials": ["social_security_card"],
+    }))
+    .unwrap();
+    // 2026-09-30 + 3 working days: 10-01..10-07 are 国庆 holidays → 10-08, 10-09, 10-10 (调休 Saturday).
+    let decision = evaluate(&policies, &application, "2026-09-30".parse().unwrap()).unwrap();
+    assert_eq!(decision.status.id(), "accepted");
+    assert_eq!(decision.processing_deadline, "2026-10-10".parse().ok());
+    assert_eq!(decision.change_allowed_from, "2026-12-30".parse().ok());
+    assert_eq!(decision.registered_to.as_deref(), Some("江苏省南京市"));
+    assert!(
+        decision
+            .citations
+            .iter()
+            .all(|c| c.doc_id == "testville-2026")
+    );
+    // Before the document is in force, nothing is decided.
+    let early = evaluate(&policies, &application, "2025-12-31".parse().unwrap()).unwrap();
+    assert_eq!(early.status.id(), "incomplete");
+}
+
+#[test]
+fn a_cite_that_names_no_passage_is_rejected_with_its_line() {
+    let broken = FIXTURE_RULES.replace(
+        "testville-2026#article-2\"}\nschemes",
+        "testville-2026#article-9\"}\nschemes",
+    );
+    assert_ne!(broken, FIXTURE_RULES);
+    let dir = fixture_corpus(&broken);
+    let corpus = Corpus::load(dir.path()).unwrap();
+    let error = Policies::load(dir.path(), &corpus).unwrap_err().to_string();
+    let expected_line = broken
+        .lines()
+        .position(|line| line.contains("article-9"))
+        .unwrap()
+        + 1;
+    assert!(
+        error.contains(&format!(
+            "rules.yaml:{expected_line}: cite `testville-2026#article-9`"
+        )),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_region_that_leaves_out_a_category_is_rejected() {
+    let broken = FIXTURE_RULES.replace("      temporary_other: *exempt\n", "");
+    let dir = fixture_corpus(&broken);
+    let corpus = Corpus::load(dir.path()).unwrap();
+    let error = Policies::load(dir.path(), &corpus).unwrap_err().to_string();
+    assert!(
+        error.contains("category `temporary_other` is missing"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_yaml_error_names_the_line() {
+    let dir = fixture_corpus("region: testville\nname: [unclosed\n");
+    let corpus = Corpus::load(dir.path()).unwrap();
+    let error = Policies::load(dir.path(), &corpus).unwrap_err().to_string();
+    assert!(error.contains("rules.yaml:"), "{error}");
+}
