@@ -205,6 +205,15 @@
     }
   }
 
+  // One turn publishes several events (the turn, each slot change, the
+  // decision); one read of the session after a short pause covers them all
+  // and stays well inside the per-session rate limit.
+  let refreshTimer = null;
+  function refreshSoon() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refresh, 80);
+  }
+
   function listen(id) {
     events = new EventSource(sessionPath(id, "/events?access_token=" + encodeURIComponent(token)));
     events.onopen = () => live("实时连接正常");
@@ -224,19 +233,19 @@
         if (lastTurn.registration_id) registrationId = lastTurn.registration_id;
         if (lastTurn.passages) rememberPassages(lastTurn.passages);
       }
-      refresh();
+      refreshSoon();
     });
     events.addEventListener("slot", (message) => {
       const change = parse(message);
       if (change) noteSlotHistory(Array.isArray(change) ? change : change.changes || [change]);
-      refresh();
+      refreshSoon();
     });
     events.addEventListener("registration", (message) => {
       const registration = parse(message);
       if (registration) registrationId = registration.registration_id || registration.id || registrationId;
-      refresh();
+      refreshSoon();
     });
-    for (const kind of ["decision", "closed"]) events.addEventListener(kind, refresh);
+    for (const kind of ["decision", "closed"]) events.addEventListener(kind, refreshSoon);
   }
 
   /**

@@ -250,12 +250,19 @@
       try {
         const view = await api("GET", "/v1/sessions/" + encodeURIComponent(session.id));
         if ((view.transcript || []).length !== shownEntries) renderTranscript(view);
-        showState(view.state);
+        showState(view.closed ? "closed" : view.state);
       } catch (_) {
         // The next event or a reload will catch up.
       }
     };
-    for (const kind of ["turn", "slot", "decision", "closed"]) events.addEventListener(kind, refresh);
+    // One turn publishes several events; one read after a short pause
+    // covers them all and stays inside the per-session rate limit.
+    let timer = null;
+    const refreshSoon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 80);
+    };
+    for (const kind of ["turn", "slot", "decision", "closed"]) events.addEventListener(kind, refreshSoon);
   }
 
   elements.composer.addEventListener("submit", (event) => {
