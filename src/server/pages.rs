@@ -24,8 +24,8 @@ const CSS: &str = "text/css; charset=utf-8";
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 
 /// Every file the pages load. Both pages share `labels.js` (the Chinese
-/// names of the contract's ids), served under each page's own prefix so
-/// each page stays self-contained.
+/// names of the contract's ids) and `http.js` (the API calls), served under
+/// each page's own prefix so each page stays self-contained.
 const ASSETS: &[Asset] = &[
     Asset {
         path: "/agent",
@@ -48,6 +48,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../web/labels.js"),
     },
     Asset {
+        path: "/agent/http.js",
+        content_type: JAVASCRIPT,
+        body: include_str!("../../web/http.js"),
+    },
+    Asset {
         path: "/widget",
         content_type: HTML,
         body: include_str!("../../web/widget/index.html"),
@@ -66,6 +71,11 @@ const ASSETS: &[Asset] = &[
         path: "/widget/labels.js",
         content_type: JAVASCRIPT,
         body: include_str!("../../web/labels.js"),
+    },
+    Asset {
+        path: "/widget/http.js",
+        content_type: JAVASCRIPT,
+        body: include_str!("../../web/http.js"),
     },
 ];
 

@@ -1,10 +1,10 @@
 // Handoff: an agent takes a caller's session over from the screen, and a
 // caller asks for a person in the widget.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   answers,
-  launch,
+  useBrowser,
   openAgentScreen,
   openSessionOnAgentScreen,
   openWidget,
@@ -14,20 +14,14 @@ import {
   widgetSessionId,
 } from "./harness.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chromium = useBrowser();
 
 test("an agent takes over a widget session (Alt+T)", async () => {
-  const widget = await openWidget(browser);
+  const widget = await openWidget(chromium.browser);
   await widgetSay(widget, answers.category);
   const sessionId = await widgetSessionId(widget);
 
-  const agent = await openAgentScreen(browser);
+  const agent = await openAgentScreen(chromium.browser);
   await openSessionOnAgentScreen(agent, sessionId);
   await agent.locator("#take-over:not([disabled])").waitFor();
   await agent.keyboard.press("Alt+T");
@@ -44,7 +38,7 @@ test("an agent takes over a widget session (Alt+T)", async () => {
 });
 
 test("a caller asks for a person in the widget", async () => {
-  const widget = await openWidget(browser);
+  const widget = await openWidget(chromium.browser);
   const turn = await widgetSay(widget, "转人工");
   assert.equal(turn.state, "handoff");
   await widget.locator('body[data-state="handoff"]').waitFor();

@@ -2,6 +2,7 @@
 // that fail on console errors, screenshots, and a caller that answers
 // whatever the dialogue still asks for.
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -49,6 +50,21 @@ export async function launch() {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * One browser for the tests of a file: launched before them, closed after.
+ * Read `.browser` inside a test.
+ */
+export function useBrowser() {
+  const holder = { browser: null };
+  before(async () => {
+    holder.browser = await launch();
+  });
+  after(async () => {
+    await holder.browser?.close();
+  });
+  return holder;
 }
 
 /**

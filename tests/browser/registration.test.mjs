@@ -2,10 +2,10 @@
 // watches the same session live on the agents' screen; a reload of the
 // widget continues the same session with personal data masked.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   idNumber,
-  launch,
+  useBrowser,
   openAgentScreen,
   openWidget,
   registerCaller,
@@ -15,17 +15,11 @@ import {
   waitForAgentState,
 } from "./harness.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chromium = useBrowser();
 
 test("a full registration in the widget, watched live on /agent", async () => {
-  const agent = await openAgentScreen(browser);
-  const widget = await openWidget(browser);
+  const agent = await openAgentScreen(chromium.browser);
+  const widget = await openWidget(chromium.browser);
   let sessionId;
   let turns = 0;
 

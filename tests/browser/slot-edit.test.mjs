@@ -1,23 +1,17 @@
 // An agent corrects a slot on the screen and the decision card follows.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   api,
   createSession,
-  launch,
+  useBrowser,
   openAgentScreen,
   openSessionOnAgentScreen,
   registerCaller,
   screenshot,
 } from "./harness.mjs";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chromium = useBrowser();
 
 test("an agent edits a slot and sees the decision change", async () => {
   // The caller speaks through a widget session (over the API here), up to
@@ -26,7 +20,7 @@ test("an agent edits a slot and sees the decision change", async () => {
   const say = (text) => api("POST", `/v1/sessions/${session.session_id}/messages`, session.token, { text });
   await registerCaller(say, { stopAt: "confirming" });
 
-  const agent = await openAgentScreen(browser);
+  const agent = await openAgentScreen(chromium.browser);
   await openSessionOnAgentScreen(agent, session.session_id);
   const statusBefore = await agent.locator("#decision-status").getAttribute("data-status");
   assert.ok(statusBefore, "a decision is shown before the edit");

@@ -22,34 +22,7 @@
 
   // ---- HTTP ----
 
-  class HttpError extends Error {
-    constructor(status, message) {
-      super(message);
-      this.status = status;
-    }
-  }
-
-  async function api(method, path, body) {
-    const headers = { Accept: "application/json", Authorization: "Bearer " + token };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let data = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch (_) {
-      data = text;
-    }
-    if (!response.ok) {
-      const message = data && data.error ? data.error.message : String(text || response.status);
-      throw new HttpError(response.status, message);
-    }
-    return data;
-  }
+  const api = (method, path, body) => window.HotlineHttp.request(method, path, token, body);
 
   function sessionPath(id, rest) {
     return "/v1/sessions/" + encodeURIComponent(id) + (rest || "");

@@ -33,36 +33,8 @@
 
   // ---- HTTP ----
 
-  class HttpError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-  }
-
-  async function api(method, path, body) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (session) headers.Authorization = "Bearer " + session.token;
-    const response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let data = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch (_) {
-      data = null;
-    }
-    if (!response.ok) {
-      const error = (data && data.error) || {};
-      throw new HttpError(response.status, error.code || "http_" + response.status, error.message || text);
-    }
-    return data;
-  }
+  const { HttpError } = window.HotlineHttp;
+  const api = (method, path, body) => window.HotlineHttp.request(method, path, session && session.token, body);
 
   // ---- storage ----
 
