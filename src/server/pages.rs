@@ -23,60 +23,31 @@ const HTML: &str = "text/html; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 
+/// An embedded file: its URL path, its type, and its file under `web/`.
+macro_rules! asset {
+    ($path:literal, $content_type:expr, $file:literal) => {
+        Asset {
+            path: $path,
+            content_type: $content_type,
+            body: include_str!(concat!("../../web/", $file)),
+        }
+    };
+}
+
 /// Every file the pages load. Both pages share `labels.js` (the Chinese
 /// names of the contract's ids) and `http.js` (the API calls), served under
 /// each page's own prefix so each page stays self-contained.
 const ASSETS: &[Asset] = &[
-    Asset {
-        path: "/agent",
-        content_type: HTML,
-        body: include_str!("../../web/agent/index.html"),
-    },
-    Asset {
-        path: "/agent/agent.css",
-        content_type: CSS,
-        body: include_str!("../../web/agent/agent.css"),
-    },
-    Asset {
-        path: "/agent/agent.js",
-        content_type: JAVASCRIPT,
-        body: include_str!("../../web/agent/agent.js"),
-    },
-    Asset {
-        path: "/agent/labels.js",
-        content_type: JAVASCRIPT,
-        body: include_str!("../../web/labels.js"),
-    },
-    Asset {
-        path: "/agent/http.js",
-        content_type: JAVASCRIPT,
-        body: include_str!("../../web/http.js"),
-    },
-    Asset {
-        path: "/widget",
-        content_type: HTML,
-        body: include_str!("../../web/widget/index.html"),
-    },
-    Asset {
-        path: "/widget/widget.css",
-        content_type: CSS,
-        body: include_str!("../../web/widget/widget.css"),
-    },
-    Asset {
-        path: "/widget/widget.js",
-        content_type: JAVASCRIPT,
-        body: include_str!("../../web/widget/widget.js"),
-    },
-    Asset {
-        path: "/widget/labels.js",
-        content_type: JAVASCRIPT,
-        body: include_str!("../../web/labels.js"),
-    },
-    Asset {
-        path: "/widget/http.js",
-        content_type: JAVASCRIPT,
-        body: include_str!("../../web/http.js"),
-    },
+    asset!("/agent", HTML, "agent/index.html"),
+    asset!("/agent/agent.css", CSS, "agent/agent.css"),
+    asset!("/agent/agent.js", JAVASCRIPT, "agent/agent.js"),
+    asset!("/agent/labels.js", JAVASCRIPT, "labels.js"),
+    asset!("/agent/http.js", JAVASCRIPT, "http.js"),
+    asset!("/widget", HTML, "widget/index.html"),
+    asset!("/widget/widget.css", CSS, "widget/widget.css"),
+    asset!("/widget/widget.js", JAVASCRIPT, "widget/widget.js"),
+    asset!("/widget/labels.js", JAVASCRIPT, "labels.js"),
+    asset!("/widget/http.js", JAVASCRIPT, "http.js"),
 ];
 
 /// The routes of both pages and their assets. Generic over the state so
