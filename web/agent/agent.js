@@ -227,7 +227,7 @@
    * confidence, and values an agent set.
    */
   function noteSlotHistory(changes) {
-    for (const change of changes) {
+    for (const change of changes.flatMap(splitGroupChange)) {
       if (!change || !change.slot) continue;
       const note = slotNotes[change.slot] || {};
       if (change.source === "agent") {
@@ -245,6 +245,21 @@
       }
       slotNotes[change.slot] = note;
     }
+  }
+
+  /** A change of a whole group (`applicant`) as changes of its fields. */
+  function splitGroupChange(change) {
+    const isGroup = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+    if (!change || !(isGroup(change.new) || isGroup(change.old))) return [change];
+    const keys = new Set([...Object.keys(change.old || {}), ...Object.keys(change.new || {})]);
+    return [...keys].flatMap((key) =>
+      splitGroupChange({
+        ...change,
+        slot: change.slot + "." + key,
+        old: isGroup(change.old) ? change.old[key] : undefined,
+        new: isGroup(change.new) ? change.new[key] : undefined,
+      })
+    );
   }
 
   function rememberPassages(passages) {
