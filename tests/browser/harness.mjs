@@ -106,14 +106,21 @@ export async function openWidget(browser) {
 }
 
 /**
- * Sends one message through the widget as a caller would (typing, Enter),
+ * Sends one message through the widget as a caller would (a quick reply,
+ * or typing and Enter),
  * waits for the reply bubble, and returns the Turn the widget received.
  */
 export async function widgetSay(page, text) {
   const before = await page.locator("#messages .message.assistant").count();
   const response = page.waitForResponse((r) => r.url().endsWith("/messages") && r.request().method() === "POST");
-  await page.locator("#text").fill(text);
-  await page.locator("#text").press("Enter");
+  // A quick reply offering exactly this text is tapped, as a caller would.
+  const quickReply = page.locator("#suggestions button", { hasText: text });
+  if ((await quickReply.count()) === 1 && (await quickReply.innerText()).trim() === text) {
+    await quickReply.click();
+  } else {
+    await page.locator("#text").fill(text);
+    await page.locator("#text").press("Enter");
+  }
   const turn = await (await response).json();
   await page.locator("#messages .message.assistant").nth(before).waitFor();
   await page.locator("#send:not([disabled])").waitFor();
