@@ -30,6 +30,7 @@ export const answers = {
   materials: "有户口本和身份证",
 };
 export const idNumber = "440304197812032012";
+export const phone = "15027189963";
 
 /**
  * Launches chromium headless. playwright gives every launch a fresh,
@@ -144,7 +145,11 @@ export async function registerCaller(say, { stopAt = "done", afterFirstTurn } = 
     if (turn.state === "confirming") {
       text = "对";
     } else {
-      const slot = (turn.missing || []).find((name) => answers[name] && (asked[name] || 0) < 2);
+      // With nothing left in `missing`, the dialogue is asking which
+      // proofs the caller holds (materials are asked once, before the
+      // read-back).
+      const wanted = turn.missing && turn.missing.length ? turn.missing : ["materials"];
+      const slot = wanted.find((name) => answers[name] && (asked[name] || 0) < 2);
       assert.ok(slot, `the dialogue asks for ${JSON.stringify(turn.missing)} in state ${turn.state}; no scripted answer`);
       asked[slot] = (asked[slot] || 0) + 1;
       text = answers[slot];

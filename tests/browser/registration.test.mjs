@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   idNumber,
+  phone,
   useBrowser,
   openAgentScreen,
   openWidget,
@@ -89,6 +90,10 @@ test("a full registration in the widget, watched live on /agent", async () => {
   const text = await widget.locator("#messages").innerText();
   assert.ok(!text.includes(idNumber), "the widget shows the ID number unmasked after a reload");
   assert.match(text, /4403\*+2012/);
+  // Also when a reply reads a number out in groups (150 2718 9963).
+  const digits = text.replace(/\s/g, "");
+  assert.ok(!digits.includes(idNumber), "the widget shows the ID number unmasked in groups");
+  assert.ok(!digits.includes(phone), "the widget shows the phone number unmasked");
   await screenshot(widget, "widget-after-reload");
 
   agent.assertClean();

@@ -21,7 +21,9 @@ test("an agent edits a slot and sees the decision change", async () => {
     category: "retired_resettled",
     insurance: "employee",
     destination: { province: "湖南省", city: "长沙市" },
-    applicant: { name: "张建国", id_number: "440304197812032012", phone: "15027189963" },
+    "applicant.name": "张建国",
+    "applicant.id_number": "440304197812032012",
+    "applicant.phone": "15027189963",
     materials: ["id_card", "household_register"],
     submit_via: "phone",
   };

@@ -164,6 +164,8 @@
     try {
       const fresh = await api("GET", sessionPath(id));
       if (id !== current) return;
+      // A new state also shows in the session list at once.
+      if (view && view.state !== fresh.state) loadSessions();
       view = fresh;
       noteSlotHistory(view.slot_history || view.slot_changes || []);
       const registrations = view.registrations || [];
@@ -235,7 +237,9 @@
         note.doubt = null;
       } else {
         const replaced = change.old !== null && change.old !== undefined && change.new !== null && change.new !== undefined;
-        if (replaced && JSON.stringify(change.old) !== JSON.stringify(change.new)) {
+        // A list that only grew (one more proof named) is no conflict.
+        const onlyAdded = Array.isArray(change.old) && Array.isArray(change.new) && change.old.every((item) => change.new.includes(item));
+        if (replaced && !onlyAdded && JSON.stringify(change.old) !== JSON.stringify(change.new)) {
           note.doubt = "来电人前后说法不一致（原为 " + labels.slotValue(change.slot, change.old) + "）";
         }
         if (typeof change.confidence === "number" && change.confidence < 0.7) {
@@ -425,13 +429,29 @@
     return { node: input, read: () => (input.value.trim() === "" ? null : input.value.trim()) };
   }
 
+  /**
+   * The body of one slot edit. The destination is one slot on the server
+   * (province and city go together), so editing its city sends the whole
+   * destination with the province kept.
+   */
+  function slotEdit(slot, value) {
+    if (slot.startsWith("destination.")) {
+      const destination = Object.assign({}, (view && view.slots && view.slots.destination) || {});
+      const key = slot.slice("destination.".length);
+      if (value === null) delete destination[key];
+      else destination[key] = value;
+      return { slot: "destination", value: Object.keys(destination).length ? destination : null };
+    }
+    return { slot, value };
+  }
+
   function editSlot(row, slot, label, value) {
     const editor = editorFor(slot, value);
     const error = element("div", { class: "error", role: "alert" });
     const cancel = () => renderSlots();
     const save = async () => {
       try {
-        const result = await api("POST", sessionPath(current, "/slots"), { slot, value: editor.read() });
+        const result = await api("POST", sessionPath(current, "/slots"), slotEdit(slot, editor.read()));
         slotNotes[slot] = { agent: true };
         if (result && result.decision && view) view.decision = result.decision;
         if (result && Array.isArray(result.missing)) lastTurn = Object.assign({}, lastTurn || {}, { missing: result.missing });

@@ -147,6 +147,8 @@
     bubble("assistant", created.reply);
     shownEntries = 1;
     showState("idle");
+    // The greeting may come with quick replies (`turn` is the full Turn).
+    showSuggestions(created.turn && created.turn.suggestions);
     listen();
   }
 
