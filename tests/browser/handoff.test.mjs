@@ -23,6 +23,15 @@ test("an agent takes over a widget session (Alt+T)", async () => {
 
   const agent = await openAgentScreen(chromium.browser);
   await openSessionOnAgentScreen(agent, sessionId);
+
+  // A policy question from the caller: the agent gets the reply with the
+  // clauses it rests on, each opening to the whole text.
+  await widgetSay(widget, "备案要带什么材料");
+  const passage = agent.locator("#passages details").first();
+  await passage.waitFor();
+  await passage.locator("summary").click();
+  assert.ok((await passage.locator(".full").innerText()).trim().length > 0, "the clause opens to its text");
+
   await agent.locator("#take-over:not([disabled])").waitFor();
   await agent.keyboard.press("Alt+T");
   await waitForAgentState(agent, "handoff");

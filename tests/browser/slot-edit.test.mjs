@@ -57,6 +57,14 @@ test("an agent edits a slot and sees the decision change", async () => {
   assert.match(await agent.locator(".missing-materials").innerText(), /户口簿/);
   await screenshot(agent, "agent-slot-edited");
 
+  // The decision's clauses open to their whole text.
+  const citation = agent.locator("#decision-body details.citation").first();
+  await citation.locator("summary").click();
+  await agent.waitForFunction(() => {
+    const full = document.querySelector("#decision-body details.citation .full");
+    return full && full.innerText.trim().length > 0;
+  });
+
   // The edit is in the audit log.
   const audit = await api("GET", "/v1/audit", agentToken);
   const edits = audit.entries.filter((entry) => entry.action === "edit_slot" && entry.session_id === session.session_id);

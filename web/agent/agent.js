@@ -207,6 +207,7 @@
         noteSlotHistory(lastTurn.slot_changes || []);
         if (lastTurn.registration_id) registrationId = lastTurn.registration_id;
         if (lastTurn.passages) rememberPassages(lastTurn.passages);
+        else passagesForQuestion(lastTurn);
       }
       refreshSoon();
     });
@@ -330,16 +331,55 @@
     );
   }
 
-  function citationDetails(citation) {
-    const full = knownPassages.find(
+  function findPassage(citation) {
+    return knownPassages.find(
       (passage) => (citation.passage_id && passage.passage_id === citation.passage_id) || (passage.doc_id === citation.doc_id && passage.clause === citation.clause)
     );
-    return element(
+  }
+
+  /**
+   * A citation carries a quote; opening it shows the whole clause. A
+   * clause not seen yet is looked up by its quote through the same search
+   * the answers use, and matched by passage id.
+   */
+  function citationDetails(citation) {
+    const known = findPassage(citation);
+    const full = element("div", { class: "full" }, known ? known.text : citation.quote || "");
+    const details = element(
       "details",
       { class: "citation" },
       element("summary", {}, citation.doc_id + " · " + citation.clause + (citation.quote ? "：" + citation.quote.slice(0, 40) + (citation.quote.length > 40 ? "…" : "") : "")),
-      element("div", { class: "full" }, full ? full.text : citation.quote || "")
+      full
     );
+    let looked = Boolean(known);
+    details.addEventListener("toggle", async () => {
+      if (!details.open || looked || !citation.quote) return;
+      looked = true;
+      try {
+        const answer = await api("POST", "/v1/ask", { question: citation.quote, region: view && view.region, top: 5 });
+        rememberPassages(answer.passages || []);
+        const found = findPassage(citation);
+        if (found) full.textContent = found.text;
+      } catch (_) {
+        // The quote stays; it is the cited part of the clause.
+      }
+    });
+    return details;
+  }
+
+  /** Passages behind a caller's policy question, for the reply card. */
+  async function passagesForQuestion(turn) {
+    if (!turn || turn.passages || !String(turn.intent || "").startsWith("ask_") || !turn.text) return;
+    try {
+      // The same question, region and depth the dialogue asked with.
+      const answer = await api("POST", "/v1/ask", { question: turn.text, region: view && view.region, top: 3 });
+      if (lastTurn === turn) {
+        turn.passages = answer.passages || [];
+        renderSuggested();
+      }
+    } catch (_) {
+      // The reply stands without its clauses.
+    }
   }
 
   function missingSlots() {
