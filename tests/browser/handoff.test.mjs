@@ -30,7 +30,10 @@ test("an agent takes over a widget session (Alt+T)", async () => {
   const passage = agent.locator("#passages details").first();
   await passage.waitFor();
   await passage.locator("summary").click();
-  assert.ok((await passage.locator(".full").innerText()).trim().length > 0, "the clause opens to its text");
+  await agent.waitForFunction(() => {
+    const full = document.querySelector("#passages details[open] .full");
+    return full && full.innerText.trim().length > 0;
+  });
 
   await agent.locator("#take-over:not([disabled])").waitFor();
   await agent.keyboard.press("Alt+T");

@@ -319,16 +319,29 @@
     $("suggested-reply").textContent = reply || "（暂无）";
     const passages = (lastTurn && lastTurn.passages) || view.passages || [];
     rememberPassages(passages);
-    $("passages").replaceChildren(...passages.map(passageDetails));
+    replaceKeepingOpen($("passages"), passages.map(passageDetails));
   }
 
   function passageDetails(passage) {
     return element(
       "details",
-      { class: "passage" },
+      { class: "passage", "data-key": "passage:" + passage.doc_id + ":" + passage.clause },
       element("summary", {}, (passage.title || passage.doc_id) + " · " + (passage.clause || "")),
       element("div", { class: "full" }, passage.text || "")
     );
+  }
+
+  /**
+   * Replaces `container`'s children, keeping open the clauses the agent had
+   * opened: the cards are redrawn on every event, and a clause being read
+   * must not snap shut under the reader.
+   */
+  function replaceKeepingOpen(container, children) {
+    const open = new Set([...container.querySelectorAll("details[open]")].map((details) => details.dataset.key));
+    container.replaceChildren(...children);
+    for (const details of container.querySelectorAll("details")) {
+      if (open.has(details.dataset.key)) details.open = true;
+    }
   }
 
   function findPassage(citation) {
@@ -347,7 +360,7 @@
     const full = element("div", { class: "full" }, known ? known.text : citation.quote || "");
     const details = element(
       "details",
-      { class: "citation" },
+      { class: "citation", "data-key": "citation:" + citation.doc_id + ":" + citation.clause },
       element("summary", {}, citation.doc_id + " · " + citation.clause + (citation.quote ? "：" + citation.quote.slice(0, 40) + (citation.quote.length > 40 ? "…" : "") : "")),
       full
     );
@@ -566,7 +579,7 @@
         ? element("div", { class: "citations" }, element("strong", {}, "依据条款"), decision.citations.map(citationDetails))
         : null,
     ];
-    body.replaceChildren(...parts.filter(Boolean));
+    replaceKeepingOpen(body, parts.filter(Boolean));
   }
 
   // ---- actions ----
