@@ -16,9 +16,10 @@ pub const MAX_QUESTION_CHARS: usize = 2000;
 pub const DEFAULT_TOP: usize = 5;
 /// Most passages one answer may carry.
 pub const MAX_TOP: usize = 50;
-/// Below this best-passage score the corpus is taken not to answer the
-/// question. Calibrated on `tests/qa/questions.yaml`: see BENCHMARKS.md.
-pub const ANSWER_THRESHOLD: f32 = 12.0;
+/// Below this share of familiar words the corpus is taken not to answer a
+/// question. Calibrated on `tests/qa/questions.yaml` (see BENCHMARKS.md):
+/// every in-scope question there scores 0.5 or more.
+pub const ANSWER_THRESHOLD: f32 = 0.5;
 /// Longest spoken answer, in characters, before it is cut at a sentence end.
 const MAX_ANSWER_CHARS: usize = 160;
 
@@ -30,6 +31,8 @@ pub struct Answer {
     pub answer: String,
     /// Ranked best first, at most `top`.
     pub passages: Vec<AnswerPassage>,
+    /// The share of the question's words the policy texts know, 0 to 1.
+    pub confidence: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,17 +138,21 @@ pub enum Verdict {
     },
 }
 
-/// Decides from the best score and any out-of-scope topic the question
-/// names (公积金, 养老金认证, another city's policy …).
-pub fn judge(best_score: Option<f32>, off_topic: Option<&str>) -> Verdict {
+/// Decides from whether anything was found, how familiar the question's
+/// words are to the corpus (`search::SearchIndex::familiarity`, 0 to 1)
+/// and any out-of-scope topic it names (公积金, 养老金认证, another city's
+/// policy …). Raw search scores are not comparable across questions, so
+/// they do not decide.
+pub fn judge(found: bool, familiarity: f32, off_topic: Option<&str>) -> Verdict {
     if let Some(topic) = off_topic {
         return Verdict::OutOfScope {
             topic: Some(topic.to_string()),
         };
     }
-    match best_score {
-        Some(score) if score >= ANSWER_THRESHOLD => Verdict::Answered,
-        _ => Verdict::OutOfScope { topic: None },
+    if found && familiarity >= ANSWER_THRESHOLD {
+        Verdict::Answered
+    } else {
+        Verdict::OutOfScope { topic: None }
     }
 }
 
@@ -166,16 +173,35 @@ const POLICY_MARKERS: &[&str] = &[
     "那边的",
 ];
 
+/// Words that make a question about registering for care elsewhere even
+/// when it also names an out-of-scope topic ("我领养老金的，回老家看病要备案吗").
+const IN_SCOPE_ANCHORS: &[&str] = &[
+    "备案",
+    "登记",
+    "异地就医",
+    "看病",
+    "就医",
+    "住院",
+    "转诊",
+    "门诊",
+];
+
 /// The out-of-scope topic a question names, as the reply should say it:
 /// a topic of `out_of_scope.txt`, or the policy of a city the corpus does
 /// not cover.
 pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
-    for topic in &lexicon.out_of_scope {
-        if topic
-            .say
-            .iter()
-            .any(|said| question.contains(said.as_str()))
-        {
+    let anchored = IN_SCOPE_ANCHORS
+        .iter()
+        .any(|anchor| question.contains(anchor));
+    // Domain words are masked first, so 交社保卡 does not read as 交社保.
+    let mut masked = question.to_string();
+    for (word, _) in &lexicon.user_words {
+        if word.chars().count() > 2 {
+            masked = masked.replace(word.as_str(), "□");
+        }
+    }
+    for topic in lexicon.out_of_scope.iter().filter(|_| !anchored) {
+        if topic.say.iter().any(|said| masked.contains(said.as_str())) {
             return topic.means.first().cloned();
         }
     }
@@ -207,7 +233,12 @@ pub struct Evidence<'a> {
 
 /// Builds the Answer: on [`Verdict::Answered`] the reply quotes the best
 /// passage with its citation; otherwise it says so and offers a human.
-pub fn compose(question: &str, evidence: &[Evidence<'_>], verdict: &Verdict) -> Answer {
+pub fn compose(
+    question: &str,
+    evidence: &[Evidence<'_>],
+    familiarity: f32,
+    verdict: &Verdict,
+) -> Answer {
     let best = evidence.first();
     let (answered, answer) = match (verdict, best) {
         (Verdict::Answered, Some(best)) => (true, spoken_answer(best)),
@@ -220,15 +251,17 @@ pub fn compose(question: &str, evidence: &[Evidence<'_>], verdict: &Verdict) -> 
             "抱歉，我在异地就医备案的政策文件里没有找到能回答这个问题的条文。需要的话我帮您转接人工客服，好吗？".to_string(),
         ),
     };
-    let passages = if answered {
-        evidence.iter().map(answer_passage).collect()
-    } else {
-        Vec::new()
+    // Weak candidates still help an agent who takes over; a question about
+    // another topic altogether gets none, so nothing unrelated is shown.
+    let passages = match verdict {
+        Verdict::OutOfScope { topic: Some(_) } => Vec::new(),
+        _ => evidence.iter().map(answer_passage).collect(),
     };
     Answer {
         question: question.to_string(),
         answered,
         answer,
+        confidence: (familiarity * 100.0).round() / 100.0,
         passages,
     }
 }
@@ -351,6 +384,7 @@ mod tests {
             id: "d#tips-2".into(),
             doc_id: "d".into(),
             region: "dongguan".into(),
+            scheme: crate::corpus::Scheme::General,
             title: "异地就医备案申请流程".into(),
             clause: "温馨提示 2".into(),
             text: "2.长期异地就医人员备案后长期有效，\n备案后6个月内原则上不可变更或取消".into(),
@@ -361,7 +395,7 @@ mod tests {
             score: 20.123,
             region_name: "东莞市",
         }];
-        let answer = compose("备案能取消吗", &evidence, &Verdict::Answered);
+        let answer = compose("备案能取消吗", &evidence, 1.0, &Verdict::Answered);
         assert!(answer.answered);
         assert_eq!(
             answer.answer,
@@ -369,7 +403,9 @@ mod tests {
         );
         assert_eq!(answer.passages[0].score, 20.12);
 
-        let refused = compose("公积金", &evidence, &judge(Some(30.0), Some("公积金")));
+        let refused = compose("公积金", &evidence, 0.0, &judge(true, 1.0, Some("公积金")));
+        assert_eq!(judge(true, 0.2, None), Verdict::OutOfScope { topic: None });
+        assert_eq!(judge(false, 1.0, None), Verdict::OutOfScope { topic: None });
         assert!(!refused.answered);
         assert!(refused.answer.contains("人工"));
         assert!(refused.passages.is_empty());

@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::answer::{self, Answer, AskError, Evidence, Question};
-use crate::corpus::{Corpus, LoadError, Problem};
+use crate::corpus::{Corpus, LoadError, Problem, Scheme};
 use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
 use crate::rules::{Application, Decision, Policies};
 use crate::search::{self, Scope, SearchIndex};
@@ -49,13 +49,15 @@ impl Assistant {
     /// Answers a free-text question (contract §2.1).
     pub fn ask(&self, question: &Question) -> Result<Answer, AskError> {
         let question = answer::validate(question, &self.corpus.regions)?;
-        // A region the caller chose filters; one named in the question boosts.
+        // A region the caller chose filters. Without one, a region the
+        // question names (东莞的…) filters too: the caller said which city.
         let named_region = self.region_named_in(&question.text);
         let scope = Scope {
-            region: question.region.as_deref(),
-            prefer_region: named_region,
+            region: question.region.as_deref().or(named_region),
+            scheme: Some(self.scheme_of(&question.text)),
         };
-        let hits = self.search.search(&question.text, scope, question.top);
+        let terms = self.search.analyzer().analyze(&question.text);
+        let hits = self.search.search_terms(&terms, scope, question.top);
         let evidence: Vec<Evidence<'_>> = hits
             .iter()
             .filter_map(|hit| {
@@ -72,11 +74,25 @@ impl Assistant {
             })
             .collect();
         let off_topic = answer::off_topic(&question.text, &self.corpus.lexicon);
-        let verdict = answer::judge(
-            evidence.first().map(|best| best.score),
-            off_topic.as_deref(),
-        );
-        Ok(answer::compose(&question.text, &evidence, &verdict))
+        let familiarity = self.search.familiarity(&terms);
+        let verdict = answer::judge(!evidence.is_empty(), familiarity, off_topic.as_deref());
+        Ok(answer::compose(
+            &question.text,
+            &evidence,
+            familiarity,
+            &verdict,
+        ))
+    }
+
+    /// 生育保险 when the question speaks of pregnancy or birth, else the
+    /// general scheme.
+    fn scheme_of(&self, text: &str) -> Scheme {
+        let maternity = &self.corpus.lexicon.maternity_words;
+        if maternity.iter().any(|word| text.contains(word.as_str())) {
+            Scheme::Maternity
+        } else {
+            Scheme::General
+        }
     }
 
     /// The id of a corpus region the question names (东莞, 济宁市 …).

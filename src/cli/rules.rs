@@ -4,7 +4,7 @@
 //! Bad input (not JSON, an unknown id, an impossible date, an admission
 //! after the application) exits with status 2 and one line naming the field.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -37,8 +37,13 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> Result<i32, CliError> {
         .map_err(|error| CliError::Usage(format!("{}: {}", error.field, error.message)))?;
     let json = serde_json::to_string_pretty(&decision)
         .map_err(|error| CliError::Failed(error.to_string()))?;
-    println!("{json}");
-    Ok(0)
+    // A reader that closes the pipe early (`| head`) is not an error of ours.
+    match writeln!(std::io::stdout().lock(), "{json}") {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Failed(
+            format!("cannot write the decision: {error}"),
+        )),
+        _ => Ok(0),
+    }
 }
 
 fn parse_day(text: &str) -> Option<NaiveDate> {
@@ -67,9 +72,7 @@ pub fn parse_application(text: &str) -> Result<Application, String> {
         .map_err(|error| format!("application: 不是有效的 JSON：{error}"))?;
     if let Some(object) = value.as_object() {
         for (field, inner) in object {
-            if let Err(error) = check_field(field, inner) {
-                return Err(error);
-            }
+            check_field(field, inner)?;
         }
     }
     serde_json::from_value(value).map_err(|error| {
@@ -91,6 +94,14 @@ fn check_field(field: &str, value: &serde_json::Value) -> Result<(), String> {
         if !ok {
             return Err(format!("{field}: 不是有效日期（YYYY-MM-DD）：{value}"));
         }
+    }
+    let nested = match field {
+        "destination" => serde_json::from_value::<crate::rules::Destination>(value.clone()).err(),
+        "applicant" => serde_json::from_value::<crate::rules::Applicant>(value.clone()).err(),
+        _ => None,
+    };
+    if let Some(error) = nested {
+        return Err(format!("{field}: {error}"));
     }
     let enumerated = ["scheme", "insurance", "category", "submit_via"];
     if enumerated.contains(&field) && !value.is_null() {

@@ -238,6 +238,7 @@ fn parse_passages(
                         id: format!("{}#{anchor}", document.doc_id),
                         doc_id: document.doc_id.clone(),
                         region: document.region.clone(),
+                        scheme: document.scheme,
                         title: document.title.clone(),
                         clause,
                         text: String::new(),

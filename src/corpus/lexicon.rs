@@ -7,6 +7,10 @@
 //! - `stopwords.txt`: words that carry no meaning in a question (`怎么`);
 //! - `out_of_scope.txt`: topics the corpus does not cover and how to name
 //!   them to the caller (`公积金 提取公积金 => 住房公积金`);
+//! - `clause_kinds.txt`: how a question asks for a kind of clause → the
+//!   words that name that kind in a citation label (`要带什么 => 材料 资料`);
+//! - `maternity_words.txt`: words that put a question under 生育保险
+//!   (`怀孕 产检`);
 //! - `other_places.txt`: cities the corpus has no policy for (`深圳 广州`),
 //!   so that "深圳的报销比例" is refused rather than answered with 东莞's.
 //!
@@ -27,6 +31,10 @@ pub struct Lexicon {
     /// Out-of-scope topics: `say` in a question → `means[0]` names it.
     pub out_of_scope: Vec<Synonym>,
     pub other_places: Vec<String>,
+    pub maternity_words: Vec<String>,
+    /// Question phrasings (`say`) → label words (`means`) of the clauses
+    /// that answer them.
+    pub clause_kinds: Vec<Synonym>,
 }
 
 /// One line of `synonyms.txt`: any of `say` in a question also means `means`.
@@ -53,6 +61,8 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
     let stop_words = read("stopwords.txt");
     let out_of_scope = read("out_of_scope.txt");
     let other_places = read("other_places.txt");
+    let maternity_words = read("maternity_words.txt");
+    let clause_kinds = read("clause_kinds.txt");
     Lexicon {
         user_words: dictionary
             .map(|(path, text)| parse_dictionary(&path, &text, problems))
@@ -67,6 +77,12 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
             .map(|(path, text)| parse_synonyms(&path, &text, problems))
             .unwrap_or_default(),
         other_places: other_places
+            .map(|(_, text)| word_list(&text))
+            .unwrap_or_default(),
+        clause_kinds: clause_kinds
+            .map(|(path, text)| parse_synonyms(&path, &text, problems))
+            .unwrap_or_default(),
+        maternity_words: maternity_words
             .map(|(_, text)| word_list(&text))
             .unwrap_or_default(),
     }

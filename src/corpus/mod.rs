@@ -101,6 +101,8 @@ pub struct Passage {
     pub id: String,
     pub doc_id: String,
     pub region: String,
+    /// The document's scheme (生育保险 or the general one).
+    pub scheme: Scheme,
     /// The document's title.
     pub title: String,
     /// The citation label, e.g. `第八条` or `办理材料 · 二、异地长期居住人员`.
@@ -283,6 +285,8 @@ mod tests {
         write("search/stopwords.txt", "的 了\n");
         write("search/out_of_scope.txt", "公积金 => 住房公积金\n");
         write("search/other_places.txt", "深圳\n");
+        write("search/maternity_words.txt", "生育\n");
+        write("search/clause_kinds.txt", "带什么 => 材料\n");
     }
 
     #[test]

@@ -1,1 +1,498 @@
-//! (to be written)
+//! Understanding callers: what they want (the intent, from examples in
+//! `intents/`) and the facts they give (entities: dates, 身份证 and phone
+//! numbers, places, category, insurance, materials…), including speech as
+//! recognition writes it (no punctuation, digits read one by one,
+//! homophones). Also the slots' prompts and templates.
+//!
+//! Loading reads `intents/`; `understand` is pure and fast (no IO, no
+//! clock: the caller passes `today`).
+
+mod classifier;
+pub mod data;
+pub mod dates;
+pub mod digits;
+pub mod facts;
+mod mask;
+pub mod numbers;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::corpus::LoadError;
+use crate::dialogue::SessionChannel;
+use crate::places::{Gazetteer, Place, PlaceMention};
+use crate::rules::{Category, Channel, Insurance, Scheme};
+
+pub use dates::{DateMention, DateRole};
+pub use mask::{mask_id, mask_name, mask_phone};
+pub use numbers::{IdMention, PhoneMention};
+
+use classifier::{Classifier, IntentModel};
+use data::SlotDefinition;
+
+/// The intent given when nothing scores above the threshold.
+pub const FALLBACK_INTENT: &str = "unknown";
+
+/// Below this score an utterance is not understood.
+const THRESHOLD: f32 = 0.15;
+
+/// Which intent leads when an utterance holds several: asking for a
+/// person first, then the caller's task (the frame of the call), then
+/// facts and questions, then the rest; 好的/你好 last.
+fn precedence(intent: &str) -> u8 {
+    match intent {
+        "handoff" => 4,
+        "register" | "register_maternity" | "cancel_or_change" | "cancel_dialogue" | "correct" => 3,
+        "provide_info" | "ask_policy" | "ask_materials" | "ask_validity" | "ask_progress" => 2,
+        "goodbye" | "out_of_scope" => 1,
+        _ => 0,
+    }
+}
+
+/// Intents that state rather than ask: a question (…吗, 怎么…) is
+/// unlikely to be one of them.
+const STATEMENT_INTENTS: [&str; 4] = ["provide_info", "affirm", "deny", "greet"];
+const QUESTION_MARKERS: [&str; 14] = [
+    "吗",
+    "怎么",
+    "多少",
+    "多久",
+    "哪些",
+    "什么",
+    "能不能",
+    "可不可以",
+    "是不是",
+    "要不要",
+    "有没有",
+    "几个",
+    "多长",
+    "啥",
+];
+const QUESTION_PENALTY: f32 = 0.2;
+/// A statement that gives facts (没有居住证但是有房本) is information.
+const FACT_BONUS: f32 = 0.15;
+
+/// Words that join two requests in one utterance (我要办备案，对了要带什么材料).
+const CLAUSE_JOINERS: [&str; 7] = [
+    "对了",
+    "还有",
+    "另外",
+    "顺便问",
+    "顺便",
+    "再问一下",
+    "再问个",
+];
+
+/// The understanding of callers, loaded once and shared.
+pub struct Nlu {
+    gazetteer: Arc<Gazetteer>,
+    classifier: Classifier,
+    slots: BTreeMap<String, SlotDefinition>,
+    templates: BTreeMap<String, String>,
+    descriptions: BTreeMap<String, String>,
+}
+
+/// What a prompt says and, on the widget, the quick replies it offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prompt {
+    pub text: String,
+    pub suggestions: Vec<String>,
+}
+
+/// What one utterance means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Understanding {
+    /// The main intent, or `unknown` below the threshold.
+    pub intent: String,
+    pub confidence: f32,
+    /// Every intent found, best first; an utterance with two requests
+    /// shows both.
+    pub intents: Vec<(String, f32)>,
+    pub entities: Entities,
+}
+
+/// The facts an utterance gives. `None`/empty means "not said".
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Entities {
+    pub category: Option<Category>,
+    pub insurance: Option<Insurance>,
+    pub scheme: Option<Scheme>,
+    pub submit_via: Option<Channel>,
+    pub destination: Option<Place>,
+    pub dates: Vec<DateMention>,
+    pub id_numbers: Vec<IdMention>,
+    pub social_security_numbers: Vec<String>,
+    pub phones: Vec<PhoneMention>,
+    /// Material ids (contract §2.2) the caller says they have.
+    pub materials: Vec<String>,
+    /// Material ids the caller says they do not have (没有居住证).
+    pub negated_materials: Vec<String>,
+    pub name: Option<String>,
+    /// The surname alone, when that is all that was said (我姓王).
+    pub surname: Option<String>,
+    pub by_proxy: Option<bool>,
+    /// Already saw a doctor or paid at the destination.
+    pub incurred_costs: Option<bool>,
+    /// 不对, 说错了, 改成…
+    pub correction: bool,
+    /// Things said that cannot be right (2月30号), in words for the caller.
+    pub problems: Vec<String>,
+}
+
+impl Entities {
+    /// Whether the utterance gives any fact at all.
+    pub fn is_empty(&self) -> bool {
+        self.category.is_none()
+            && self.insurance.is_none()
+            && self.scheme.is_none()
+            && self.submit_via.is_none()
+            && self.destination.is_none()
+            && self.dates.is_empty()
+            && self.id_numbers.is_empty()
+            && self.social_security_numbers.is_empty()
+            && self.phones.is_empty()
+            && self.materials.is_empty()
+            && self.negated_materials.is_empty()
+            && self.name.is_none()
+            && self.surname.is_none()
+            && self.by_proxy.is_none()
+            && self.incurred_costs.is_none()
+    }
+}
+
+impl Nlu {
+    /// Loads `intents_dir` (intents, slots, templates) and builds the
+    /// classifier; every problem is reported as `path:line: problem`.
+    pub fn load(intents_dir: &Path, gazetteer: Arc<Gazetteer>) -> Result<Nlu, LoadError> {
+        let data = data::load(intents_dir)?;
+        let mut models = Vec::new();
+        let mut examples = Vec::new();
+        let mut descriptions = BTreeMap::new();
+        for (index, intent) in data.intents.iter().enumerate() {
+            models.push(IntentModel {
+                name: intent.name.clone(),
+                cues: intent.cues.iter().map(|cue| normalize_cue(cue)).collect(),
+            });
+            descriptions.insert(intent.name.clone(), intent.description.clone());
+            for example in &intent.examples {
+                examples.push((index, normalize_for_intent(example, &gazetteer)));
+            }
+        }
+        Ok(Nlu {
+            classifier: Classifier::build(models, &examples),
+            gazetteer,
+            slots: data.slots,
+            templates: data.templates,
+            descriptions,
+        })
+    }
+
+    /// The intent(s) and facts of one utterance, dates read against `today`.
+    pub fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
+        let entities = self.entities(text, today);
+        let (intent, confidence, intents) = self.classify(text, &entities);
+        Understanding {
+            intent,
+            confidence,
+            intents,
+            entities,
+        }
+    }
+
+    /// Only the facts of an utterance.
+    pub fn entities(&self, text: &str, today: NaiveDate) -> Entities {
+        let numbers = numbers::find_numbers(text, today);
+        let dates = dates::find_dates(text, today);
+        let (materials, negated_materials) = facts::materials(text);
+        let (name, surname) = facts::name(text);
+        let mut problems = dates.problems;
+        problems.extend(
+            numbers
+                .ids
+                .iter()
+                .filter_map(|id| id.problem.as_ref().map(|p| format!("身份证号{p}"))),
+        );
+        problems.extend(
+            numbers
+                .phones
+                .iter()
+                .filter_map(|phone| phone.problem.as_ref().map(|p| format!("电话号码{p}"))),
+        );
+        Entities {
+            category: facts::category(text),
+            insurance: facts::insurance(&text.replace("居民身份证", "身份证")),
+            scheme: facts::scheme(text),
+            submit_via: facts::submit_via(text),
+            destination: destination(&self.gazetteer.mentions_in(text), text),
+            dates: dates.mentions,
+            id_numbers: numbers.ids,
+            social_security_numbers: numbers.social_security_numbers,
+            phones: numbers.phones,
+            materials,
+            negated_materials,
+            name: name.filter(|name| self.gazetteer.resolve(name).is_none()),
+            surname,
+            by_proxy: facts::by_proxy(text),
+            incurred_costs: facts::incurred_costs(text),
+            correction: facts::correction(text),
+            problems,
+        }
+    }
+
+    /// Ranks intents on the whole utterance and on each of its clauses,
+    /// so that two requests in one sentence both show. The main intent is
+    /// the whole utterance's best, unless that is a minor one (好的) and a
+    /// clause asks for more.
+    fn classify(&self, text: &str, entities: &Entities) -> (String, f32, Vec<(String, f32)>) {
+        let whole = self.intent_scores(text, entities);
+        let mut found: Vec<(usize, f32)> = Vec::new();
+        let mut note = |index: usize, score: f32| {
+            if score < THRESHOLD {
+                return;
+            }
+            match found.iter_mut().find(|(known, _)| *known == index) {
+                Some(known) => known.1 = known.1.max(score),
+                None => found.push((index, score)),
+            }
+        };
+        if let Some((index, score)) = top_of(&whole) {
+            note(index, score);
+        }
+        let clauses = clauses(text);
+        if clauses.len() > 1 {
+            for clause in clauses {
+                if let Some((index, score)) = top_of(&self.intent_scores(&clause, entities)) {
+                    note(index, score);
+                }
+            }
+        }
+        let name = |index: usize| self.classifier.intent_name(index);
+        found.sort_by(|a, b| {
+            precedence(name(b.0))
+                .cmp(&precedence(name(a.0)))
+                .then(b.1.total_cmp(&a.1))
+        });
+        let mut ranked: Vec<(String, f32)> = found
+            .iter()
+            .map(|(index, score)| (name(*index).to_string(), *score))
+            .collect();
+        if ranked.is_empty() && !entities.is_empty() {
+            // A bare fact (a number, a place) is information given, even
+            // when it reads like none of the examples.
+            ranked.push(("provide_info".to_string(), THRESHOLD));
+        }
+        // 生孩子 + 备案 is the maternity registration, whatever the words.
+        if entities.scheme == Some(Scheme::Maternity)
+            && let Some(first) = ranked.first_mut()
+            && first.0 == "register"
+        {
+            first.0 = "register_maternity".to_string();
+        }
+        match ranked.first() {
+            Some((intent, confidence)) => (intent.clone(), *confidence, ranked.clone()),
+            None => {
+                let confidence = whole.iter().copied().fold(0.0, f32::max);
+                (FALLBACK_INTENT.to_string(), confidence, ranked)
+            }
+        }
+    }
+
+    /// Each intent's score for one piece of text, statements lowered when
+    /// the text asks a question.
+    fn intent_scores(&self, text: &str, entities: &Entities) -> Vec<f32> {
+        let mut scores = self
+            .classifier
+            .scores(&normalize_for_intent(text, &self.gazetteer));
+        let question = QUESTION_MARKERS.iter().any(|marker| text.contains(marker));
+        for (index, score) in scores.iter_mut().enumerate() {
+            let name = self.classifier.intent_name(index);
+            if question && STATEMENT_INTENTS.contains(&name) {
+                *score -= QUESTION_PENALTY;
+            }
+            if !question && !entities.is_empty() && name == "provide_info" {
+                *score += FACT_BONUS;
+            }
+        }
+        scores
+    }
+
+    /// The question for `slot` on `channel`: attempt 0 is the first ask,
+    /// 1, 2… the escalating reprompts (the last one repeats). Quick replies
+    /// go with widget and agent prompts. An unknown slot gets the
+    /// `fallback` template.
+    pub fn prompt(&self, slot: &str, channel: SessionChannel, attempt: u32) -> Prompt {
+        let Some(definition) = self.slots.get(slot) else {
+            return Prompt {
+                text: self.template("fallback").unwrap_or_default().to_string(),
+                suggestions: Vec::new(),
+            };
+        };
+        let (first, reprompts) = match channel {
+            SessionChannel::Phone => (&definition.prompt.phone, &definition.reprompts.phone),
+            SessionChannel::Widget => (&definition.prompt.widget, &definition.reprompts.widget),
+            SessionChannel::Agent => (&definition.prompt.agent, &definition.reprompts.agent),
+        };
+        let text = match attempt {
+            0 => first,
+            n => reprompts
+                .get(n as usize - 1)
+                .or(reprompts.last())
+                .unwrap_or(first),
+        };
+        let suggestions = match channel {
+            SessionChannel::Phone => Vec::new(),
+            SessionChannel::Widget | SessionChannel::Agent => definition.suggestions.clone(),
+        };
+        Prompt {
+            text: text.clone(),
+            suggestions,
+        }
+    }
+
+    /// A named template (confirmations, read-backs…) with `{placeholders}`.
+    pub fn template(&self, name: &str) -> Option<&str> {
+        self.templates.get(name).map(String::as_str)
+    }
+
+    /// A slot's label for read-backs (`applicant.phone` → 联系电话).
+    pub fn slot_label(&self, slot: &str) -> Option<&str> {
+        self.slots
+            .get(slot)
+            .map(|definition| definition.label.as_str())
+    }
+
+    /// An intent's description from its file.
+    pub fn intent_description(&self, intent: &str) -> Option<&str> {
+        self.descriptions.get(intent).map(String::as_str)
+    }
+
+    /// The shared gazetteer.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+}
+
+/// The destination among the places mentioned: one the caller goes to
+/// (去/到/回…) before one they are in (在/住), before any other; never the
+/// place they are insured in (东莞参保) when another is named.
+fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
+    const GOING: [&str; 8] = ["去", "到", "回", "搬", "迁", "往", "定居", "转"];
+    const BEING: [&str; 3] = ["在", "住", "那"];
+    let rank = |mention: &PlaceMention| -> i32 {
+        let before: String = {
+            let chars: Vec<char> = text[..mention.start].chars().collect();
+            chars[chars.len().saturating_sub(3)..].iter().collect()
+        };
+        let after = &text[mention.end..];
+        if after.starts_with("参保") || after.starts_with("交的") || after.starts_with("的医保")
+        {
+            return -1;
+        }
+        if GOING.iter().any(|word| before.contains(word)) {
+            2
+        } else if BEING.iter().any(|word| before.contains(word)) {
+            1
+        } else {
+            0
+        }
+    };
+    let mut best: Option<(&PlaceMention, i32)> = None;
+    for mention in mentions {
+        let score = rank(mention);
+        if best.is_none_or(|(_, best_score)| score > best_score) {
+            best = Some((mention, score));
+        }
+    }
+    best.map(|(mention, _)| mention.place.clone())
+}
+
+/// Text as the classifier sees it: no punctuation or spaces, lower case,
+/// numbers as `#` and places as `@`, so that 我去三亚 and 我去长沙 read
+/// alike.
+fn normalize_for_intent(text: &str, gazetteer: &Gazetteer) -> String {
+    let mut marked = String::with_capacity(text.len());
+    let mut last = 0;
+    for mention in gazetteer.mentions_in(text) {
+        if mention.start >= last {
+            marked.push_str(&text[last..mention.start]);
+            marked.push('@');
+            last = mention.end;
+        }
+    }
+    marked.push_str(&text[last..]);
+    let mut numbered = String::with_capacity(marked.len());
+    let mut last = 0;
+    for run in digits::digit_runs(&marked, 5) {
+        numbered.push_str(&marked[last..run.start]);
+        numbered.push('#');
+        last = run.end;
+    }
+    numbered.push_str(&marked[last..]);
+    let plain: Vec<char> = numbered
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    collapse_repeats(&plain)
+}
+
+/// 没有没有 → 没有, 对对对 → 对: callers repeat short words, and the
+/// repetition says nothing more.
+fn collapse_repeats(chars: &[char]) -> String {
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut index = 0;
+    'next: while index < chars.len() {
+        for length in 1..=3 {
+            if out.len() >= length
+                && index + length <= chars.len()
+                && chars[index..index + length] == out[out.len() - length..]
+            {
+                index += length;
+                continue 'next;
+            }
+        }
+        out.push(chars[index]);
+        index += 1;
+    }
+    out.into_iter().collect()
+}
+
+fn normalize_cue(cue: &str) -> String {
+    cue.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation() && c != '#' && c != '@' || "，。！？、；：“”‘’（）《》…—～".contains(c)
+}
+
+/// Splits an utterance at punctuation and at the words that join two
+/// requests (对了, 还有).
+fn clauses(text: &str) -> Vec<String> {
+    let mut parts: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || "，。,；;！!？?".contains(c))
+        .map(str::to_string)
+        .collect();
+    for joiner in CLAUSE_JOINERS {
+        parts = parts
+            .iter()
+            .flat_map(|part| part.split(joiner).map(str::to_string).collect::<Vec<_>>())
+            .collect();
+    }
+    parts.retain(|part| !part.trim().is_empty());
+    parts
+}
+
+fn top_of(scores: &[f32]) -> Option<(usize, f32)> {
+    scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(index, score)| (index, *score))
+}

@@ -208,7 +208,9 @@ impl<'a> Run<'a> {
             _ => "general",
         };
         let Some(scheme) = self.region.schemes.get(scheme_id) else {
-            self.trace.cite(&self.region.documents[0].cite);
+            if let Some(document) = self.region.documents.first() {
+                self.trace.cite(&document.cite);
+            }
             self.trace.note(format!(
                 "{}的政策文件中没有{}异地就医备案的规定。",
                 self.region.name,
@@ -292,24 +294,92 @@ impl<'a> Run<'a> {
         Status::Incomplete
     }
 
+    /// The steps in the contract's order of precedence; each either settles
+    /// the status (`Err`) or records what it found and lets the next go on.
     fn decide_category(&mut self, scheme: &'a SchemeRules, rule: &'a CategoryRule) -> Status {
+        match self.steps(scheme, rule) {
+            Ok(status) | Err(status) => status,
+        }
+    }
+
+    fn steps(&mut self, scheme: &'a SchemeRules, rule: &'a CategoryRule) -> Result<Status, Status> {
+        let exemption_pending = self.classify(rule)?;
+        let mut missing = Vec::new();
+        self.check_eligibility(rule, &mut missing)?;
+        let (submit_via, only_hospital) = self.check_channel(rule, exemption_pending)?;
+
+        if exemption_pending || (self.scope.is_none() && !only_hospital) {
+            missing.push("destination.province");
+        }
+        let province_level = self.province_level().is_some();
+        if !only_hospital && !province_level && self.destination_city().is_none() {
+            missing.push("destination.city");
+        }
+        if submit_via.is_none() {
+            missing.push("submit_via");
+        }
+        let validity = rule.validity.as_ref().and_then(|v| param!(self, v));
+        if validity.is_some_and(|v| v.start == StartRule::TransferStart)
+            && self.application.transfer_start_date.is_none()
+        {
+            missing.push("transfer_start_date");
+        }
+        let by_commitment = self.materials(rule, submit_via, &mut missing);
+        if matches!(submit_via, Some(Channel::Phone | Channel::Fax)) {
+            // On the phone the hotline fills in the 备案表: its fields are needed.
+            let applicant = self.application.applicant.clone().unwrap_or_default();
+            for (fact, value) in [
+                ("applicant.name", &applicant.name),
+                ("applicant.id_number", &applicant.id_number),
+                ("applicant.phone", &applicant.phone),
+            ] {
+                if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                    missing.push(fact);
+                }
+            }
+        }
+
+        let commitment = match &rule.commitment {
+            Some(commitment) if by_commitment => param!(self, commitment).cloned(),
+            _ => None,
+        };
+        self.dates(rule, validity, commitment.as_ref());
+        if let Some(via) = submit_via {
+            self.processing_deadline(scheme, via);
+        }
+        self.ratio_and_account(rule, commitment.as_ref());
+        self.registered_to();
+
+        if !missing.is_empty() {
+            self.decision.missing_facts = missing.into_iter().map(String::from).collect();
+            return Ok(Status::Incomplete);
+        }
+        if !self.decision.missing_materials.is_empty() {
+            return Ok(Status::NeedsMaterials);
+        }
+        Ok(Status::Accepted)
+    }
+
+    /// The region's class for the category, and its exemptions. Returns
+    /// whether an exemption still depends on the unknown destination.
+    fn classify(&mut self, rule: &CategoryRule) -> Result<bool, Status> {
         let Some(class) = rule
             .class
             .as_ref()
             .and_then(|class| param!(self, class))
             .copied()
         else {
-            return self.not_in_force("人员类别");
+            return Err(self.not_in_force("人员类别"));
         };
         match class {
             ClassRule::Exempt => {
                 self.decision.registration_required = Some(false);
                 self.add_notes(rule);
-                return Status::NotRequired;
+                return Err(Status::NotRequired);
             }
             ClassRule::NotCovered => {
                 self.add_notes(rule);
-                return Status::NotEligible;
+                return Err(Status::NotEligible);
             }
             ClassRule::LongTerm => self.decision.class = Some(Class::LongTerm),
             ClassRule::Temporary => self.decision.class = Some(Class::Temporary),
@@ -329,7 +399,7 @@ impl<'a> Run<'a> {
                     }
                     self.decision.registration_required = Some(false);
                     self.decision.class = None;
-                    return Status::NotRequired;
+                    return Err(Status::NotRequired);
                 }
                 (Some(_), None) => {
                     self.trace.take(version);
@@ -342,22 +412,26 @@ impl<'a> Run<'a> {
             self.decision.registration_required = Some(true);
         }
         self.add_notes(rule);
+        Ok(exemption_pending)
+    }
 
-        let mut missing = Vec::new();
+    /// Who may register (insurance) and where to (scope).
+    fn check_eligibility(
+        &mut self,
+        rule: &CategoryRule,
+        missing: &mut Vec<&'static str>,
+    ) -> Result<(), Status> {
         if let Some(insurance) = &rule.insurance
             && let Some(allowed) = param!(self, insurance)
         {
             match self.application.insurance {
                 Some(actual) if !allowed.contains(&actual) => {
+                    let labels: Vec<&str> = allowed.iter().map(|i| insurance_label(*i)).collect();
                     self.trace.note(format!(
                         "只有{}参保人员可以办理这一类备案。",
-                        allowed
-                            .iter()
-                            .map(|i| insurance_label(*i))
-                            .collect::<Vec<_>>()
-                            .join("或")
+                        labels.join("或")
                     ));
-                    return Status::NotEligible;
+                    return Err(Status::NotEligible);
                 }
                 Some(_) => {}
                 None => missing.push("insurance"),
@@ -372,129 +446,97 @@ impl<'a> Run<'a> {
                 Scope::InProvince => "这一类备案只能备案到省内就医地，省外就医不能办理。".into(),
                 Scope::CrossProvince => "这一类备案只适用于跨省就医。".to_string(),
             });
-            return Status::NotEligible;
+            return Err(Status::NotEligible);
         }
+        Ok(())
+    }
 
+    /// The channels that work, and whether `submit_via` is one of them.
+    /// Returns the channel to decide with (the hospital when it is the only
+    /// one) and whether it is the only one.
+    fn check_channel(
+        &mut self,
+        rule: &CategoryRule,
+        exemption_pending: bool,
+    ) -> Result<(Option<Channel>, bool), Status> {
         let channel_rules: &[ChannelRule] =
             match rule.channels.as_ref().and_then(|c| param!(self, c)) {
                 Some(rules) => rules,
-                None => return self.not_in_force("办理渠道"),
+                None => return Err(self.not_in_force("办理渠道")),
             };
-        self.decision.channels = channel_rules
-            .iter()
-            .filter(|c| c.scope.is_none() || self.scope.is_none() || c.scope == self.scope)
-            .map(|c| c.channel)
-            .fold(Vec::new(), |mut list, channel| {
-                if !list.contains(&channel) {
-                    list.push(channel);
-                }
-                list
-            });
+        for rule in channel_rules {
+            let fits = rule.scope.is_none() || self.scope.is_none() || rule.scope == self.scope;
+            if fits && !self.decision.channels.contains(&rule.channel) {
+                self.decision.channels.push(rule.channel);
+            }
+        }
         let only_hospital = self.decision.channels == [Channel::Hospital];
-        let submit_via = self.application.submit_via.or(if only_hospital {
-            Some(Channel::Hospital)
-        } else {
-            None
-        });
-        if let Some(via) = submit_via {
-            let offered: Vec<&ChannelRule> =
-                channel_rules.iter().filter(|c| c.channel == via).collect();
-            let usable = offered
-                .iter()
-                .any(|c| c.scope.is_none() || c.scope == self.scope);
-            let undecided = self.scope.is_none() && offered.iter().any(|c| c.scope.is_some());
-            if !exemption_pending && !usable && !undecided {
-                let note = if only_hospital {
-                    format!("这一类备案由医院直接办理，不能通过{}办理。", via.label())
-                } else {
-                    let labels: Vec<&str> =
-                        self.decision.channels.iter().map(|c| c.label()).collect();
-                    format!(
-                        "这一类备案不能通过{}办理，可以通过{}办理。",
-                        via.label(),
-                        labels.join("、")
-                    )
-                };
-                self.trace.note(note);
-                return Status::ChannelUnavailable;
-            }
+        let submit_via = self
+            .application
+            .submit_via
+            .or(only_hospital.then_some(Channel::Hospital));
+        let Some(via) = submit_via else {
+            return Ok((None, only_hospital));
+        };
+        let offered: Vec<&ChannelRule> =
+            channel_rules.iter().filter(|c| c.channel == via).collect();
+        let usable = offered
+            .iter()
+            .any(|c| c.scope.is_none() || c.scope == self.scope);
+        // A channel limited to one scope cannot be judged before the destination is known.
+        let undecided = self.scope.is_none() && offered.iter().any(|c| c.scope.is_some());
+        if !exemption_pending && !usable && !undecided {
+            let note = if only_hospital {
+                format!("这一类备案由医院直接办理，不能通过{}办理。", via.label())
+            } else {
+                let labels: Vec<&str> = self.decision.channels.iter().map(|c| c.label()).collect();
+                format!(
+                    "这一类备案不能通过{}办理，可以通过{}办理。",
+                    via.label(),
+                    labels.join("、")
+                )
+            };
+            self.trace.note(note);
+            return Err(Status::ChannelUnavailable);
         }
-
-        if exemption_pending || self.scope.is_none() {
-            if !only_hospital || exemption_pending {
-                missing.push("destination.province");
-            }
-        }
-        let province_level = self.province_level().is_some();
-        if !only_hospital && !province_level && self.destination_city().is_none() {
-            missing.push("destination.city");
-        }
-        if submit_via.is_none() {
-            missing.push("submit_via");
-        }
-        let validity = rule.validity.as_ref().and_then(|v| param!(self, v));
-        if validity.is_some_and(|v| v.start == StartRule::TransferStart)
-            && self.application.transfer_start_date.is_none()
+        if via == Channel::Window
+            && let Some(hours) = self
+                .region
+                .office_hours
+                .as_ref()
+                .and_then(|h| param!(self, h))
         {
-            missing.push("transfer_start_date");
+            self.trace.note(format!("窗口办理时间：{hours}。"));
         }
+        Ok((submit_via, only_hospital))
+    }
 
-        let groups = self.required_groups(rule, submit_via);
+    /// Required and missing materials (一次性告知: all of them at once).
+    /// Returns whether a commitment letter stands in for a proof.
+    fn materials(
+        &mut self,
+        rule: &CategoryRule,
+        via: Option<Channel>,
+        missing: &mut Vec<&'static str>,
+    ) -> bool {
+        let groups = self.required_groups(rule, via);
         if self.application.materials.is_none() && !groups.is_empty() {
             missing.push("materials");
         }
-        if matches!(submit_via, Some(Channel::Phone | Channel::Fax)) {
-            let applicant = self.application.applicant.clone().unwrap_or_default();
-            for (fact, value) in [
-                ("applicant.name", &applicant.name),
-                ("applicant.id_number", &applicant.id_number),
-                ("applicant.phone", &applicant.phone),
-            ] {
-                if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-                    missing.push(fact);
-                }
-            }
-        }
-
-        let declared: Vec<String> = self.application.materials.clone().unwrap_or_default();
+        let declared: &[String] = self.application.materials.as_deref().unwrap_or_default();
+        let has = |id: &String| declared.contains(id);
         let by_commitment = declared.iter().any(|m| m == "commitment_letter")
             && groups.iter().any(|g| {
                 g.any_of.iter().any(|m| m == "commitment_letter")
-                    && !g
-                        .any_of
-                        .iter()
-                        .any(|m| m != "commitment_letter" && declared.contains(m))
+                    && !g.any_of.iter().any(|m| m != "commitment_letter" && has(m))
             });
         self.decision.missing_materials = groups
             .iter()
-            .filter(|g| !g.any_of.iter().any(|m| declared.contains(m)))
+            .filter(|g| !g.any_of.iter().any(has))
             .cloned()
             .collect();
         self.decision.required_materials = groups;
-
-        let commitment = if by_commitment {
-            rule.commitment
-                .as_ref()
-                .and_then(|c| param!(self, c))
-                .cloned()
-        } else {
-            None
-        };
-        self.dates(rule, validity, commitment.as_ref());
-        if let Some(via) = submit_via {
-            self.processing_deadline(scheme, via);
-        }
-        self.ratio_and_account(rule, commitment.as_ref());
-        self.registered_to();
-
-        if !missing.is_empty() {
-            self.decision.missing_facts = missing.into_iter().map(String::from).collect();
-            return Status::Incomplete;
-        }
-        if !self.decision.missing_materials.is_empty() {
-            return Status::NeedsMaterials;
-        }
-        Status::Accepted
+        by_commitment
     }
 
     fn add_notes(&mut self, rule: &CategoryRule) {
@@ -643,6 +685,12 @@ impl<'a> Run<'a> {
             && let Some(scope) = self.scope
             && let Some(account) = param!(self, account)
         {
+            if let Some(insurance) = self.application.insurance
+                && !account.only_insurance.is_empty()
+                && !account.only_insurance.contains(&insurance)
+            {
+                return;
+            }
             self.decision.personal_account_to = Some(match scope {
                 Scope::InProvince => account.in_province,
                 Scope::CrossProvince => account.cross_province,
@@ -688,5 +736,44 @@ fn insurance_label(insurance: Insurance) -> &'static str {
     match insurance {
         Insurance::Employee => "职工医保",
         Insurance::Resident => "城乡居民医保",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn months_end_the_day_before_the_same_date() {
+        assert_eq!(
+            add_months_inclusive(day("2026-11-23"), 6),
+            Some(day("2027-05-22"))
+        );
+        assert_eq!(
+            add_months_inclusive(day("2026-11-23"), 7),
+            Some(day("2027-06-22"))
+        );
+        // From a month's last day, chrono clamps to the shorter month first.
+        assert_eq!(
+            add_months_inclusive(day("2026-08-31"), 6),
+            Some(day("2027-02-27"))
+        );
+        assert_eq!(
+            add_months_inclusive(day("2028-02-29"), 12),
+            Some(day("2029-02-27"))
+        );
+    }
+
+    #[test]
+    fn provinces_match_with_or_without_their_suffix() {
+        assert!(same_province("广东", "广东省"));
+        assert!(same_province("北京", "北京市"));
+        assert!(same_province(" 湖南省 ", "湖南省"));
+        assert!(!same_province("广西", "广东省"));
+        assert!(!same_province("广西", "广西壮族自治区"));
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::Policies;
 use super::application::{Category, Citation};
 use super::policy::*;
-use crate::corpus::{Corpus, LoadError, Problem};
+use crate::corpus::{Corpus, LoadError, Passage, Problem};
 
 /// The material ids of the public contract (§2.2); a region's file adds its own.
 pub const CONTRACT_MATERIALS: [&str; 16] = [
@@ -40,22 +40,13 @@ const QUOTE_CHARS: usize = 80;
 
 impl Policies {
     /// Loads every `corpus_dir/<region>/rules.yaml` and checks its cites
-    /// against `corpus` (or, while the corpus has no passages, against the
-    /// passage headings of `corpus_dir/*/*.md`).
+    /// against the passages of `corpus`.
     pub fn load(corpus_dir: &Path, corpus: &Corpus) -> Result<Policies, LoadError> {
-        let citations = if corpus.passages.is_empty() {
-            passages_from_markdown(corpus_dir)?
-        } else {
-            corpus
-                .passages
-                .iter()
-                .map(|passage| {
-                    let citation =
-                        citation(&passage.doc_id, &passage.clause, &passage.text, &passage.id);
-                    (passage.id.clone(), citation)
-                })
-                .collect()
-        };
+        let citations = corpus
+            .passages
+            .iter()
+            .map(|passage| (passage.id.clone(), citation(passage)))
+            .collect();
         let mut files: Vec<PathBuf> = read_dir_sorted(corpus_dir)?
             .into_iter()
             .map(|dir| dir.join("rules.yaml"))
@@ -125,68 +116,23 @@ fn read_region(file: &Path) -> Result<RegionPolicy, Problem> {
     })
 }
 
-fn citation(doc_id: &str, clause: &str, text: &str, passage_id: &str) -> Citation {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+/// The citation of a passage: its label and the first words of its text.
+fn citation(passage: &Passage) -> Citation {
+    let flat: String = passage
+        .text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut quote: String = flat.chars().take(QUOTE_CHARS).collect();
     if flat.chars().count() > QUOTE_CHARS {
         quote.push('…');
     }
     Citation {
-        doc_id: doc_id.to_string(),
-        clause: clause.to_string(),
+        doc_id: passage.doc_id.clone(),
+        clause: passage.clause.clone(),
         quote,
-        passage_id: passage_id.to_string(),
+        passage_id: passage.id.clone(),
     }
-}
-
-/// The passages of `corpus_dir/*/*.md`, read from their `## label {#anchor}`
-/// headings and the `doc_id` of their front matter. Used until the corpus
-/// loader itself provides them.
-pub fn passages_from_markdown(corpus_dir: &Path) -> Result<BTreeMap<String, Citation>, LoadError> {
-    let mut passages = BTreeMap::new();
-    for dir in read_dir_sorted(corpus_dir)?
-        .into_iter()
-        .filter(|d| d.is_dir())
-    {
-        for file in read_dir_sorted(&dir)? {
-            if file.extension().is_none_or(|ext| ext != "md") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&file).map_err(|error| LoadError {
-                problems: vec![problem(&file, 0, error.to_string())],
-            })?;
-            read_markdown(&text, &mut passages);
-        }
-    }
-    Ok(passages)
-}
-
-fn read_markdown(text: &str, passages: &mut BTreeMap<String, Citation>) {
-    let doc_id = text
-        .lines()
-        .find_map(|line| line.strip_prefix("doc_id = "))
-        .map(|value| value.trim().trim_matches('"').to_string())
-        .unwrap_or_default();
-    let mut current: Option<(String, String, String)> = None;
-    let mut flush = |current: &mut Option<(String, String, String)>| {
-        if let Some((anchor, label, body)) = current.take() {
-            let id = format!("{doc_id}#{anchor}");
-            passages.insert(id.clone(), citation(&doc_id, &label, &body, &id));
-        }
-    };
-    for line in text.lines() {
-        if let Some(heading) = line.strip_prefix("## ")
-            && let Some((label, rest)) = heading.rsplit_once("{#")
-        {
-            flush(&mut current);
-            let anchor = rest.trim_end().trim_end_matches('}').to_string();
-            current = Some((anchor, label.trim().to_string(), String::new()));
-        } else if let Some((_, _, body)) = current.as_mut() {
-            body.push_str(line);
-            body.push('\n');
-        }
-    }
-    flush(&mut current);
 }
 
 /// Checks one region file and resolves its parameters' dates.

@@ -321,4 +321,7 @@ pub struct RatioRule {
 pub struct AccountRule {
     pub in_province: super::application::AccountTarget,
     pub cross_province: super::application::AccountTarget,
+    /// Only these schemes of insurance have a personal account (empty = all).
+    #[serde(default)]
+    pub only_insurance: Vec<Insurance>,
 }

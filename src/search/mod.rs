@@ -7,8 +7,8 @@
 //! label and text, a low-weight fallback for segmentation misses and
 //! speech-recognition errors. The question goes through [`QueryAnalyzer`]
 //! (stop words out, synonyms in) and becomes a `BooleanQuery` of `Should`
-//! term queries, one per field and word, each boosted. A region given by
-//! the caller filters; a region named in the question boosts.
+//! term queries, one per field and word, each boosted. A question scoped to
+//! a region searches that region's own index.
 
 pub mod query;
 pub mod tokenizer;
@@ -17,9 +17,9 @@ use std::sync::Arc;
 
 use jieba_rs::Jieba;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{NgramTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
@@ -27,16 +27,30 @@ use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
 pub use query::{QueryAnalyzer, QueryTerms};
 use tokenizer::JiebaTokenizer;
 
-use crate::corpus::{Corpus, Lexicon};
+use crate::corpus::{Corpus, Lexicon, Passage, Scheme};
 
-/// Field boosts. The label names the clause, so a word there counts most;
-/// the title is shared by a whole document, so it only separates documents.
-const CLAUSE_BOOST: f32 = 2.0;
+/// Field boosts, set on the question set (BENCHMARKS.md). A citation label
+/// `第二章 备案管理 · 第九条` is split into its heading (the last part, which
+/// names this clause) and its section (shared by the clause's neighbours:
+/// counts less). The title is shared by a whole document; it weighs most
+/// because it is what tells 生育保险 from the general scheme.
+const HEADING_BOOST: f32 = 1.0;
+const SECTION_BOOST: f32 = 0.5;
 const TEXT_BOOST: f32 = 1.0;
-const TITLE_BOOST: f32 = 0.5;
+const TITLE_BOOST: f32 = 2.0;
 const BIGRAM_BOOST: f32 = 0.3;
-/// Extra weight for passages of a region the question names (东莞, 济宁 …).
-const NAMED_REGION_BOOST: f32 = 1.5;
+/// How much covering the caller's words counts when re-ranking: a passage
+/// that contains every word the caller said scores up to this many times
+/// its search score more than one that contains none. BM25 alone lets one
+/// rare word repeated in a short passage outrank a passage that matches
+/// the whole question.
+const COVERAGE_WEIGHT: f32 = 2.0;
+/// Factor for passages of the scheme the question is about.
+const SCHEME_BOOST: f32 = 3.0;
+/// Factor for passages whose label names the kind of clause asked for.
+const CLAUSE_KIND_BOOST: f32 = 1.3;
+/// How many candidates the re-ranking looks at.
+const RERANK_DEPTH: usize = 30;
 
 const JIEBA: &str = "jieba";
 const BIGRAM: &str = "bigram";
@@ -59,23 +73,38 @@ pub struct Hit {
 pub struct Scope<'a> {
     /// Only passages of this region.
     pub region: Option<&'a str>,
-    /// Boost passages of this region (named in the question).
-    pub prefer_region: Option<&'a str>,
+    /// Prefer passages of this scheme (the question spoke of 生育 …).
+    pub scheme: Option<Scheme>,
+}
+
+/// One tantivy index over a set of passages. Each region has its own, so
+/// that word weights (IDF) reflect that region's documents: 登记 is rare
+/// across the corpus but in every clause of 湛江's, and should count as
+/// little there as it says.
+struct Shard {
+    reader: IndexReader,
+    fields: Fields,
 }
 
 struct Fields {
-    clause: Field,
+    heading: Field,
+    section: Field,
     title: Field,
     text: Field,
     bigrams: Field,
-    region: Field,
     ordinal: Field,
 }
 
 /// The passages of a corpus, indexed in RAM.
 pub struct SearchIndex {
-    reader: IndexReader,
-    fields: Fields,
+    everything: Shard,
+    regions: Vec<(String, Shard)>,
+    /// Each passage's label and text, lowercased, for the coverage check.
+    contents: Vec<String>,
+    /// Each passage's scheme.
+    schemes: Vec<Scheme>,
+    /// Each passage's citation label, for clause kinds.
+    labels: Vec<String>,
     analyzer: QueryAnalyzer,
 }
 
@@ -89,61 +118,119 @@ pub fn load_jieba(lexicon: &Lexicon) -> Arc<Jieba> {
     Arc::new(jieba)
 }
 
-impl SearchIndex {
-    /// Indexes every passage of `corpus`, segmenting with `jieba`.
-    pub fn build(corpus: &Corpus, jieba: Arc<Jieba>) -> Result<SearchIndex, SearchError> {
-        let mut schema = Schema::builder();
-        let words = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(JIEBA)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let bigram_options = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(BIGRAM)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let fields = Fields {
-            clause: schema.add_text_field("clause", words.clone()),
-            title: schema.add_text_field("title", words.clone()),
-            text: schema.add_text_field("text", words),
-            bigrams: schema.add_text_field("bigrams", bigram_options),
-            region: schema.add_text_field("region", STRING),
-            ordinal: schema.add_u64_field("ordinal", STORED),
-        };
-        let index = Index::create_in_ram(schema.build());
-        index.tokenizers().register(
-            JIEBA,
-            TextAnalyzer::builder(JiebaTokenizer::new(jieba.clone())).build(),
-        );
-        index.tokenizers().register(
-            BIGRAM,
-            TextAnalyzer::builder(NgramTokenizer::new(2, 2, false)?).build(),
-        );
+/// The share of `groups` that `content` covers. Words are looked up as
+/// substrings, so 户口 counts inside 户口簿 and a synonym phrase such as
+/// 先入院后备案 counts where the text has it, whatever the segmenter made
+/// of either.
+fn coverage(groups: &[Vec<String>], content: &str) -> f32 {
+    if groups.is_empty() {
+        return 0.0;
+    }
+    let covered = groups
+        .iter()
+        .filter(|group| {
+            group
+                .iter()
+                .any(|word| content.contains(String::as_str(word)))
+        })
+        .count();
+    covered as f32 / groups.len() as f32
+}
 
-        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
-        for (ordinal, passage) in corpus.passages.iter().enumerate() {
-            writer.add_document(doc!(
-                fields.clause => passage.clause.as_str(),
-                fields.title => passage.title.as_str(),
-                fields.text => passage.text.as_str(),
-                fields.bigrams => format!("{}\n{}", passage.clause, passage.text),
-                fields.region => passage.region.as_str(),
-                fields.ordinal => ordinal as u64,
-            ))?;
+/// The names of the maternity scheme. Like a region's name they pick
+/// where to look ([`Scope::scheme`]); as search words they would favour
+/// the clauses that happen to repeat them, such as 计划生育手术费.
+const SCHEME_NAMES: &[&str] = &["生育保险", "生育"];
+
+/// `第二章 备案管理 · 第九条` → (`第二章 备案管理`, `第九条`).
+fn split_label(label: &str) -> (&str, &str) {
+    match label.rsplit_once(" · ") {
+        Some((section, heading)) => (section, heading),
+        None => ("", label),
+    }
+}
+
+/// The names that pick a region: 东莞市, 东莞, 广东省, 广东 …
+fn scope_words(corpus: &Corpus) -> Vec<String> {
+    let mut words: Vec<String> = SCHEME_NAMES.iter().map(|name| name.to_string()).collect();
+    for region in &corpus.regions {
+        // 山东省内 must keep its 省内: provinces go by their short name only.
+        let city_short = region.name.trim_end_matches('市');
+        let province_short = region.province.trim_end_matches('省');
+        for word in [region.name.as_str(), city_short, province_short] {
+            if !words.iter().any(|seen| seen == word) {
+                words.push(word.to_string());
+            }
         }
-        writer.commit()?;
-        let reader = index.reader()?;
+    }
+    words
+}
+
+impl SearchIndex {
+    /// Indexes every passage of `corpus`, segmenting with `jieba`: one
+    /// index over everything and one per region.
+    pub fn build(corpus: &Corpus, jieba: Arc<Jieba>) -> Result<SearchIndex, SearchError> {
+        let everything = Shard::build(corpus.passages.iter().enumerate(), &jieba)?;
+        let mut regions = Vec::new();
+        for region in &corpus.regions {
+            let passages = corpus
+                .passages
+                .iter()
+                .enumerate()
+                .filter(|(_, passage)| passage.region == region.id);
+            regions.push((region.id.clone(), Shard::build(passages, &jieba)?));
+        }
+        let contents = corpus
+            .passages
+            .iter()
+            .map(|passage| format!("{}\n{}", passage.clause, passage.text).to_lowercase())
+            .collect();
         Ok(SearchIndex {
-            reader,
-            fields,
-            analyzer: QueryAnalyzer::new(jieba, &corpus.lexicon),
+            everything,
+            regions,
+            contents,
+            schemes: corpus
+                .passages
+                .iter()
+                .map(|passage| passage.scheme)
+                .collect(),
+            labels: corpus
+                .passages
+                .iter()
+                .map(|passage| passage.clause.clone())
+                .collect(),
+            analyzer: QueryAnalyzer::new(jieba, &corpus.lexicon, &scope_words(corpus)),
         })
     }
 
     /// The analyzer questions go through (shared with answer composition).
     pub fn analyzer(&self) -> &QueryAnalyzer {
         &self.analyzer
+    }
+
+    /// The share of the caller's words (two characters or more) that the
+    /// corpus knows: found in some passage or in the synonym table. A
+    /// question mostly made of words the policies never use (疫苗, 电动车,
+    /// 上牌) is about something else, however well its other words match.
+    pub fn familiarity(&self, terms: &QueryTerms) -> f32 {
+        if terms.said.is_empty() {
+            return 1.0;
+        }
+        let known = terms
+            .said
+            .iter()
+            .filter(|word| {
+                self.contents
+                    .iter()
+                    .any(|content| content.contains(String::as_str(word)))
+                    || self.analyzer.knows(word)
+                    || terms
+                        .recognised
+                        .iter()
+                        .any(|phrase| phrase.contains(String::as_str(word)))
+            })
+            .count();
+        known as f32 / terms.said.len() as f32
     }
 
     /// The best `limit` passages for `question`, best first.
@@ -157,9 +244,99 @@ impl SearchIndex {
         if terms.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let query = self.build_query(terms, scope);
+        let shard = match scope.region {
+            None => &self.everything,
+            Some(region) => match self.regions.iter().find(|(id, _)| id == region) {
+                Some((_, shard)) => shard,
+                None => return Vec::new(),
+            },
+        };
+        let mut hits: Vec<Hit> = shard
+            .search(terms, limit.max(RERANK_DEPTH))
+            .into_iter()
+            .filter_map(|(passage, score)| {
+                let coverage = coverage(&terms.groups, self.contents.get(passage)?);
+                let in_scheme = scope
+                    .scheme
+                    .is_some_and(|scheme| self.schemes.get(passage) == Some(&scheme));
+                let scheme = if in_scheme { SCHEME_BOOST } else { 1.0 };
+                let label = self.labels.get(passage)?;
+                let kind_named = terms
+                    .clause_kinds
+                    .iter()
+                    .any(|kind| label.contains(kind.as_str()));
+                let scheme = scheme * if kind_named { CLAUSE_KIND_BOOST } else { 1.0 };
+                Some(Hit {
+                    passage,
+                    score: score * (1.0 + COVERAGE_WEIGHT * coverage) * scheme,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        hits.truncate(limit);
+        hits
+    }
+}
+
+impl Shard {
+    /// Indexes `passages` (with their ordinals in the corpus).
+    fn build<'a>(
+        passages: impl Iterator<Item = (usize, &'a Passage)>,
+        jieba: &Arc<Jieba>,
+    ) -> Result<Shard, SearchError> {
+        let mut schema = Schema::builder();
+        let words = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(JIEBA)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let bigram_options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(BIGRAM)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let fields = Fields {
+            heading: schema.add_text_field("heading", words.clone()),
+            section: schema.add_text_field("section", words.clone()),
+            title: schema.add_text_field("title", words.clone()),
+            text: schema.add_text_field("text", words),
+            bigrams: schema.add_text_field("bigrams", bigram_options),
+            ordinal: schema.add_u64_field("ordinal", STORED),
+        };
+        let index = Index::create_in_ram(schema.build());
+        index.tokenizers().register(
+            JIEBA,
+            TextAnalyzer::builder(JiebaTokenizer::new(jieba.clone())).build(),
+        );
+        index.tokenizers().register(
+            BIGRAM,
+            TextAnalyzer::builder(NgramTokenizer::new(2, 2, false)?).build(),
+        );
+
+        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+        for (ordinal, passage) in passages {
+            let (section, heading) = split_label(&passage.clause);
+            writer.add_document(doc!(
+                fields.heading => heading,
+                fields.section => section,
+                fields.title => passage.title.as_str(),
+                fields.text => passage.text.as_str(),
+                fields.bigrams => format!("{}\n{}", passage.clause, passage.text),
+                fields.ordinal => ordinal as u64,
+            ))?;
+        }
+        writer.commit()?;
+        Ok(Shard {
+            reader: index.reader()?,
+            fields,
+        })
+    }
+
+    /// The `depth` best passages by search score: (ordinal, score).
+    fn search(&self, terms: &QueryTerms, depth: usize) -> Vec<(usize, f32)> {
+        let query = self.build_query(terms);
         let searcher = self.reader.searcher();
-        let Ok(found) = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())
+        let Ok(found) = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())
         else {
             return Vec::new();
         };
@@ -168,15 +345,12 @@ impl SearchIndex {
             .filter_map(|(score, address)| {
                 let document: TantivyDocument = searcher.doc(address).ok()?;
                 let ordinal = document.get_first(self.fields.ordinal)?.as_u64()?;
-                Some(Hit {
-                    passage: ordinal as usize,
-                    score,
-                })
+                Some((ordinal as usize, score))
             })
             .collect()
     }
 
-    fn build_query(&self, terms: &QueryTerms, scope: Scope<'_>) -> Box<dyn Query> {
+    fn build_query(&self, terms: &QueryTerms) -> Box<dyn Query> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let boosted = |field: Field, word: &str, boost: f32| -> (Occur, Box<dyn Query>) {
             let term = TermQuery::new(
@@ -189,37 +363,14 @@ impl SearchIndex {
             )
         };
         for (word, weight) in &terms.words {
-            should.push(boosted(self.fields.clause, word, CLAUSE_BOOST * weight));
+            should.push(boosted(self.fields.heading, word, HEADING_BOOST * weight));
+            should.push(boosted(self.fields.section, word, SECTION_BOOST * weight));
             should.push(boosted(self.fields.text, word, TEXT_BOOST * weight));
             should.push(boosted(self.fields.title, word, TITLE_BOOST * weight));
         }
         for bigram in &terms.bigrams {
             should.push(boosted(self.fields.bigrams, bigram, BIGRAM_BOOST));
         }
-        let words: Box<dyn Query> = Box::new(BooleanQuery::new(should));
-
-        let region_term = |region: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.region, region),
-                IndexRecordOption::Basic,
-            ))
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, words)];
-        if let Some(region) = scope.region {
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(region_term(region), 0.0)),
-            ));
-        }
-        if let Some(region) = scope.prefer_region {
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    region_term(region),
-                    NAMED_REGION_BOOST,
-                )),
-            ));
-        }
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(BooleanQuery::new(should))
     }
 }

@@ -6,18 +6,38 @@ use std::sync::Arc;
 
 use jieba_rs::Jieba;
 
-use super::tokenizer::segment;
+use jieba_rs::TokenizeMode;
+
+use super::tokenizer::segment_with;
 use crate::corpus::Lexicon;
 
 /// Weight of a word that the synonym table added, relative to one the
 /// caller said. Lower, so the caller's own words still decide ties.
 const SYNONYM_WEIGHT: f32 = 0.7;
+/// Weight of the shorter dictionary words inside a longer one (急诊, 抢救
+/// inside 急诊抢救). The index holds a long compound such as 异地急诊抢救人员
+/// only with its short parts, so the parts must be searched too, but at a
+/// lower weight so a common phrase is not counted several times over.
+const PART_WEIGHT: f32 = 0.4;
+
+/// Words that negate the word after them (我不是退休的, 并非派驻).
+const NEGATIONS: &[&str] = &["不是", "并非", "不属于", "不算"];
 
 /// What a question is searched with.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueryTerms {
     /// Words and their weights (the caller's own words weigh 1.0).
     pub words: Vec<(String, f32)>,
+    /// What a good passage covers: one group per word the caller said and
+    /// per synonym line the question triggered; a group is covered when
+    /// the passage contains any of its alternatives.
+    pub groups: Vec<Vec<String>>,
+    /// The caller's own words of two characters or more.
+    pub said: Vec<String>,
+    /// The phrases of the synonym table found in the question.
+    pub recognised: Vec<String>,
+    /// Label words of the kind of clause the question asks for (材料 …).
+    pub clause_kinds: Vec<String>,
     /// Character bigrams of the question, the fallback for words the
     /// segmenter splits differently or speech recognition got wrong.
     pub bigrams: Vec<String>,
@@ -35,42 +55,125 @@ pub struct QueryAnalyzer {
     jieba: Arc<Jieba>,
     lexicon: Lexicon,
     stop_words: HashSet<String>,
+    /// Place names that pick a region (东莞, 济宁市, 山东省 …). Search scope
+    /// handles them, so as words they would only pull in the few passages
+    /// that happen to spell out the city, such as an office address.
+    scope_words: Vec<String>,
 }
 
 impl QueryAnalyzer {
-    pub fn new(jieba: Arc<Jieba>, lexicon: &Lexicon) -> QueryAnalyzer {
+    pub fn new(jieba: Arc<Jieba>, lexicon: &Lexicon, scope_words: &[String]) -> QueryAnalyzer {
+        let mut scope_words = scope_words.to_vec();
+        // Longest first, so 东莞市 goes before 东莞 leaves a stray 市.
+        scope_words.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
         QueryAnalyzer {
             jieba,
             stop_words: lexicon.stop_words.iter().cloned().collect(),
             lexicon: lexicon.clone(),
+            scope_words,
         }
     }
 
     /// Segments `question`, drops stop words, and adds the official words
     /// for any colloquial phrase the synonym table knows.
     pub fn analyze(&self, question: &str) -> QueryTerms {
-        let question = normalize(question);
-        let mut terms = QueryTerms::default();
-        for (word, _, _) in segment(&self.jieba, &question) {
-            if !self.stop_words.contains(&word) {
-                add_word(&mut terms.words, word, 1.0);
-            }
+        let mut question = normalize(question);
+        for word in &self.scope_words {
+            question = question.replace(word.as_str(), " ");
         }
+        let question = self.drop_negated(&question);
+        let mut terms = QueryTerms::default();
+        terms.said = segment_with(&self.jieba, &question, TokenizeMode::Default)
+            .into_iter()
+            .map(|(word, _, _)| word)
+            .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(word))
+            .collect();
+        self.add_words(&mut terms.words, &question, 1.0);
+        terms.groups = segment_with(&self.jieba, &question, TokenizeMode::Default)
+            .into_iter()
+            .map(|(word, _, _)| word)
+            .filter(|word| !self.stop_words.contains(word))
+            .map(|word| vec![word])
+            .collect();
         for synonym in &self.lexicon.synonyms {
-            if synonym
+            let found: Vec<&String> = synonym
                 .say
                 .iter()
-                .any(|said| question.contains(said.as_str()))
-            {
+                .filter(|said| question.contains(said.as_str()))
+                .collect();
+            terms
+                .recognised
+                .extend(found.iter().map(|said| said.to_string()));
+            if !found.is_empty() {
                 for meant in &synonym.means {
-                    for (word, _, _) in segment(&self.jieba, meant) {
-                        add_word(&mut terms.words, word, SYNONYM_WEIGHT);
-                    }
+                    self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
                 }
+                terms.groups.push(
+                    synonym
+                        .means
+                        .iter()
+                        .map(|meant| meant.to_lowercase())
+                        .collect(),
+                );
+            }
+        }
+        for kind in &self.lexicon.clause_kinds {
+            if kind.say.iter().any(|said| question.contains(said.as_str())) {
+                terms.clause_kinds.extend(kind.means.iter().cloned());
             }
         }
         terms.bigrams = self.bigrams(&question);
         terms
+    }
+
+    /// Whether `word` means anything to this corpus: it is, or contains,
+    /// a phrase the synonym table lists.
+    pub fn knows(&self, word: &str) -> bool {
+        self.lexicon
+            .synonyms
+            .iter()
+            .any(|synonym| synonym.say.iter().any(|said| word.contains(said.as_str())))
+    }
+
+    /// Removes what the caller says they are not: in 我不是退休的 the word
+    /// 退休 would otherwise pull in the retirees' clauses.
+    fn drop_negated(&self, question: &str) -> String {
+        let words = segment_with(&self.jieba, question, TokenizeMode::Default);
+        let mut kept = String::with_capacity(question.len());
+        let mut last_end = 0;
+        let mut negated = false;
+        for (word, start, end) in words {
+            kept.push_str(&question[last_end..start]);
+            last_end = end;
+            if NEGATIONS.contains(&word.as_str()) {
+                negated = true;
+                kept.push(' ');
+            } else if negated {
+                negated = false;
+                kept.push(' ');
+            } else {
+                kept.push_str(&question[start..end]);
+            }
+        }
+        kept.push_str(&question[last_end..]);
+        kept
+    }
+
+    /// Adds the words of `text` at `weight`, and their parts at less.
+    fn add_words(&self, words: &mut Vec<(String, f32)>, text: &str, weight: f32) {
+        for (word, _, _) in segment_with(&self.jieba, text, TokenizeMode::Default) {
+            if self.stop_words.contains(&word) {
+                continue;
+            }
+            if word.chars().count() > 2 {
+                for (part, _, _) in segment_with(&self.jieba, &word, TokenizeMode::Search) {
+                    if part != word && !self.stop_words.contains(&part) {
+                        add_word(words, part, weight * PART_WEIGHT);
+                    }
+                }
+            }
+            add_word(words, word, weight);
+        }
     }
 
     fn bigrams(&self, question: &str) -> Vec<String> {
@@ -129,21 +232,31 @@ mod tests {
             stop_words: vec!["怎么".into(), "的".into(), "了".into()],
             ..Lexicon::default()
         };
-        QueryAnalyzer::new(Arc::new(jieba), &lexicon)
+        QueryAnalyzer::new(
+            Arc::new(jieba),
+            &lexicon,
+            &["东莞".to_string(), "东莞市".to_string()],
+        )
     }
 
     #[test]
     fn drops_stop_words_and_expands_synonyms() {
-        let terms = analyzer().analyze("回老家了怎么异地安置");
+        let terms = analyzer().analyze("东莞市回老家了，不是退休，怎么异地安置");
         let words: Vec<&str> = terms.words.iter().map(|(word, _)| word.as_str()).collect();
         assert!(words.contains(&"老家"));
         assert!(words.contains(&"异地安置"));
         assert!(!words.contains(&"怎么"));
         assert!(!words.contains(&"了"));
+        assert!(!words.contains(&"退休"));
+        assert!(
+            !words
+                .iter()
+                .any(|word| word.contains('东') || *word == "市")
+        );
         let added = terms
             .words
             .iter()
-            .find(|(word, _)| word.contains("户籍"))
+            .find(|(word, _)| word == "户籍地")
             .unwrap();
         assert_eq!(added.1, SYNONYM_WEIGHT);
         assert!(terms.bigrams.contains(&"老家".to_string()));

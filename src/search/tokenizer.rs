@@ -66,8 +66,15 @@ impl TokenStream for JiebaTokenStream {
 /// jieba's search-mode segmentation without whitespace and punctuation.
 /// Indexing and query analysis both go through here so they always agree.
 pub fn segment(jieba: &Jieba, text: &str) -> Vec<(String, usize, usize)> {
+    segment_with(jieba, text, TokenizeMode::Search)
+}
+
+/// Like [`segment`], in the given mode. Questions use the default mode
+/// (longest words only): search mode would also emit 异地 and 就医 beside
+/// 异地就医 and so count one common phrase three times.
+pub fn segment_with(jieba: &Jieba, text: &str, mode: TokenizeMode) -> Vec<(String, usize, usize)> {
     jieba
-        .tokenize(text, TokenizeMode::Search, true)
+        .tokenize(text, mode, true)
         .into_iter()
         .filter(|token| token.word.chars().any(char::is_alphanumeric))
         .map(|token| (token.word.to_lowercase(), token.byte_start, token.byte_end))

@@ -339,8 +339,8 @@ pub struct MessageRequest {
 #[utoipa::path(post, path = "/v1/sessions/{id}/messages", request_body = MessageRequest,
     params(("id" = String, Path, description = "session id")),
     responses((status = 200, description = "Turn (contract §3), with `registration_id` when one was made", body = Object),
-              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, description = "session closed", body = ErrorBody)),
+              (status = 400, description = "bad input, the field named", body = ErrorBody), (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody),
+              (status = 404, description = "unknown id", body = ErrorBody), (status = 409, description = "session closed", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn post_message(
     State(state): State<AppState>,
@@ -506,7 +506,7 @@ fn publish_changes(state: &AppState, id: &str, turn: &Turn, names: &[String]) {
 #[utoipa::path(get, path = "/v1/sessions/{id}",
     params(("id" = String, Path, description = "session id")),
     responses((status = 200, description = "session_id, channel, region, state, slots, transcript, decision?, slot_history, registrations", body = Object),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+              (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody), (status = 404, description = "unknown id", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn session_view(
     State(state): State<AppState>,
@@ -557,7 +557,7 @@ pub async fn session_view(
 #[utoipa::path(get, path = "/v1/sessions/{id}/events",
     params(("id" = String, Path, description = "session id")),
     responses((status = 200, description = "text/event-stream", body = String),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+              (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody), (status = 404, description = "unknown id", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn session_events(
     State(state): State<AppState>,
@@ -582,8 +582,8 @@ pub struct SlotEditRequest {
 #[utoipa::path(post, path = "/v1/sessions/{id}/slots", request_body = SlotEditRequest,
     params(("id" = String, Path, description = "session id")),
     responses((status = 200, description = "Turn after the edit", body = Object),
-              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+              (status = 400, description = "bad input, the field named", body = ErrorBody), (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody),
+              (status = 404, description = "unknown id", body = ErrorBody), (status = 409, description = "session closed", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn edit_slot(
     State(state): State<AppState>,
@@ -632,7 +632,7 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/v1/sessions",
     params(("include_closed" = Option<bool>, Query, description = "list closed sessions too")),
     responses((status = 200, description = "list of sessions", body = Object),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+              (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_sessions(
     State(state): State<AppState>,
@@ -649,7 +649,7 @@ pub async fn list_sessions(
 /// Agents: the audit log of agent actions, newest first.
 #[utoipa::path(get, path = "/v1/audit",
     responses((status = 200, description = "audit entries", body = Object),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+              (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn audit_log(
     State(state): State<AppState>,
@@ -689,7 +689,7 @@ async fn load_registration(
 #[utoipa::path(get, path = "/v1/registrations/{id}",
     params(("id" = String, Path, description = "registration id")),
     responses((status = 200, description = "registration_id, session_id, application, decision, created_at", body = Object),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+              (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody), (status = 404, description = "unknown id", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn registration(
     State(state): State<AppState>,
@@ -714,7 +714,7 @@ pub async fn registration(
 #[utoipa::path(get, path = "/v1/registrations/{id}/form",
     params(("id" = String, Path, description = "registration id")),
     responses((status = 200, description = "text/html", body = String),
-              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+              (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody), (status = 404, description = "unknown id", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn registration_form(
     State(state): State<AppState>,

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{ConnectInfo, MatchedPath, Request};
 use axum::http::{HeaderValue, Response, StatusCode};
 use axum::middleware::{self, Next};
@@ -20,7 +21,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -100,6 +100,32 @@ fn period(per_second: u32) -> Duration {
     Duration::from_micros(1_000_000 / u64::from(per_second.max(1)))
 }
 
+/// Drops limiter state of clients and sessions that have gone quiet, so
+/// the limiters' memory does not grow with every key ever seen.
+fn forget_idle_keys_forever<K, M>(
+    config: std::sync::Arc<tower_governor::governor::GovernorConfig<K, M>>,
+) where
+    K: KeyExtractor + Send + Sync + 'static,
+    K::Key: Send + Sync,
+    M: governor::middleware::RateLimitingMiddleware<governor::clock::QuantaInstant>
+        + Send
+        + Sync
+        + 'static,
+{
+    // Outside a runtime (a router built for a one-off call) there is
+    // nothing long-lived to clean.
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            config.limiter().retain_recent();
+        }
+    });
+}
+
 /// Limits requests per session on the session routes of `router`.
 pub fn limit_per_session<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
@@ -111,6 +137,8 @@ pub fn limit_per_session<S: Clone + Send + Sync + 'static>(
         .key_extractor(SessionInPath)
         .finish()
         .expect("period and burst are non-zero");
+    let config = std::sync::Arc::new(config);
+    forget_idle_keys_forever(config.clone());
     router.route_layer(tower_governor::GovernorLayer::new(config).error_handler(too_many_requests))
 }
 
@@ -132,6 +160,20 @@ async fn record_metrics(request: Request, next: Next) -> Response<Body> {
     response
 }
 
+/// A request that ran past the timeout (the only error the inner stack
+/// can raise) becomes a JSON 408.
+async fn timed_out(error: tower::BoxError) -> ApiError {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the request took too long; please retry",
+        )
+    } else {
+        ApiError::internal(error)
+    }
+}
+
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     let detail = panic
         .downcast_ref::<String>()
@@ -150,6 +192,8 @@ pub fn wrap(router: Router, settings: &Settings) -> Router {
         .key_extractor(ClientIp)
         .finish()
         .expect("period and burst are non-zero");
+    let ip_limit = std::sync::Arc::new(ip_limit);
+    forget_idle_keys_forever(ip_limit.clone());
     let request_ids = CountingRequestId {
         prefix: format!("{:08x}", rand::random::<u32>()),
         counter: Default::default(),
@@ -167,10 +211,11 @@ pub fn wrap(router: Router, settings: &Settings) -> Router {
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     router
         .layer(middleware::from_fn(record_metrics))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            settings.request_timeout,
-        ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(timed_out))
+                .layer(tower::timeout::TimeoutLayer::new(settings.request_timeout)),
+        )
         .layer(tower_governor::GovernorLayer::new(ip_limit).error_handler(too_many_requests))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(trace)
@@ -208,5 +253,32 @@ mod tests {
             .unwrap();
         let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(body["error"]["code"], "internal");
+    }
+
+    #[tokio::test]
+    async fn a_slow_handler_times_out_with_408() {
+        async fn slow() -> &'static str {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "late"
+        }
+        let settings = Settings {
+            request_timeout: Duration::from_millis(50),
+            ..Settings::default()
+        };
+        let router = wrap(Router::new().route("/slow", get(slow)), &settings);
+        let response = router
+            .oneshot(
+                axum::http::Request::get("/slow")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "timeout");
     }
 }

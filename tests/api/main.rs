@@ -892,6 +892,43 @@ async fn rate_limits_per_session_answer_429() {
 }
 
 #[tokio::test]
+async fn rate_limits_per_client_ip_answer_429() {
+    let settings = Settings {
+        ip_rate_per_second: 1,
+        ip_burst: 5,
+        ..test_settings()
+    };
+    let (_data, server) = fresh_server(settings).await;
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let response = server
+            .client
+            .get(server.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(&statuses[..5], [200; 5]);
+    assert!(statuses[5..].contains(&429), "{statuses:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_json_405() {
+    let (_data, server) = fresh_server(test_settings()).await;
+    let response = server
+        .client
+        .delete(server.url("/v1/ask"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_error(&response.json().await.unwrap(), "method_not_allowed");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn cors_allows_only_configured_origins() {
     let data = tempfile::tempdir().unwrap();
     let settings = Settings {
@@ -932,6 +969,8 @@ async fn metrics_are_scraped() {
             .status(),
         200
     );
+    let refused = say(&server.client, &server.base, &id, "not-the-token", "你好").await;
+    assert_eq!(refused.status(), 403);
     let _ = server
         .client
         .post(server.url("/v1/ask"))
@@ -953,6 +992,7 @@ async fn metrics_are_scraped() {
         "hotline_asks_total",
         "hotline_http_requests_total",
         "hotline_sessions_started_total",
+        "hotline_errors_total{code=\"forbidden\"}",
     ] {
         assert!(text.contains(series), "{series} missing from:\n{text}");
     }

@@ -1,0 +1,319 @@
+//! Reading `intents/`: one file per intent under `examples/`, the slot
+//! definitions with their prompts in `slots.yaml`, and the confirmation
+//! and read-back templates in `templates.yaml`. Every problem is reported
+//! as `path:line: problem`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::corpus::{LoadError, Problem};
+use crate::places::line_of;
+
+/// At least this many examples per intent: fewer make a poor neighbour set.
+pub const MIN_EXAMPLES: usize = 20;
+/// At least this many reprompts per slot and channel (escalation).
+pub const MIN_REPROMPTS: usize = 2;
+/// A phone prompt is read aloud: it must stay short.
+pub const MAX_PHONE_PROMPT_CHARS: usize = 60;
+
+/// The slots a prompt may be defined for: the Application's fields.
+pub const SLOT_NAMES: [&str; 16] = [
+    "category",
+    "insurance",
+    "scheme",
+    "destination",
+    "destination.province",
+    "destination.city",
+    "submit_via",
+    "materials",
+    "by_proxy",
+    "admission_date",
+    "transfer_start_date",
+    "incurred_costs_at_destination",
+    "applicant.name",
+    "applicant.id_number",
+    "applicant.phone",
+    "applicant.address",
+];
+
+/// Templates the dialogue relies on; a missing one is a load error.
+pub const REQUIRED_TEMPLATES: [&str; 6] = [
+    "fallback",
+    "handoff",
+    "cancel",
+    "confirm_phone",
+    "confirm_widget",
+    "correction_ack",
+];
+
+/// One intent file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntentFile {
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub cues: Vec<String>,
+    pub examples: Vec<String>,
+}
+
+/// The same text for each channel.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerChannel<T> {
+    pub phone: T,
+    pub widget: T,
+    pub agent: T,
+}
+
+/// One slot: its type, label, prompts and reprompts per channel, and
+/// quick replies for the widget.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotDefinition {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub label: String,
+    pub prompt: PerChannel<String>,
+    pub reprompts: PerChannel<Vec<String>>,
+    #[serde(default)]
+    pub suggestions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlotsFile {
+    slots: BTreeMap<String, SlotDefinition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplatesFile {
+    templates: BTreeMap<String, String>,
+}
+
+/// Everything under `intents/`, validated.
+#[derive(Debug, Clone)]
+pub struct IntentData {
+    pub intents: Vec<IntentFile>,
+    pub slots: BTreeMap<String, SlotDefinition>,
+    pub templates: BTreeMap<String, String>,
+}
+
+/// Problems collected while loading, reported together.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn add(&mut self, path: &Path, line: usize, message: impl Into<String>) {
+        self.0.push(Problem {
+            path: path.to_path_buf(),
+            line,
+            message: message.into(),
+        });
+    }
+}
+
+/// Loads and checks `intents_dir`.
+pub fn load(intents_dir: &Path) -> Result<IntentData, LoadError> {
+    let mut problems = Problems::default();
+    let intents = load_intents(&intents_dir.join("examples"), &mut problems);
+    let slots_path = intents_dir.join("slots.yaml");
+    let slots = read_yaml::<SlotsFile>(&slots_path, &mut problems)
+        .map(|(file, text)| {
+            check_slots(&file.slots, &slots_path, &text, &mut problems);
+            file.slots
+        })
+        .unwrap_or_default();
+    let templates_path = intents_dir.join("templates.yaml");
+    let templates = read_yaml::<TemplatesFile>(&templates_path, &mut problems)
+        .map(|(file, text)| {
+            check_templates(&file.templates, &templates_path, &text, &mut problems);
+            file.templates
+        })
+        .unwrap_or_default();
+    if problems.0.is_empty() {
+        Ok(IntentData {
+            intents,
+            slots,
+            templates,
+        })
+    } else {
+        Err(LoadError {
+            problems: problems.0,
+        })
+    }
+}
+
+fn read_yaml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<(T, String)> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            problems.add(path, 1, format!("cannot read: {error}"));
+            return None;
+        }
+    };
+    match yaml_serde::from_str(&text) {
+        Ok(value) => Some((value, text)),
+        Err(error) => {
+            let line = error.location().map_or(1, |location| location.line());
+            problems.add(path, line, error.to_string());
+            None
+        }
+    }
+}
+
+fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<IntentFile> {
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+            .collect(),
+        Err(error) => {
+            problems.add(dir, 1, format!("cannot read the intent directory: {error}"));
+            return Vec::new();
+        }
+    };
+    paths.sort();
+    let mut intents: Vec<IntentFile> = Vec::new();
+    // Example text → (intent, path) to catch one example under two intents.
+    let mut seen: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+    for path in paths {
+        let Some((intent, text)) = read_yaml::<IntentFile>(&path, problems) else {
+            continue;
+        };
+        let stem = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or_default();
+        if intent.name != stem {
+            problems.add(
+                &path,
+                line_of(&text, "name:"),
+                format!(
+                    "intent {} must be in a file named {}.yaml",
+                    intent.name, intent.name
+                ),
+            );
+        }
+        if intent.examples.len() < MIN_EXAMPLES {
+            problems.add(
+                &path,
+                line_of(&text, "examples:"),
+                format!(
+                    "intent {} has {} examples; it needs at least {MIN_EXAMPLES}",
+                    intent.name,
+                    intent.examples.len()
+                ),
+            );
+        }
+        for example in &intent.examples {
+            let line = line_of(&text, example);
+            if example.trim().is_empty() {
+                problems.add(&path, line, "empty example");
+            } else if let Some((other, other_path)) = seen.get(example.trim()) {
+                if *other != intent.name {
+                    problems.add(
+                        &path,
+                        line,
+                        format!(
+                            "example {example} is also an example of {other} ({})",
+                            other_path.display()
+                        ),
+                    );
+                }
+            } else {
+                seen.insert(
+                    example.trim().to_string(),
+                    (intent.name.clone(), path.clone()),
+                );
+            }
+        }
+        intents.push(intent);
+    }
+    if intents.is_empty() && problems.0.is_empty() {
+        problems.add(dir, 1, "no intent files (*.yaml)");
+    }
+    intents
+}
+
+fn check_slots(
+    slots: &BTreeMap<String, SlotDefinition>,
+    path: &Path,
+    text: &str,
+    problems: &mut Problems,
+) {
+    for (name, slot) in slots {
+        let line = line_of(text, &format!("{name}:"));
+        if !SLOT_NAMES.contains(&name.as_str()) {
+            problems.add(
+                path,
+                line,
+                format!("unknown slot {name}; slots are the Application's fields"),
+            );
+        }
+        for (channel, reprompts) in [
+            ("phone", &slot.reprompts.phone),
+            ("widget", &slot.reprompts.widget),
+            ("agent", &slot.reprompts.agent),
+        ] {
+            if reprompts.len() < MIN_REPROMPTS {
+                problems.add(
+                    path,
+                    line,
+                    format!("slot {name}: {channel} needs at least {MIN_REPROMPTS} reprompts"),
+                );
+            }
+        }
+        let phone_texts = std::iter::once(&slot.prompt.phone).chain(&slot.reprompts.phone);
+        for phone in phone_texts {
+            if phone.chars().count() > MAX_PHONE_PROMPT_CHARS {
+                problems.add(
+                    path,
+                    line_of(text, phone),
+                    format!(
+                        "slot {name}: phone prompt longer than {MAX_PHONE_PROMPT_CHARS} characters"
+                    ),
+                );
+            }
+            if phone.contains('\n')
+                || phone.contains('*')
+                || phone.contains("1.")
+                || phone.contains('#')
+            {
+                problems.add(
+                    path,
+                    line_of(text, phone),
+                    format!("slot {name}: phone prompts are spoken: no lists or markup"),
+                );
+            }
+        }
+    }
+}
+
+fn check_templates(
+    templates: &BTreeMap<String, String>,
+    path: &Path,
+    text: &str,
+    problems: &mut Problems,
+) {
+    for required in REQUIRED_TEMPLATES {
+        if !templates.contains_key(required) {
+            problems.add(path, 1, format!("missing template {required}"));
+        }
+    }
+    for (name, template) in templates {
+        if template.matches('{').count() != template.matches('}').count() {
+            problems.add(
+                path,
+                line_of(text, &format!("{name}:")),
+                format!("template {name}: unbalanced braces"),
+            );
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Understanding callers: the gazetteer, entity extraction and the intent
+//! classifier, run on the real data files under `corpus/` and `intents/`.
+
+#[path = "nlu/entities.rs"]
+mod entities;
+#[path = "nlu/intents.rs"]
+mod intents;
+#[path = "nlu/places.rs"]
+mod places;
+#[path = "nlu/prompts.rs"]
+mod prompts;
+#[path = "nlu/robustness.rs"]
+mod robustness;
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use hotline::nlu::Nlu;
+use hotline::places::Gazetteer;
+
+/// The real gazetteer, loaded once for all tests.
+pub fn gazetteer() -> Arc<Gazetteer> {
+    static GAZETTEER: OnceLock<Arc<Gazetteer>> = OnceLock::new();
+    GAZETTEER
+        .get_or_init(|| {
+            let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+            Arc::new(Gazetteer::load(&corpus).expect("corpus/places loads"))
+        })
+        .clone()
+}
+
+/// The real understanding, loaded once from `intents/`.
+pub fn nlu() -> &'static Nlu {
+    static NLU: OnceLock<Nlu> = OnceLock::new();
+    NLU.get_or_init(|| {
+        let intents = Path::new(env!("CARGO_MANIFEST_DIR")).join("intents");
+        Nlu::load(&intents, gazetteer()).unwrap_or_else(|error| panic!("intents/ loads:\n{error}"))
+    })
+}
+
+/// The clock of every test: a Monday.
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}

@@ -1,0 +1,110 @@
+//! The gazetteer on the real 国家统计局 data.
+
+use hotline::places::{Gazetteer, Place};
+
+use super::gazetteer;
+
+fn place(province: &str, city: Option<&str>) -> Option<Place> {
+    Some(Place {
+        province: province.to_string(),
+        city: city.map(str::to_string),
+    })
+}
+
+#[test]
+fn resolves_full_and_short_names() {
+    let g = gazetteer();
+    let cases = [
+        ("长沙", place("湖南省", Some("长沙市"))),
+        ("长沙市", place("湖南省", Some("长沙市"))),
+        ("湖南", place("湖南省", None)),
+        ("湖南省", place("湖南省", None)),
+        ("广西", place("广西壮族自治区", None)),
+        ("广西壮族自治区", place("广西壮族自治区", None)),
+        ("内蒙", place("内蒙古自治区", None)),
+        ("内蒙古", place("内蒙古自治区", None)),
+        ("新疆兵团", place("新疆维吾尔自治区", None)),
+        ("岳麓区", place("湖南省", Some("长沙市"))),
+        ("三亚", place("海南省", Some("三亚市"))),
+        ("黔西南", place("贵州省", Some("黔西南布依族苗族自治州"))),
+        ("北京", place("北京市", Some("北京市"))),
+        ("朝阳区", None), // in Beijing and in Changchun: ambiguous
+        ("海淀区", place("北京市", Some("北京市"))),
+        ("吉林", place("吉林省", None)),
+        ("吉林市", place("吉林省", Some("吉林市"))),
+        ("仙桃", place("湖北省", Some("仙桃市"))),
+        ("昆山", place("江苏省", Some("苏州市"))),
+        ("湖南长沙", place("湖南省", Some("长沙市"))),
+        ("湖南省长沙市", place("湖南省", Some("长沙市"))),
+        ("东莞", place("广东省", Some("东莞市"))),
+        ("济宁", place("山东省", Some("济宁市"))),
+        ("火星", None),
+        ("", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(g.resolve(text), expected, "resolve({text})");
+    }
+}
+
+#[test]
+fn finds_the_first_place_in_free_text() {
+    let g = gazetteer();
+    let cases = [
+        ("我退休了要回湖南老家养老", place("湖南省", None)),
+        ("我要去湖南长沙那边住", place("湖南省", Some("长沙市"))),
+        ("我女儿在岳麓区上班", place("湖南省", Some("长沙市"))),
+        ("想去海南三亚过冬", place("海南省", Some("三亚市"))),
+        ("我在少关那边看病", place("广东省", Some("韶关市"))),
+        ("要去占江住院", place("广东省", Some("湛江市"))),
+        ("我老婆是孕妇要产检", None),
+        ("我想问一下医保报销比例", None),
+        ("公安局开的证明行不行", None),
+        ("回内蒙老家", place("内蒙古自治区", None)),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(g.find_in(text), expected, "find_in({text})");
+    }
+}
+
+#[test]
+fn normalizes_province_names_only() {
+    let g = gazetteer();
+    assert_eq!(g.normalize_province("湖南").as_deref(), Some("湖南省"));
+    assert_eq!(g.normalize_province("湖南省").as_deref(), Some("湖南省"));
+    assert_eq!(
+        g.normalize_province("宁夏").as_deref(),
+        Some("宁夏回族自治区")
+    );
+    assert_eq!(g.normalize_province("长沙"), None);
+    assert_eq!(g.provinces().len(), 31);
+    assert_eq!(g.province_of_code("44"), Some("广东省"));
+}
+
+#[test]
+fn a_bad_alias_is_reported_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let places = dir.path().join("places");
+    std::fs::create_dir(&places).unwrap();
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/places");
+    for file in ["provinces.json", "cities.json", "areas.json"] {
+        std::fs::copy(real.join(file), places.join(file)).unwrap();
+    }
+    std::fs::write(
+        places.join("aliases.yaml"),
+        "aliases:\n  内蒙: 内蒙古自治区\n  火星: 火星省\n",
+    )
+    .unwrap();
+    let error = Gazetteer::load(dir.path())
+        .err()
+        .expect("火星省 is unknown");
+    let message = error.to_string();
+    assert!(message.contains("aliases.yaml:3:"), "{message}");
+
+    std::fs::write(places.join("aliases.yaml"), "aliases: [\n").unwrap();
+    let message = Gazetteer::load(dir.path()).err().unwrap().to_string();
+    assert!(message.contains("aliases.yaml:"), "{message}");
+
+    std::fs::write(places.join("cities.json"), "[\n{\"code\": 1}\n]").unwrap();
+    let message = Gazetteer::load(dir.path()).err().unwrap().to_string();
+    assert!(message.contains("cities.json:2:"), "{message}");
+}
