@@ -30,6 +30,7 @@ mod json;
 mod layers;
 pub mod metrics;
 mod openapi;
+pub mod pages;
 pub mod pii;
 
 pub use error::ApiError;
@@ -153,6 +154,7 @@ pub fn app(state: AppState) -> Router {
     let settings = state.settings().clone();
     let router = handlers::routes(&settings)
         .merge(openapi::routes())
+        .merge(pages::router())
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,0 +1,161 @@
+// Chinese names of the contract's ids, shared by the agents' screen and the
+// chat widget. An id the table does not know is shown as it is, so a new id
+// from the server is still visible rather than hidden.
+"use strict";
+
+window.HotlineLabels = (function () {
+  const categories = {
+    retired_resettled: "异地安置退休人员",
+    long_term_resident: "异地长期居住人员",
+    posted_worker: "常驻异地工作人员",
+    long_term_transfer: "长期异地居住（工作）转院人员",
+    referral: "异地转诊人员",
+    emergency: "异地急诊抢救人员",
+    temporary_other: "其他临时外出就医人员",
+    migrant_worker: "外出农民工",
+    entrepreneur: "外来就业创业人员",
+  };
+
+  const channels = {
+    window: "医保经办窗口",
+    phone: "电话",
+    fax: "传真",
+    national_app: "国家医保服务平台APP",
+    yue_yibao: "粤医保小程序",
+    yue_sheng_shi: "粤省事小程序",
+    lu_yibao: "鲁医保小程序",
+    website: "医保官方网站",
+    hospital: "转出医院代办",
+  };
+
+  const materials = {
+    registration_form: "备案表",
+    maternity_registration_form: "生育保险备案表",
+    id_card: "身份证",
+    social_security_card: "社保卡",
+    e_voucher: "医保电子凭证",
+    household_register: "户口簿",
+    residence_permit: "居住证",
+    residence_permit_receipt: "居住证办理回执",
+    property_certificate: "房产证明",
+    enrollment_proof: "就读证明",
+    commitment_letter: "个人承诺书",
+    dispatch_certificate: "派驻证明",
+    employer_certificate: "单位证明",
+    labor_contract: "劳动合同",
+    referral_certificate: "转诊证明",
+    proxy_id: "代办人身份证",
+  };
+
+  const statuses = {
+    accepted: "可以备案",
+    needs_materials: "缺少材料",
+    not_eligible: "不符合条件",
+    not_required: "无需备案",
+    channel_unavailable: "该渠道不能办理",
+    incomplete: "信息未齐",
+  };
+
+  const states = {
+    idle: "未开始",
+    collecting: "收集信息中",
+    confirming: "待确认",
+    done: "已完成",
+    handoff: "已转人工",
+    closed: "已关闭",
+  };
+
+  const insurances = { employee: "职工医保", resident: "城乡居民医保" };
+  const schemes = { general: "基本医疗保险", maternity: "生育保险" };
+  const classes = { long_term: "长期备案", temporary: "临时备案" };
+  const accounts = { medical_account: "医保个人账户", financial_account: "本人金融账户" };
+  const regions = { dongguan: "东莞", shaoguan: "韶关", zhanjiang: "湛江", jining: "济宁" };
+  const roles = { caller: "来电人", assistant: "助手", agent: "坐席" };
+
+  // The slots the agents' screen lists, in the order of the 备案表.
+  const slots = [
+    ["category", "人员类别"],
+    ["insurance", "参保险种"],
+    ["scheme", "险种类型"],
+    ["destination.province", "备案省份"],
+    ["destination.city", "备案城市"],
+    ["applicant.name", "姓名"],
+    ["applicant.id_number", "身份证号"],
+    ["applicant.phone", "联系电话"],
+    ["applicant.address", "联系地址"],
+    ["materials", "已有材料"],
+    ["submit_via", "办理渠道"],
+    ["by_proxy", "是否代办"],
+    ["apply_date", "申请日期"],
+    ["admission_date", "入院日期"],
+    ["transfer_start_date", "转院开始日期"],
+    ["incurred_costs_at_destination", "已在异地发生费用"],
+  ];
+
+  function name(table, id) {
+    return id in table ? table[id] : String(id);
+  }
+
+  function slotLabel(slot) {
+    const found = slots.find(([id]) => id === slot);
+    if (found) return found[1];
+    // `destination` or `applicant` alone name the whole group.
+    if (slot === "destination") return "备案地";
+    if (slot === "applicant") return "申请人信息";
+    return slot;
+  }
+
+  /** The Chinese text of one slot's value. */
+  function slotValue(slot, value) {
+    if (value === null || value === undefined || value === "") return "";
+    switch (slot) {
+      case "category":
+        return name(categories, value);
+      case "insurance":
+        return name(insurances, value);
+      case "scheme":
+        return name(schemes, value);
+      case "submit_via":
+        return name(channels, value);
+      case "materials":
+        return Array.isArray(value) ? value.map((m) => name(materials, m)).join("、") : String(value);
+      case "by_proxy":
+      case "incurred_costs_at_destination":
+        return value ? "是" : "否";
+      default:
+        return typeof value === "object" ? JSON.stringify(value) : String(value);
+    }
+  }
+
+  /** `{any_of: [a, b]}` → `a 或 b`. */
+  function materialGroup(group) {
+    const ids = group && Array.isArray(group.any_of) ? group.any_of : [];
+    return ids.map((m) => name(materials, m)).join(" 或 ");
+  }
+
+  /** Reads a dotted slot (`applicant.phone`) out of the slots object. */
+  function slotGet(slotsObject, slot) {
+    return slot.split(".").reduce((at, key) => (at == null ? undefined : at[key]), slotsObject);
+  }
+
+  return {
+    slots,
+    slotLabel,
+    slotValue,
+    slotGet,
+    materialGroup,
+    category: (id) => name(categories, id),
+    channel: (id) => name(channels, id),
+    material: (id) => name(materials, id),
+    status: (id) => name(statuses, id),
+    state: (id) => name(states, id),
+    klass: (id) => name(classes, id),
+    account: (id) => name(accounts, id),
+    region: (id) => name(regions, id),
+    role: (id) => name(roles, id),
+    categoryIds: Object.keys(categories),
+    insuranceIds: Object.keys(insurances),
+    channelIds: Object.keys(channels),
+    materialIds: Object.keys(materials),
+  };
+})();
