@@ -1,0 +1,142 @@
+//! Load of whole dialogues over the sessions API, for `scripts/load.sh`:
+//! N callers at once, each opening a session and going through a phone
+//! registration line by line. Prints one JSON document with the turn
+//! throughput and latency percentiles.
+//!
+//! `cargo run --release --example dialogue_load -- http://127.0.0.1:8080 1000 [lines]`
+//! (`lines`: how many lines of the registration each caller says; 7 = all,
+//! 1 = open and leave the session live, for the memory measurement).
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+const REGISTRATION: [&str; 7] = [
+    "你好，我退休了要回湖南长沙老家养老，户口已经迁回去了",
+    "我是职工医保",
+    "我叫张建国",
+    "身份证号440304197812032012",
+    "电话15027189963",
+    "户口本和身份证都有",
+    "对，没问题",
+];
+
+#[derive(Default)]
+struct Caller {
+    open: Option<Duration>,
+    turns: Vec<Duration>,
+    errors: Vec<String>,
+    registered: bool,
+}
+
+async fn caller(client: reqwest::Client, base: String, lines: usize) -> Caller {
+    let mut result = Caller::default();
+    let started = Instant::now();
+    let opened = client
+        .post(format!("{base}/v1/sessions"))
+        .json(&json!({"channel": "phone", "region": "dongguan", "today": "2026-11-23"}))
+        .send()
+        .await;
+    let body: serde_json::Value = match opened {
+        Ok(response) if response.status() == 201 => match response.json().await {
+            Ok(body) => body,
+            Err(error) => {
+                result.errors.push(error.to_string());
+                return result;
+            }
+        },
+        Ok(response) => {
+            result.errors.push(format!("open: {}", response.status()));
+            return result;
+        }
+        Err(error) => {
+            result.errors.push(format!("open: {error}"));
+            return result;
+        }
+    };
+    result.open = Some(started.elapsed());
+    let id = body["session_id"].as_str().unwrap_or_default().to_string();
+    let token = body["token"].as_str().unwrap_or_default().to_string();
+    for text in REGISTRATION.iter().take(lines) {
+        let started = Instant::now();
+        let response = client
+            .post(format!("{base}/v1/sessions/{id}/messages"))
+            .bearer_auth(&token)
+            .json(&json!({"text": text}))
+            .send()
+            .await;
+        match response {
+            Ok(response) if response.status() == 200 => {
+                let turn: serde_json::Value = response.json().await.unwrap_or_default();
+                result.turns.push(started.elapsed());
+                if turn["registration_id"].is_string() {
+                    result.registered = true;
+                }
+            }
+            Ok(response) => {
+                result.errors.push(format!("turn: {}", response.status()));
+                break;
+            }
+            Err(error) => {
+                result.errors.push(format!("turn: {error}"));
+                break;
+            }
+        }
+    }
+    result
+}
+
+fn percentile(sorted: &[Duration], share: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * share).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let base = args.next().unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let callers: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let lines: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(7);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(callers)
+        .build()
+        .expect("an HTTP client");
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..callers)
+        .map(|_| tokio::spawn(caller(client.clone(), base.clone(), lines)))
+        .collect();
+    let mut opens = Vec::new();
+    let mut turns = Vec::new();
+    let mut errors = Vec::new();
+    let mut registered = 0;
+    for task in tasks {
+        let caller = task.await.expect("a caller task");
+        opens.extend(caller.open);
+        turns.extend(caller.turns);
+        errors.extend(caller.errors);
+        registered += usize::from(caller.registered);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    opens.sort();
+    turns.sort();
+    let summary = json!({
+        "callers": callers,
+        "lines_each": lines,
+        "seconds": seconds,
+        "sessions_opened": opens.len(),
+        "turns": turns.len(),
+        "turns_per_second": turns.len() as f64 / seconds,
+        "requests_per_second": (turns.len() + opens.len()) as f64 / seconds,
+        "turn_ms": {"p50": percentile(&turns, 0.50), "p90": percentile(&turns, 0.90),
+                    "p99": percentile(&turns, 0.99), "max": percentile(&turns, 1.0)},
+        "open_ms": {"p50": percentile(&opens, 0.50), "p99": percentile(&opens, 0.99)},
+        "registrations": registered,
+        "errors": errors.len(),
+        "first_errors": errors.iter().take(5).collect::<Vec<_>>(),
+    });
+    println!("{summary}");
+}

@@ -1,0 +1,67 @@
+//! Our side of the peer comparison (`scripts/peer/run.sh`): writes the
+//! corpus passages as JSON lines for the peer, and answers every question
+//! of `tests/qa/questions.yaml` with `Assistant::ask`, timing each one.
+//!
+//! `cargo run --release --example qa_side -- OUT_DIR`
+//! writes OUT_DIR/passages.jsonl and OUT_DIR/ours.jsonl.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use hotline::answer::Question;
+use hotline::assistant::Assistant;
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+struct Case {
+    q: String,
+    region: Option<String>,
+    #[serde(default)]
+    expect: Vec<String>,
+    #[serde(default)]
+    out_of_scope: bool,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out = PathBuf::from(std::env::args().nth(1).ok_or("usage: qa_side OUT_DIR")?);
+    std::fs::create_dir_all(&out)?;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let assistant = Assistant::load(&root.join("corpus"), &root.join("intents"))?;
+
+    let mut passages = std::fs::File::create(out.join("passages.jsonl"))?;
+    for passage in &assistant.corpus.passages {
+        let line = json!({
+            "id": passage.id, "region": passage.region, "scheme": passage.scheme,
+            "title": passage.title, "clause": passage.clause, "text": passage.text,
+        });
+        writeln!(passages, "{line}")?;
+    }
+
+    let text = std::fs::read_to_string(root.join("tests/qa/questions.yaml"))?;
+    let cases: Vec<Case> = yaml_serde::from_str(&text)?;
+    let mut ours = std::fs::File::create(out.join("ours.jsonl"))?;
+    for case in &cases {
+        let question = Question {
+            text: case.q.clone(),
+            region: case.region.clone(),
+            top: Some(3),
+        };
+        let started = Instant::now();
+        let answer = assistant.ask(&question)?;
+        let micros = started.elapsed().as_secs_f64() * 1e6;
+        let ranked: Vec<&str> = answer
+            .passages
+            .iter()
+            .map(|passage| passage.passage_id.as_str())
+            .collect();
+        let line = json!({
+            "q": case.q, "region": case.region, "expect": case.expect,
+            "out_of_scope": case.out_of_scope, "answered": answer.answered,
+            "ranked": ranked, "micros": micros,
+        });
+        writeln!(ours, "{line}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Load test of the release server on loopback, in one run:
+#   cold start to the first answer, GET /healthz (the HTTP floor),
+#   POST /v1/ask with the question set's varied caller questions,
+#   whole phone registrations over the sessions API (1,000 callers at once),
+#   and memory with 10,000 live sessions.
+# Prints a Markdown report (also written to $CARGO_TARGET_DIR/load-report.md).
+# Needs wrk (Debian package; installed with apt-get when missing).
+#
+#   scripts/load.sh                 # defaults below
+#   DURATION=10 CONNECTIONS=32 CALLERS=1000 LIVE=10000 scripts/load.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10}"          # seconds per wrk run
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+CALLERS="${CALLERS:-1000}"          # concurrent registrations
+LIVE="${LIVE:-10000}"               # live sessions for the memory figure
+TARGET="${CARGO_TARGET_DIR:-target}"
+PORT="${PORT:-18080}"
+BASE="http://127.0.0.1:$PORT"
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian)…" >&2
+  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+ulimit -n 65536 2>/dev/null || true
+
+echo "building the release binary and the dialogue load generator…" >&2
+cargo build --release --quiet --bin hotline --example dialogue_load
+BIN="$TARGET/release/hotline"
+DIALOGUES="$TARGET/release/examples/dialogue_load"
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The questions, one Lua string each, for varied POST /v1/ask bodies.
+{
+  echo 'questions = {'
+  sed -n 's/^- q: *//p' tests/qa/questions.yaml | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/  "&",/'
+  echo '}'
+  cat <<'LUA'
+counter = 0
+request = function()
+  counter = counter + 1
+  local q = questions[(counter % #questions) + 1]
+  return wrk.format("POST", "/v1/ask", {["Content-Type"] = "application/json"},
+                    '{"question":"' .. q .. '"}')
+end
+LUA
+} > "$WORK/ask.lua"
+QUESTIONS=$(grep -c '^  "' "$WORK/ask.lua")
+
+now_ms() { date +%s%3N; }
+
+# Cold start: process start to the first answer of POST /v1/ask.
+START=$(now_ms)
+"$BIN" serve --addr "127.0.0.1:$PORT" --data-dir "$WORK/data" \
+  --ip-rate-per-second 10000000 --ip-burst 10000000 \
+  --session-rate-per-second 1000000 --session-burst 1000000 \
+  --session-ttl-secs 86400 > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+until grep -q "listening on" "$WORK/server.log"; do
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+  sleep 0.005
+done
+LISTENING=$(now_ms)
+curl -sf -X POST "$BASE/v1/ask" -H 'content-type: application/json' \
+  -d '{"question":"退休以后回老家养老，医保要办什么手续"}' >/dev/null
+FIRST_ANSWER=$(now_ms)
+COLD_LISTEN=$((LISTENING - START))
+COLD_ANSWER=$((FIRST_ANSWER - START))
+
+# wrk's summary → "rps p50_ms p99_ms non2xx"
+run_wrk() {
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
+  echo "$out" >> "$WORK/wrk.log"
+  local rps p50 p99 bad
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  bad=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${bad:-0}"
+}
+# wrk prints 512.00us, 1.20ms, 2.00s
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+    else print v }'
+}
+
+echo "GET /healthz…" >&2
+read -r H_RPS H_P50 H_P99 H_BAD < <(run_wrk "$BASE/healthz")
+echo "POST /v1/ask…" >&2
+read -r A_RPS A_P50 A_P99 A_BAD < <(run_wrk -s "$WORK/ask.lua" "$BASE/v1/ask")
+
+echo "$CALLERS registrations at once…" >&2
+DIALOGUE_JSON=$("$DIALOGUES" "$BASE" "$CALLERS" 7)
+field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(eval('d'+sys.argv[2]))" "$DIALOGUE_JSON" "$1"; }
+T_RPS=$(field '["turns_per_second"]'); R_RPS=$(field '["requests_per_second"]')
+T_P50=$(field '["turn_ms"]["p50"]'); T_P99=$(field '["turn_ms"]["p99"]')
+T_TURNS=$(field '["turns"]'); T_REGS=$(field '["registrations"]'); T_ERR=$(field '["errors"]')
+
+echo "$LIVE live sessions…" >&2
+LIVE_JSON=$("$DIALOGUES" "$BASE" "$LIVE" 1)
+RSS_LIVE_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+PEAK_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+LIVE_OPENED=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['sessions_opened'])" "$LIVE_JSON")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f %%", 100 * a / b }'; }
+mark() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "le") ? (v <= t) : (v >= t); print ok ? "met" : "**missed**" }'; }
+
+REPORT=$(cat <<MD
+Load run $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GB RAM;
+wrk ${THREADS} threads × ${CONNECTIONS} connections × ${DURATION} s, loopback; ask bodies cycle through ${QUESTIONS} questions.
+
+| measurement | throughput | p50 | p99 | share of /healthz | target | |
+| --- | --- | --- | --- | --- | --- | --- |
+| GET /healthz | ${H_RPS} req/s | ${H_P50} ms | ${H_P99} ms | 100 % | — | non-2xx ${H_BAD} |
+| POST /v1/ask | ${A_RPS} req/s | ${A_P50} ms | ${A_P99} ms | $(ratio "$A_RPS" "$H_RPS") | ≥ 50 %, p99 ≤ 5 ms: $(mark "$(awk -v a="$A_RPS" -v h="$H_RPS" 'BEGIN{print a/h}')" 0.5 ge) / $(mark "$A_P99" 5 le) | non-2xx ${A_BAD} |
+| persisted turns, ${CALLERS} registrations at once | ${T_RPS} turns/s (${R_RPS} req/s with opens) | ${T_P50} ms | ${T_P99} ms | $(ratio "$T_RPS" "$H_RPS") | p99 ≤ 10 ms: $(mark "$T_P99" 10 le) | ${T_TURNS} turns, ${T_REGS} registrations, ${T_ERR} errors |
+
+| measurement | value | target | |
+| --- | --- | --- | --- |
+| cold start: process start → listening | ${COLD_LISTEN} ms | | |
+| cold start: process start → first answer | ${COLD_ANSWER} ms | ≤ 1000 ms | $(mark "$COLD_ANSWER" 1000 le) |
+| RSS with ${LIVE_OPENED} more live sessions (after the runs above) | $((RSS_LIVE_KB / 1024)) MB | ≤ 150 MB | $(mark "$((RSS_LIVE_KB / 1024))" 150 le) |
+| peak RSS over the whole run | $((PEAK_KB / 1024)) MB | | |
+MD
+)
+echo "$REPORT" | tee "$TARGET/load-report.md"
