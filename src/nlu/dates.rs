@@ -262,7 +262,7 @@ fn read_year_month_day(captures: &Captures, _today: NaiveDate) -> Reading {
 /// half a year ahead (in January, 12月28号 is last December).
 fn infer_year(month: u32, day: u32, today: NaiveDate) -> Reading {
     match ymd(today.year(), month, day) {
-        Reading::Date(date, _) if date > today + Days::new(183) => {
+        Reading::Date(date, _) if Some(date) > today.checked_add_days(Days::new(183)) => {
             ymd(today.year() - 1, month, day)
         }
         reading => reading,
@@ -321,8 +321,10 @@ fn month_edge(year: i32, month: u32, edge: &str) -> Reading {
     if edge == "初" {
         return Reading::Date(first, None);
     }
-    let last = first + Months::new(1) - Days::new(1);
-    Reading::Date(last, None)
+    let last = first
+        .checked_add_months(Months::new(1))
+        .and_then(|next| next.checked_sub_days(Days::new(1)));
+    last.map_or(Reading::NotADate, |last| Reading::Date(last, None))
 }
 
 /// 11.10: month.day, only with a month that exists; otherwise it is some
@@ -339,16 +341,20 @@ fn read_dotted(captures: &Captures, today: NaiveDate) -> Reading {
 fn read_relative_month_day(captures: &Captures, today: NaiveDate) -> Reading {
     let relative = captures.name("rel").map_or("", |m| m.as_str());
     let first_of_this_month = today.with_day(1).expect("day 1 exists");
-    let first = if relative.starts_with("上上") {
-        first_of_this_month - Months::new(2)
+    // Dates near the ends of the calendar have no next month: not a date.
+    let shifted = if relative.starts_with("上上") {
+        first_of_this_month.checked_sub_months(Months::new(2))
     } else if relative.starts_with('上') {
-        first_of_this_month - Months::new(1)
+        first_of_this_month.checked_sub_months(Months::new(1))
     } else if relative.starts_with("下下") {
-        first_of_this_month + Months::new(2)
+        first_of_this_month.checked_add_months(Months::new(2))
     } else if relative.starts_with('下') {
-        first_of_this_month + Months::new(1)
+        first_of_this_month.checked_add_months(Months::new(1))
     } else {
-        first_of_this_month
+        Some(first_of_this_month)
+    };
+    let Some(first) = shifted else {
+        return Reading::NotADate;
     };
     if let Some(edge) = captures.name("edge") {
         return month_edge(first.year(), first.month(), edge.as_str());

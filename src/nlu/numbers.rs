@@ -100,7 +100,7 @@ fn looks_like_id(digits: &str) -> bool {
 
 /// Which cue word was said last before the number: the closest wins
 /// (我的电话是…，身份证是… reads each number by its own cue).
-fn last_cue<'a>(before: &str, cues: &[&'a str]) -> Option<usize> {
+fn last_cue(before: &str, cues: &[&str]) -> Option<usize> {
     cues.iter().filter_map(|cue| before.rfind(cue)).max()
 }
 
