@@ -87,6 +87,10 @@ const CLAUSE_JOINERS: [&str; 7] = [
     "再问个",
 ];
 
+/// The longest utterance read, in characters (the HTTP API refuses longer
+/// messages outright).
+pub const MAX_UTTERANCE_CHARS: usize = 2000;
+
 /// The understanding of callers, loaded once and shared.
 pub struct Nlu {
     gazetteer: Arc<Gazetteer>,
@@ -192,7 +196,14 @@ impl Nlu {
     }
 
     /// The intent(s) and facts of one utterance, dates read against `today`.
+    /// Only the first [`MAX_UTTERANCE_CHARS`] characters are read: no caller
+    /// says more in one turn, and some extractors grow faster than linearly
+    /// with the length, so a pasted wall of text must not stall a turn.
     pub fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
+        let text = match text.char_indices().nth(MAX_UTTERANCE_CHARS) {
+            Some((cut, _)) => &text[..cut],
+            None => text,
+        };
         let entities = self.entities(text, today);
         let (intent, confidence, intents) = self.classify(text, &entities);
         Understanding {
