@@ -379,6 +379,21 @@ pub fn name(text: &str) -> (Option<String>, Option<String>) {
             }
         }
     }
+    // 名字说错了，是陈美林: the name follows the last 是/叫 after 名字.
+    if let Some(at) = text.find("名字") {
+        let rest = &text[at..];
+        if let Some((cue_at, cue)) = rest
+            .char_indices()
+            .filter(|(_, c)| *c == '是' || *c == '叫')
+            .last()
+        {
+            let candidate = name_chars(&rest[cue_at + cue.len_utf8()..], 4);
+            if (2..=4).contains(&candidate.chars().count()) && starts_with_surname(&candidate) {
+                let surname = surname_of(&candidate);
+                return (Some(candidate), surname);
+            }
+        }
+    }
     if let Some(at) = text.find('姓') {
         let after = &text[at + '姓'.len_utf8()..];
         let surname: String = COMPOUND_SURNAMES

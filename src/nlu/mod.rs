@@ -399,6 +399,13 @@ fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
             chars[chars.len().saturating_sub(3)..].iter().collect()
         };
         let after = &text[mention.end..];
+        // 不是长沙，是广西南宁: the place denied is not where they go.
+        if ["不是", "不在", "不去", "不到"]
+            .iter()
+            .any(|word| before.contains(word))
+        {
+            return -2;
+        }
         if after.starts_with("参保") || after.starts_with("交的") || after.starts_with("的医保")
         {
             return -1;
