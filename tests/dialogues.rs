@@ -5,18 +5,13 @@
 use std::path::PathBuf;
 
 use hotline::Assistant;
-use hotline::cli::test_dialogues::InProcess;
+use hotline::cli::test_dialogues::{InProcess, script_files};
 use hotline::dialogue::script;
 
 fn scripts() -> Vec<(PathBuf, script::Script)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/dialogues");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    files.sort();
-    files
+    script_files(&[dir])
+        .expect("the scripts folder reads")
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap();

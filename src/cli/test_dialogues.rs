@@ -60,7 +60,9 @@ pub fn run(cli: &Cli, args: &TestDialoguesArgs) -> Result<i32, CliError> {
     Ok(if failed == 0 { 0 } else { 1 })
 }
 
-fn script_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+/// The script files named: files as given, folders as their `*.yaml`
+/// files in name order.
+pub fn script_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {

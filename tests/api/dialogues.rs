@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use hotline::cli::test_dialogues::script_files;
 use hotline::dialogue::script::{self, Driver, Script};
 use serde_json::{Value, json};
 
@@ -81,12 +82,7 @@ impl Driver for Http {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_dialogue_script_passes_over_http() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/dialogues");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    files.sort();
+    let files = script_files(&[dir]).expect("the scripts folder reads");
     assert!(!files.is_empty());
     let mut settings = test_settings();
     // Scripts replay many turns quickly from one address.
