@@ -97,7 +97,9 @@ fn percentile(sorted: &[Duration], share: f64) -> f64 {
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let base = args.next().unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let base = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let callers: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let lines: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(7);
     let client = reqwest::Client::builder()
