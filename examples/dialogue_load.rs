@@ -3,9 +3,10 @@
 //! registration line by line. Prints one JSON document with the turn
 //! throughput and latency percentiles.
 //!
-//! `cargo run --release --example dialogue_load -- http://127.0.0.1:8080 1000 [lines]`
+//! `cargo run --release --example dialogue_load -- http://127.0.0.1:8080 1000 [lines] [at_once]`
 //! (`lines`: how many lines of the registration each caller says; 7 = all,
-//! 1 = open and leave the session live, for the memory measurement).
+//! 1 = open and leave the session live, for the memory measurement;
+//! `at_once`: how many callers talk at the same time, default all).
 
 use std::time::{Duration, Instant};
 
@@ -102,6 +103,8 @@ async fn main() {
         .unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let callers: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let lines: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(7);
+    let at_once: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(callers);
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(at_once.max(1)));
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .pool_max_idle_per_host(callers)
@@ -109,7 +112,13 @@ async fn main() {
         .expect("an HTTP client");
     let started = Instant::now();
     let tasks: Vec<_> = (0..callers)
-        .map(|_| tokio::spawn(caller(client.clone(), base.clone(), lines)))
+        .map(|_| {
+            let (client, base, gate) = (client.clone(), base.clone(), gate.clone());
+            tokio::spawn(async move {
+                let _turn = gate.acquire_owned().await.expect("the gate stays open");
+                caller(client, base, lines).await
+            })
+        })
         .collect();
     let mut opens = Vec::new();
     let mut turns = Vec::new();
@@ -127,6 +136,7 @@ async fn main() {
     turns.sort();
     let summary = json!({
         "callers": callers,
+        "at_once": at_once,
         "lines_each": lines,
         "seconds": seconds,
         "sessions_opened": opens.len(),

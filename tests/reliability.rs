@@ -2,9 +2,11 @@
 //! folder that cannot be used, broken data files, hostile input thrown at
 //! the router and the NLU, and sessions trying to read each other.
 //!
-//! Short by default so `cargo test` stays quick. `HOTLINE_RELIABILITY_LONG=1`
-//! runs the long form: 200 sessions killed mid-load, 10,000 fuzz cases per
-//! harness, 1,000 sessions in the isolation test.
+//! Short by default so `cargo test` stays quick: 40 sessions killed
+//! mid-load, 10,000 hostile requests, 1,000 hostile utterances (up to 8 KB,
+//! plus one fixed 100 KB utterance per kind), 100 sessions in the isolation
+//! test. `HOTLINE_RELIABILITY_LONG=1` runs the long form: 200 sessions,
+//! 10,000 utterances up to 100 KB, 1,000 sessions.
 
 #[path = "reliability/app.rs"]
 mod app;
@@ -213,10 +215,10 @@ async fn a_full_disk_gives_clear_errors_and_corrupts_nothing() {
         let status = response.status().as_u16();
         refusal = Some((status, response.json().await.unwrap_or(Value::Null)));
     }
-    let (status, body) = refusal.expect("the disk filled up");
+    let (refused_status, refused_body) = refusal.expect("the disk filled up");
     assert!(
-        (500..600).contains(&status) && is_error_shape(&body),
-        "a full disk is a JSON server error: {status} {body}"
+        (500..600).contains(&refused_status) && is_error_shape(&refused_body),
+        "a full disk is a JSON server error: {refused_status} {refused_body}"
     );
     // Still up, and reads still work.
     let health = client.get(server.url("/healthz")).send().await.unwrap();
@@ -252,7 +254,7 @@ async fn a_full_disk_gives_clear_errors_and_corrupts_nothing() {
         }
     }
     eprintln!(
-        "full disk after {} sessions: {status} {body}; integrity ok",
+        "full disk after {} sessions: {refused_status} {refused_body}; integrity ok",
         sessions.len()
     );
 }

@@ -20,8 +20,18 @@ use super::client::REGISTRATION;
 use super::long_form;
 use super::process::AGENT_TOKEN;
 
-fn cases() -> u32 {
+/// Router cases are cheap: 10,000 in both forms. Utterances go through
+/// the whole NLU and dialogue: 1,000 in the short form, 10,000 in the long.
+fn router_cases() -> u32 {
+    10_000
+}
+
+fn utterance_cases() -> u32 {
     if long_form() { 10_000 } else { 1_000 }
+}
+
+fn big_text_bytes() -> usize {
+    if long_form() { 100_000 } else { 8_000 }
 }
 
 /// Pieces of hostile and ordinary text, glued together at random.
@@ -75,8 +85,9 @@ fn hostile_text() -> impl Strategy<Value = String> {
         6 => prop::collection::vec(prop::sample::select(FRAGMENTS), 0..12)
             .prop_map(|parts| parts.concat()),
         1 => prop::sample::select(FRAGMENTS).prop_map(|part| {
-            // About 100 KB.
-            part.repeat(100_000 / part.len().max(1) + 1)
+            // About 100 KB in the long form, 8 KB in the short one: a
+            // 100 KB utterance takes seconds in an unoptimised test build.
+            part.repeat(big_text_bytes() / part.len().max(1) + 1)
         }),
     ]
 }
@@ -222,7 +233,7 @@ fn hostile_requests_never_get_a_5xx_or_hang() {
         (router, sessions)
     });
     let mut runner = TestRunner::new(Config {
-        cases: cases(),
+        cases: router_cases(),
         failure_persistence: None,
         // Shrinking 100 KB inputs takes minutes; the first failure is
         // printed (shortened) as it is.
@@ -276,7 +287,7 @@ fn hostile_requests_never_get_a_5xx_or_hang() {
     }
     eprintln!(
         "{} hostile requests in {:.1?}, none got a 5xx",
-        cases(),
+        router_cases(),
         started.elapsed()
     );
 }
@@ -291,7 +302,7 @@ fn hostile_utterances_never_panic_or_hang_in_nlu_and_dialogue() {
         assistant.turn(&mut halfway, text);
     }
     let mut runner = TestRunner::new(Config {
-        cases: cases(),
+        cases: utterance_cases(),
         failure_persistence: None,
         // Shrinking 100 KB inputs takes minutes; the first failure is
         // printed (shortened) as it is.
@@ -327,7 +338,34 @@ fn hostile_utterances_never_panic_or_hang_in_nlu_and_dialogue() {
     }
     eprintln!(
         "{} hostile utterances through NLU and dialogue in {:.1?}",
-        cases(),
+        utterance_cases(),
         started.elapsed()
     );
+}
+
+#[test]
+fn utterances_of_100_kb_are_understood_without_panic() {
+    // The 100 KB cases of the short form, one per kind of text; the long
+    // form also draws them at random above.
+    let assistant = assistant();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    for part in [
+        "退休了回老家",
+        "'; DROP TABLE sessions; --",
+        "<script>alert(1)</script>",
+        "🙂\u{0}\u{202e}",
+    ] {
+        let text = part.repeat(100_000 / part.len() + 1);
+        let started = Instant::now();
+        let understanding = assistant.nlu.understand(&text, today);
+        assert!(!understanding.intent.is_empty());
+        let (mut session, _) =
+            assistant.start_session(SessionChannel::Widget, Some("dongguan"), today);
+        assert!(!assistant.turn(&mut session, &text).reply.is_empty());
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{part}: {:?}",
+            started.elapsed()
+        );
+    }
 }
