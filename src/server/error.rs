@@ -71,7 +71,27 @@ impl IntoResponse for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
+        if storage_full(&error) {
+            tracing::error!(detail = %error, "storage full");
+            return ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage_full",
+                "存储空间已满，本轮对话未保存，请稍后再试 (storage full: nothing was saved)",
+            );
+        }
         ApiError::internal(error)
+    }
+}
+
+/// SQLite's SQLITE_FULL (13), or the operating system's "no space left".
+fn storage_full(error: &StoreError) -> bool {
+    match error {
+        StoreError::Database(database) => database
+            .as_database_error()
+            .and_then(|error| error.code())
+            .is_some_and(|code| code == "13"),
+        StoreError::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
     }
 }
 

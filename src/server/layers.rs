@@ -97,7 +97,9 @@ pub fn too_many_requests(error: GovernorError) -> Response<Body> {
 }
 
 fn period(per_second: u32) -> Duration {
-    Duration::from_micros(1_000_000 / u64::from(per_second.max(1)))
+    // Nanoseconds, never zero: a very high configured rate must still give
+    // the limiter a period, or it refuses to start.
+    Duration::from_nanos((1_000_000_000 / u64::from(per_second.max(1))).max(1))
 }
 
 /// Drops limiter state of clients and sessions that have gone quiet, so
