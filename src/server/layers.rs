@@ -283,4 +283,12 @@ mod tests {
         let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(body["error"]["code"], "timeout");
     }
+
+    #[test]
+    fn every_configurable_rate_has_a_period() {
+        for per_second in [0, 1, 20, 1_000_000, 1_000_001, u32::MAX] {
+            assert!(period(per_second) > Duration::ZERO, "{per_second}");
+        }
+        assert_eq!(period(20), Duration::from_millis(50));
+    }
 }
