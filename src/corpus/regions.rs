@@ -16,6 +16,12 @@ pub struct Region {
     pub name: String,
     /// e.g. `广东省`.
     pub province: String,
+    /// The title of the region's registration form (备案表), as printed.
+    #[serde(default)]
+    pub form: Option<String>,
+    /// The title of its maternity registration form, where it has one.
+    #[serde(default)]
+    pub maternity_form: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +79,8 @@ pub(crate) fn dongguan_only() -> Vec<Region> {
         id: "dongguan".into(),
         name: "东莞市".into(),
         province: "广东省".into(),
+        form: None,
+        maternity_form: None,
     }]
 }
 

@@ -4,54 +4,19 @@
 
 use std::fmt::Write;
 
-use crate::rules::{Application, Category, Channel, Insurance, Scheme};
+use crate::rules::{Category, Channel, Insurance};
 use crate::store::RegistrationRecord;
 
-/// The official title of the region's form. Zhanjiang's notice (湛社保
-/// 〔2018〕168号) lists its attachment as 湛江市异地就医登记备案表; the
-/// Jining seed names no form at all (承诺备案制, no proofs), so its sheet
-/// carries a plain title rather than an invented official one.
-pub fn form_title(application: &Application) -> &'static str {
-    let maternity = application.scheme == Some(Scheme::Maternity);
-    match application.region.as_str() {
-        "jining" => "异地就医备案信息（济宁市）",
-        "zhanjiang" => "湛江市异地就医登记备案表",
-        _ if maternity => "广东省异地就医生育保险登记备案表",
-        _ => "广东省异地就医登记备案表",
-    }
-}
-
-/// The Chinese name of a material id (the id itself if unknown).
-pub fn material_label(id: &str) -> &str {
-    match id {
-        "registration_form" => "异地就医登记备案表",
-        "maternity_registration_form" => "异地就医生育保险登记备案表",
-        "id_card" => "居民身份证",
-        "social_security_card" => "社会保障卡",
-        "e_voucher" => "医保电子凭证",
-        "household_register" => "户口簿",
-        "residence_permit" => "居住证",
-        "residence_permit_receipt" => "居住证办理回执",
-        "property_certificate" => "房产证明",
-        "enrollment_proof" => "就读证明",
-        "commitment_letter" => "个人承诺书",
-        "dispatch_certificate" => "单位派出证明",
-        "employer_certificate" => "工作单位证明",
-        "labor_contract" => "劳动合同",
-        "referral_certificate" => "转诊转院证明",
-        "proxy_id" => "代办人身份证",
-        other => other,
-    }
-}
-
-fn region_label(region: &str) -> &str {
-    match region {
-        "dongguan" => "东莞市",
-        "shaoguan" => "韶关市",
-        "zhanjiang" => "湛江市",
-        "jining" => "济宁市",
-        other => other,
-    }
+/// What the form needs to know about the region, from data: the names in
+/// `corpus/regions.toml` and the material labels of the rule data, so that a
+/// new region prints its own form without a code change.
+pub struct FormLabels<'a> {
+    /// 参保地, e.g. 东莞市.
+    pub region_name: &'a str,
+    /// The form's title (the maternity one where the scheme is maternity).
+    pub title: &'a str,
+    /// How a material id is named on paper.
+    pub material: &'a dyn Fn(&str) -> String,
 }
 
 fn insurance_label(insurance: Insurance) -> &'static str {
@@ -88,11 +53,11 @@ fn row(html: &mut String, label: &str, value: Option<String>) {
 }
 
 /// The whole printable page for one registration.
-pub fn render(registration: &RegistrationRecord) -> String {
+pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> String {
     let application = &registration.application;
     let decision = &registration.decision;
     let applicant = application.applicant.clone().unwrap_or_default();
-    let title = form_title(application);
+    let title = labels.title;
     let mut html = String::new();
     let _ = writeln!(
         html,
@@ -107,7 +72,7 @@ pub fn render(registration: &RegistrationRecord) -> String {
         html,
         "<p>登记编号：{} · 参保地：{}</p><table>",
         escape(&registration.id),
-        escape(region_label(&application.region))
+        escape(labels.region_name)
     );
     row(&mut html, "姓名", applicant.name.clone());
     row(&mut html, "公民身份号码", applicant.id_number.clone());
@@ -173,7 +138,11 @@ pub fn render(registration: &RegistrationRecord) -> String {
     let declared = application.materials.clone().unwrap_or_default();
     for group in &decision.required_materials {
         let have = group.any_of.iter().any(|id| declared.contains(id));
-        let names: Vec<&str> = group.any_of.iter().map(|id| material_label(id)).collect();
+        let names: Vec<String> = group
+            .any_of
+            .iter()
+            .map(|id| (labels.material)(id))
+            .collect();
         let _ = writeln!(
             html,
             "<li>{} {}</li>",

@@ -738,7 +738,26 @@ pub async fn registration_form(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (registration, _) = load_registration(&state, &credential, &id).await?;
-    Ok(Html(form::render(&registration)).into_response())
+    let assistant = state.assistant();
+    let application = &registration.application;
+    let region = assistant.corpus.region(&application.region);
+    let region_name = region.map_or(application.region.as_str(), |region| region.name.as_str());
+    let maternity = application.scheme == Some(crate::rules::Scheme::Maternity);
+    let title = region
+        .and_then(|region| {
+            let maternity_form = region.maternity_form.as_deref().filter(|_| maternity);
+            maternity_form.or(region.form.as_deref())
+        })
+        .unwrap_or("异地就医登记备案表");
+    let material = |id: &str| {
+        crate::dialogue::Services::material_label(assistant.as_ref(), &application.region, id)
+    };
+    let labels = form::FormLabels {
+        region_name,
+        title,
+        material: &material,
+    };
+    Ok(Html(form::render(&registration, &labels)).into_response())
 }
 
 /// Closes sessions idle past the TTL, forever (run as a background task).

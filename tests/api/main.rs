@@ -845,7 +845,7 @@ async fn registrations_and_their_form() {
     let html = form.text().await.unwrap();
     assert!(html.contains("广东省异地就医登记备案表"));
     assert!(html.contains("海南省三亚市"));
-    assert!(html.contains("☑ 居民身份证 或 社会保障卡"));
+    assert!(html.contains("☑ 身份证 或 社保卡"));
 
     let (_, view) = get_json(
         client,
