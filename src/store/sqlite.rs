@@ -13,6 +13,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
+use tokio::sync::{mpsc, oneshot};
 
 use super::{
     AuditEntry, RegistrationRecord, Role, SessionRecord, SessionSummary, SlotHistoryEntry, Store,
@@ -24,7 +25,23 @@ use crate::dialogue::SessionChannel;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Turns go to one writer task, which commits whatever has queued up
+    /// in one transaction (group commit): one WAL sync serves many callers
+    /// in the busy hour, and each turn is still acknowledged only after the
+    /// commit that holds it.
+    turns: mpsc::UnboundedSender<PendingTurn>,
 }
+
+/// A turn waiting for the writer, with the caller waiting for its commit.
+#[derive(Debug)]
+struct PendingTurn {
+    session_id: String,
+    write: TurnWrite,
+    committed: oneshot::Sender<StoreResult<()>>,
+}
+
+/// The most turns one commit carries; more wait for the next.
+const MAX_TURNS_PER_COMMIT: usize = 64;
 
 impl SqliteStore {
     /// Opens (creating on first start) the database under `data_dir` and
@@ -45,7 +62,9 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        let (turns, queued) = mpsc::unbounded_channel();
+        tokio::spawn(write_turns(pool.clone(), queued));
+        Ok(SqliteStore { pool, turns })
     }
 
     /// Waits for open connections to finish and closes the database.
@@ -167,6 +186,131 @@ async fn insert_audit(
     Ok(())
 }
 
+/// Everything one turn changes, on an open transaction.
+async fn write_turn(
+    connection: &mut sqlx::SqliteConnection,
+    session_id: &str,
+    write: &TurnWrite,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE sessions SET state = ?, session_json = ?, updated_at = ? WHERE id = ?")
+        .bind(state_id(&write.session.state))
+        .bind(to_json(&write.session))
+        .bind(time_text(write.at))
+        .bind(session_id)
+        .execute(&mut *connection)
+        .await?;
+    insert_transcript(&mut *connection, session_id, &write.transcript).await?;
+    let mut seq = next_seq(&mut *connection, Sequenced::SlotHistory, session_id).await?;
+    for change in &write.slot_changes {
+        sqlx::query(
+            "INSERT INTO slot_history (session_id, seq, slot, old_json, new_json, source, at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(session_id)
+        .bind(seq)
+        .bind(&change.slot)
+        .bind(change.old.as_ref().map(to_json))
+        .bind(change.new.as_ref().map(to_json))
+        .bind(&change.source)
+        .bind(time_text(write.at))
+        .execute(&mut *connection)
+        .await?;
+        seq += 1;
+    }
+    if let Some(registration) = &write.registration {
+        sqlx::query(
+            "INSERT INTO registrations (id, session_id, application_json, decision_json, created_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&registration.id)
+        .bind(&registration.session_id)
+        .bind(to_json(&registration.application))
+        .bind(to_json(&registration.decision))
+        .bind(time_text(registration.created_at))
+        .execute(&mut *connection)
+        .await?;
+    }
+    if let Some(entry) = &write.audit {
+        insert_audit(&mut *connection, entry).await?;
+    }
+    Ok(())
+}
+
+/// The writer task: takes the turns queued since the last commit (at most
+/// [`MAX_TURNS_PER_COMMIT`]), writes each under its own savepoint so one bad
+/// turn fails alone, commits once, then answers every caller.
+async fn write_turns(pool: SqlitePool, mut queued: mpsc::UnboundedReceiver<PendingTurn>) {
+    while let Some(first) = queued.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_TURNS_PER_COMMIT {
+            match queued.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let outcomes = write_batch(&pool, &batch).await;
+        for (pending, outcome) in batch.into_iter().zip(outcomes) {
+            // The caller may have gone (request timed out); the turn stays.
+            let _ = pending.committed.send(outcome);
+        }
+    }
+}
+
+/// One transaction for the batch; the outcome of each turn, in order.
+async fn write_batch(pool: &SqlitePool, batch: &[PendingTurn]) -> Vec<StoreResult<()>> {
+    let failed_all = |error: &dyn std::fmt::Display| -> Vec<StoreResult<()>> {
+        batch
+            .iter()
+            .map(|_| Err(StoreError::Io(std::io::Error::other(error.to_string()))))
+            .collect()
+    };
+    let mut transaction = match pool.begin().await {
+        Ok(transaction) => transaction,
+        Err(error) => return failed_all(&error),
+    };
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for pending in batch {
+        let outcome = async {
+            let mut savepoint = sqlx::Acquire::begin(&mut *transaction).await?;
+            match write_turn(&mut savepoint, &pending.session_id, &pending.write).await {
+                Ok(()) => {
+                    savepoint.commit().await?;
+                    Ok(())
+                }
+                Err(error) => {
+                    savepoint.rollback().await?;
+                    Err(error)
+                }
+            }
+        }
+        .await;
+        outcomes.push(outcome);
+    }
+    match transaction.commit().await {
+        Ok(()) => outcomes,
+        Err(error) => {
+            let full = error
+                .as_database_error()
+                .and_then(|database| database.code())
+                .is_some_and(|code| code == "13");
+            if full {
+                // Keep the disk-full signal for the 507 the server answers.
+                let mut outcomes = Vec::new();
+                outcomes.push(Err(StoreError::Database(error)));
+                outcomes.extend((1..batch.len()).map(|_| {
+                    Err(StoreError::Io(std::io::Error::new(
+                        std::io::ErrorKind::StorageFull,
+                        "database or disk is full",
+                    )))
+                }));
+                outcomes
+            } else {
+                failed_all(&error)
+            }
+        }
+    }
+}
+
 impl Store for SqliteStore {
     fn create_session<'a>(
         &'a self,
@@ -258,52 +402,15 @@ impl Store for SqliteStore {
 
     fn record_turn<'a>(&'a self, id: &'a str, write: &'a TurnWrite) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let mut transaction = self.pool.begin().await?;
-            sqlx::query(
-                "UPDATE sessions SET state = ?, session_json = ?, updated_at = ? WHERE id = ?",
-            )
-            .bind(state_id(&write.session.state))
-            .bind(to_json(&write.session))
-            .bind(time_text(write.at))
-            .bind(id)
-            .execute(&mut *transaction)
-            .await?;
-            insert_transcript(&mut transaction, id, &write.transcript).await?;
-            let mut seq = next_seq(&mut transaction, Sequenced::SlotHistory, id).await?;
-            for change in &write.slot_changes {
-                sqlx::query(
-                    "INSERT INTO slot_history (session_id, seq, slot, old_json, new_json, source, at) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(id)
-                .bind(seq)
-                .bind(&change.slot)
-                .bind(change.old.as_ref().map(to_json))
-                .bind(change.new.as_ref().map(to_json))
-                .bind(&change.source)
-                .bind(time_text(write.at))
-                .execute(&mut *transaction)
-                .await?;
-                seq += 1;
-            }
-            if let Some(registration) = &write.registration {
-                sqlx::query(
-                    "INSERT INTO registrations (id, session_id, application_json, decision_json, created_at) \
-                     VALUES (?, ?, ?, ?, ?)",
-                )
-                .bind(&registration.id)
-                .bind(&registration.session_id)
-                .bind(to_json(&registration.application))
-                .bind(to_json(&registration.decision))
-                .bind(time_text(registration.created_at))
-                .execute(&mut *transaction)
-                .await?;
-            }
-            if let Some(entry) = &write.audit {
-                insert_audit(&mut transaction, entry).await?;
-            }
-            transaction.commit().await?;
-            Ok(())
+            let (committed, commit) = oneshot::channel();
+            let pending = PendingTurn {
+                session_id: id.to_string(),
+                write: write.clone(),
+                committed,
+            };
+            let stopped = || StoreError::Io(std::io::Error::other("the turn writer has stopped"));
+            self.turns.send(pending).map_err(|_| stopped())?;
+            commit.await.map_err(|_| stopped())?
         })
     }
 

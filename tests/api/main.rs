@@ -1074,3 +1074,36 @@ async fn openapi_document_describes_the_contract() {
     assert_eq!(docs.status(), 200);
     server.stop().await;
 }
+
+/// Turns arriving together are committed together (one transaction for
+/// the queue), and every one of them is acknowledged only once stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_turns_are_all_committed_before_they_are_acknowledged() {
+    let mut settings = test_settings();
+    settings.ip_burst = 10_000;
+    let (_data, server) = fresh_server(settings).await;
+    let client = &server.client;
+    let mut sessions = Vec::new();
+    for _ in 0..24 {
+        let (id, token, _) = open_session(client, &server.base, widget()).await;
+        sessions.push((id, token));
+    }
+    let replies = futures_util::future::join_all(sessions.iter().map(|(id, token)| {
+        say(
+            client,
+            &server.base,
+            id,
+            token,
+            "我退休了要回湖南长沙老家养老",
+        )
+    }))
+    .await;
+    for reply in replies {
+        assert_eq!(reply.status(), 200);
+    }
+    for (id, _) in &sessions {
+        let transcript = server.store.transcript(id).await.unwrap();
+        assert_eq!(transcript.len(), 3, "greeting, caller and reply of {id}");
+    }
+    server.stop().await;
+}
