@@ -11,6 +11,8 @@ mod places;
 mod prompts;
 #[path = "nlu/robustness.rs"]
 mod robustness;
+#[path = "nlu/vocabulary.rs"]
+mod vocabulary;
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -41,4 +43,25 @@ pub fn nlu() -> &'static Nlu {
 /// The clock of every test: a Monday.
 pub fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// A copy of `intents/` in a temporary directory, with `file` replaced by
+/// `content`.
+pub fn intents_copy(file: &str, content: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("intents");
+    std::fs::create_dir(dir.path().join("examples")).unwrap();
+    for entry in std::fs::read_dir(source.join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            dir.path().join("examples").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    for name in ["slots.yaml", "templates.yaml", "entities.yaml"] {
+        std::fs::copy(source.join(name), dir.path().join(name)).unwrap();
+    }
+    std::fs::write(dir.path().join(file), content).unwrap();
+    dir
 }

@@ -1,6 +1,7 @@
 //! Reading `intents/`: one file per intent under `examples/`, the slot
 //! definitions with their prompts in `slots.yaml`, and the confirmation
-//! and read-back templates in `templates.yaml`. Every problem is reported
+//! and read-back templates in `templates.yaml`, the words that name facts
+//! in `entities.yaml`. Every problem is reported
 //! as `path:line: problem`.
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::cues::Cues;
 use crate::corpus::{LoadError, Problem};
 use crate::places::line_of;
 
@@ -100,6 +102,7 @@ pub struct IntentData {
     pub intents: Vec<IntentFile>,
     pub slots: BTreeMap<String, SlotDefinition>,
     pub templates: BTreeMap<String, String>,
+    pub cues: Cues,
 }
 
 /// Problems collected while loading, reported together.
@@ -134,16 +137,17 @@ pub fn load(intents_dir: &Path) -> Result<IntentData, LoadError> {
             file.templates
         })
         .unwrap_or_default();
-    if problems.0.is_empty() {
-        Ok(IntentData {
+    let cues = super::cues::load(&intents_dir.join("entities.yaml"), &mut problems.0);
+    match cues {
+        Some(cues) if problems.0.is_empty() => Ok(IntentData {
             intents,
             slots,
             templates,
-        })
-    } else {
-        Err(LoadError {
+            cues,
+        }),
+        _ => Err(LoadError {
             problems: problems.0,
-        })
+        }),
     }
 }
 

@@ -8,6 +8,7 @@
 //! clock: the caller passes `today`).
 
 mod classifier;
+pub mod cues;
 pub mod data;
 pub mod dates;
 pub mod digits;
@@ -98,6 +99,7 @@ pub struct Nlu {
     slots: BTreeMap<String, SlotDefinition>,
     templates: BTreeMap<String, String>,
     descriptions: BTreeMap<String, String>,
+    cues: cues::Cues,
 }
 
 /// What a prompt says and, on the widget, the quick replies it offers.
@@ -169,7 +171,7 @@ impl Entities {
 }
 
 impl Nlu {
-    /// Loads `intents_dir` (intents, slots, templates) and builds the
+    /// Loads `intents_dir` (intents, slots, templates, entity words) and builds the
     /// classifier; every problem is reported as `path:line: problem`.
     pub fn load(intents_dir: &Path, gazetteer: Arc<Gazetteer>) -> Result<Nlu, LoadError> {
         let data = data::load(intents_dir)?;
@@ -192,6 +194,7 @@ impl Nlu {
             slots: data.slots,
             templates: data.templates,
             descriptions,
+            cues: data.cues,
         })
     }
 
@@ -214,11 +217,16 @@ impl Nlu {
         }
     }
 
+    /// The words that name facts, as read from `entities.yaml`.
+    pub fn cues(&self) -> &cues::Cues {
+        &self.cues
+    }
+
     /// Only the facts of an utterance.
     pub fn entities(&self, text: &str, today: NaiveDate) -> Entities {
         let numbers = numbers::find_numbers(text, today);
         let dates = dates::find_dates(text, today);
-        let (materials, negated_materials) = facts::materials(text);
+        let (materials, negated_materials) = facts::materials(text, &self.cues);
         let (name, surname) = facts::name(text);
         let mut problems = dates.problems;
         problems.extend(
@@ -234,10 +242,10 @@ impl Nlu {
                 .filter_map(|phone| phone.problem.as_ref().map(|p| format!("电话号码{p}"))),
         );
         Entities {
-            category: facts::category(text),
-            insurance: facts::insurance(&text.replace("居民身份证", "身份证")),
-            scheme: facts::scheme(text),
-            submit_via: facts::submit_via(text),
+            category: facts::category(text, &self.cues),
+            insurance: facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues),
+            scheme: facts::scheme(text, &self.cues),
+            submit_via: facts::submit_via(text, &self.cues),
             destination: destination(&self.gazetteer.mentions_in(text), text),
             dates: dates.mentions,
             id_numbers: numbers.ids,
@@ -247,9 +255,9 @@ impl Nlu {
             negated_materials,
             name: name.filter(|name| self.gazetteer.resolve(name).is_none()),
             surname,
-            by_proxy: facts::by_proxy(text),
-            incurred_costs: facts::incurred_costs(text),
-            correction: facts::correction(text),
+            by_proxy: facts::by_proxy(text, &self.cues),
+            incurred_costs: facts::incurred_costs(text, &self.cues),
+            correction: facts::correction(text, &self.cues),
             problems,
         }
     }

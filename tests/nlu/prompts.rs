@@ -3,7 +3,7 @@
 use hotline::dialogue::SessionChannel;
 use hotline::nlu::Nlu;
 
-use super::{gazetteer, nlu};
+use super::{gazetteer, intents_copy, nlu};
 
 #[test]
 fn every_application_slot_has_prompts_on_every_channel() {
@@ -52,23 +52,9 @@ fn unknown_slots_fall_back_and_templates_are_found() {
     assert_eq!(nlu().slot_label("applicant.phone"), Some("联系电话"));
 }
 
-/// A copy of `intents/` in a temporary directory, with one file replaced.
+/// Loads a copy of `intents/` with one file replaced; it must fail.
 fn broken_copy(file: &str, content: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents");
-    std::fs::create_dir(dir.path().join("examples")).unwrap();
-    for entry in std::fs::read_dir(source.join("examples")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(
-            &path,
-            dir.path().join("examples").join(path.file_name().unwrap()),
-        )
-        .unwrap();
-    }
-    for name in ["slots.yaml", "templates.yaml"] {
-        std::fs::copy(source.join(name), dir.path().join(name)).unwrap();
-    }
-    std::fs::write(dir.path().join(file), content).unwrap();
+    let dir = intents_copy(file, content);
     match Nlu::load(dir.path(), gazetteer()) {
         Ok(_) => panic!("{file} should not load"),
         Err(error) => error.to_string(),

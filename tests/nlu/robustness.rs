@@ -83,7 +83,7 @@ proptest! {
         let _ = numbers::find_numbers(&text, today());
         let _ = digits::digit_runs(&text, 1);
         let _ = facts::name(&text);
-        let _ = facts::materials(&text);
+        let _ = facts::materials(&text, nlu().cues());
         let _ = gazetteer().find_in(&text);
         let _ = hotline::nlu::mask_id(&text);
         let _ = hotline::nlu::mask_phone(&text);

@@ -1,0 +1,300 @@
+//! Reading `intents/entities.yaml`: the words that name facts (category,
+//! insurance, scheme, channel, materials, proxy, costs, corrections) and
+//! the words that deny them. Only the words are data; how they are used
+//! (negation, precedence) stays in `facts.rs`. Every problem is reported
+//! as `path:line: problem`.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+
+use crate::corpus::Problem;
+use crate::rules::load::CONTRACT_MATERIALS;
+use crate::rules::{Category, Channel};
+
+/// The categories in the order they are tried; `referral` also stands
+/// for `long_term_transfer`, which refines it.
+pub const CATEGORY_ORDER: [Category; 8] = [
+    Category::Emergency,
+    Category::Referral,
+    Category::RetiredResettled,
+    Category::PostedWorker,
+    Category::MigrantWorker,
+    Category::Entrepreneur,
+    Category::LongTermResident,
+    Category::TemporaryOther,
+];
+
+/// The words of `entities.yaml`, checked.
+#[derive(Debug, Clone)]
+pub struct Cues {
+    pub negations_before: Vec<String>,
+    pub negations_after: Vec<String>,
+    /// Words per category, in [`CATEGORY_ORDER`].
+    pub categories: Vec<(Category, Vec<String>)>,
+    /// With 医院 in the utterance, these also mean a transfer (转到北京).
+    pub hospital_sends_on: Vec<String>,
+    /// A transfer said with one of these is a long-term transfer.
+    pub long_term_transfer: Vec<String>,
+    pub resident: Vec<String>,
+    pub employee: Vec<String>,
+    pub maternity: Vec<String>,
+    /// Channels in the order of the file.
+    pub channels: Vec<(Channel, Vec<String>)>,
+    /// Material ids and their words, in the order of the file.
+    pub materials: Vec<(String, Vec<String>)>,
+    pub by_self: Vec<String>,
+    /// 帮我爸办, 代办…: built from the relatives list.
+    pub proxy: regex::Regex,
+    pub costs_not_yet: Vec<String>,
+    pub costs_already: Vec<String>,
+    pub correction: Vec<String>,
+}
+
+/// A map read in the order it is written.
+struct Ordered<V>(Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Entries<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a map of id: [words]")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries(PhantomData))
+    }
+}
+
+type Words = Vec<String>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Negations {
+    before: Words,
+    after: Words,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InsuranceWords {
+    resident: Words,
+    employee: Words,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemeWords {
+    maternity: Words,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProxyWords {
+    #[serde(rename = "self")]
+    by_self: Words,
+    relatives: Words,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostWords {
+    not_yet: Words,
+    already: Words,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntitiesFile {
+    negations: Negations,
+    category: Ordered<Words>,
+    insurance: InsuranceWords,
+    scheme: SchemeWords,
+    submit_via: Ordered<Words>,
+    materials: Ordered<Words>,
+    by_proxy: ProxyWords,
+    incurred_costs: CostWords,
+    correction: Words,
+}
+
+/// The line where `key:` is written, or 1.
+fn key_line(text: &str, key: &str) -> usize {
+    let needle = format!("{key}:");
+    text.lines()
+        .position(|line| line.trim_start().starts_with(&needle))
+        .map_or(1, |index| index + 1)
+}
+
+/// An id that names nothing the product knows.
+fn unknown_id(path: &Path, text: &str, kind: &str, key: &str, known: &str) -> Problem {
+    Problem::new(
+        path,
+        key_line(text, key),
+        format!("unknown {kind} id {key}; known: {known}"),
+    )
+}
+
+/// Reads and checks `path`; problems are pushed onto `problems`.
+pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            problems.push(Problem::new(path, 1, format!("cannot read: {error}")));
+            return None;
+        }
+    };
+    let file: EntitiesFile = match yaml_serde::from_str(&text) {
+        Ok(file) => file,
+        Err(error) => {
+            let line = error.location().map_or(1, |location| location.line());
+            problems.push(Problem::new(path, line, error.to_string()));
+            return None;
+        }
+    };
+    let before = problems.len();
+    let mut check = |key: &str, words: &Words| {
+        if words.is_empty() {
+            problems.push(Problem::new(
+                path,
+                key_line(&text, key),
+                format!("{key}: empty list"),
+            ));
+        }
+        if words.iter().any(|word| word.trim().is_empty()) {
+            problems.push(Problem::new(
+                path,
+                key_line(&text, key),
+                format!("{key}: empty word"),
+            ));
+        }
+    };
+    check("before", &file.negations.before);
+    check("after", &file.negations.after);
+    check("resident", &file.insurance.resident);
+    check("employee", &file.insurance.employee);
+    check("maternity", &file.scheme.maternity);
+    check("self", &file.by_proxy.by_self);
+    check("relatives", &file.by_proxy.relatives);
+    check("not_yet", &file.incurred_costs.not_yet);
+    check("already", &file.incurred_costs.already);
+    check("correction", &file.correction);
+    for (key, words) in file
+        .category
+        .0
+        .iter()
+        .chain(&file.submit_via.0)
+        .chain(&file.materials.0)
+    {
+        check(key, words);
+    }
+
+    let mut categories = Vec::new();
+    let mut hospital_sends_on = Vec::new();
+    let mut long_term_transfer = Vec::new();
+    for (key, words) in file.category.0 {
+        match key.as_str() {
+            "hospital_sends_on" => hospital_sends_on = words,
+            "long_term_transfer" => long_term_transfer = words,
+            _ => match CATEGORY_ORDER.iter().find(|c| c.id() == key) {
+                Some(category) => categories.push((*category, words)),
+                None => {
+                    let known = CATEGORY_ORDER.map(|c| c.id()).join(", ");
+                    let known = format!("{known}, hospital_sends_on, long_term_transfer");
+                    problems.push(unknown_id(path, &text, "category", &key, &known));
+                }
+            },
+        }
+    }
+    for category in CATEGORY_ORDER {
+        if !categories.iter().any(|(known, _)| *known == category) {
+            problems.push(Problem::new(
+                path,
+                key_line(&text, "category"),
+                format!("category: no words for {}", category.id()),
+            ));
+        }
+    }
+    for (key, words) in [
+        ("hospital_sends_on", &hospital_sends_on),
+        ("long_term_transfer", &long_term_transfer),
+    ] {
+        if words.is_empty() {
+            problems.push(Problem::new(
+                path,
+                key_line(&text, "category"),
+                format!("category: no words for {key}"),
+            ));
+        }
+    }
+    categories.sort_by_key(|(category, _)| CATEGORY_ORDER.iter().position(|c| c == category));
+
+    let mut channels = Vec::new();
+    for (key, words) in file.submit_via.0 {
+        match Channel::ALL.iter().find(|c| c.id() == key) {
+            Some(channel) => channels.push((*channel, words)),
+            None => {
+                let known = Channel::ALL.map(|c| c.id()).join(", ");
+                problems.push(unknown_id(path, &text, "channel", &key, &known));
+            }
+        }
+    }
+    for (key, _) in &file.materials.0 {
+        if !CONTRACT_MATERIALS.contains(&key.as_str()) {
+            let known = CONTRACT_MATERIALS.join(", ");
+            problems.push(unknown_id(path, &text, "material", key, &known));
+        }
+    }
+
+    let relatives: Vec<String> = file
+        .by_proxy
+        .relatives
+        .iter()
+        .map(|word| regex::escape(word))
+        .collect();
+    let pattern = format!(
+        "(帮|替|给|为)(我|我们家|我家)?的?({}).{{0,6}}(办|备案|申请|登记|弄|问)|代办|代为办理|代他|代她|帮人办",
+        relatives.join("|")
+    );
+    let proxy = match regex::Regex::new(&pattern) {
+        Ok(proxy) => proxy,
+        Err(error) => {
+            problems.push(Problem::new(
+                path,
+                key_line(&text, "relatives"),
+                format!("relatives: {error}"),
+            ));
+            return None;
+        }
+    };
+    if problems.len() > before {
+        return None;
+    }
+    Some(Cues {
+        negations_before: file.negations.before,
+        negations_after: file.negations.after,
+        categories,
+        hospital_sends_on,
+        long_term_transfer,
+        resident: file.insurance.resident,
+        employee: file.insurance.employee,
+        maternity: file.scheme.maternity,
+        channels,
+        materials: file.materials.0,
+        by_self: file.by_proxy.by_self,
+        proxy,
+        costs_not_yet: file.incurred_costs.not_yet,
+        costs_already: file.incurred_costs.already,
+        correction: file.correction,
+    })
+}
