@@ -29,16 +29,10 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
-/// A caller's registration, one utterance per turn, as on the phone.
-const REGISTRATION: [&str; 7] = [
-    "你好，我退休了要回湖南长沙老家养老，户口已经迁回去了",
-    "我是职工医保",
-    "我叫张建国",
-    "身份证号440304197812032012",
-    "电话15027189963",
-    "户口本和身份证都有",
-    "对，没问题",
-];
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/registration.rs"
+));
 
 fn dialogue_turn(c: &mut Criterion) {
     let assistant = load(&repo());

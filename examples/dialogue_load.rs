@@ -12,15 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-const REGISTRATION: [&str; 7] = [
-    "你好，我退休了要回湖南长沙老家养老，户口已经迁回去了",
-    "我是职工医保",
-    "我叫张建国",
-    "身份证号440304197812032012",
-    "电话15027189963",
-    "户口本和身份证都有",
-    "对，没问题",
-];
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/registration.rs"
+));
 
 #[derive(Default)]
 struct Caller {

@@ -7,17 +7,10 @@ use serde_json::{Value, json};
 
 use super::process::AGENT_TOKEN;
 
-/// A phone registration from the first sentence to the confirmation;
-/// the last line makes the registration.
-pub const REGISTRATION: [&str; 7] = [
-    "你好，我退休了要回湖南长沙老家养老，户口已经迁回去了",
-    "我是职工医保",
-    "我叫张建国",
-    "身份证号440304197812032012",
-    "电话15027189963",
-    "户口本和身份证都有",
-    "对，没问题",
-];
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/registration.rs"
+));
 
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
