@@ -39,6 +39,9 @@ pub struct Cues {
     pub hospital_sends_on: Vec<String>,
     /// A transfer said with one of these is a long-term transfer.
     pub long_term_transfer: Vec<String>,
+    /// 退休 said with one of these (户口没迁) is long-term residence: 异地安置
+    /// needs the 户籍 moved to the new place.
+    pub retired_not_resettled: Vec<String>,
     pub resident: Vec<String>,
     pub employee: Vec<String>,
     pub maternity: Vec<String>,
@@ -202,15 +205,19 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     let mut categories = Vec::new();
     let mut hospital_sends_on = Vec::new();
     let mut long_term_transfer = Vec::new();
+    let mut retired_not_resettled = Vec::new();
     for (key, words) in file.category.0 {
         match key.as_str() {
             "hospital_sends_on" => hospital_sends_on = words,
             "long_term_transfer" => long_term_transfer = words,
+            "retired_not_resettled" => retired_not_resettled = words,
             _ => match CATEGORY_ORDER.iter().find(|c| c.id() == key) {
                 Some(category) => categories.push((*category, words)),
                 None => {
                     let known = CATEGORY_ORDER.map(|c| c.id()).join(", ");
-                    let known = format!("{known}, hospital_sends_on, long_term_transfer");
+                    let known = format!(
+                        "{known}, hospital_sends_on, long_term_transfer, retired_not_resettled"
+                    );
                     problems.push(unknown_id(path, &text, "category", &key, &known));
                 }
             },
@@ -228,6 +235,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     for (key, words) in [
         ("hospital_sends_on", &hospital_sends_on),
         ("long_term_transfer", &long_term_transfer),
+        ("retired_not_resettled", &retired_not_resettled),
     ] {
         if words.is_empty() {
             problems.push(Problem::new(
@@ -285,6 +293,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         negations_after: file.negations.after,
         categories,
         hospital_sends_on,
+        retired_not_resettled,
         long_term_transfer,
         resident: file.insurance.resident,
         employee: file.insurance.employee,

@@ -70,6 +70,13 @@ pub fn category(text: &str, cues: &Cues) -> Option<Category> {
                     Category::Referral
                 });
             }
+        } else if *category == Category::RetiredResettled && has(words) {
+            // 退休了，户口没迁: retired, but not resettled (户籍迁入) there.
+            return Some(if has(&cues.retired_not_resettled) {
+                Category::LongTermResident
+            } else {
+                Category::RetiredResettled
+            });
         } else if has(words) {
             return Some(*category);
         }

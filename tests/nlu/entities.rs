@@ -243,6 +243,8 @@ fn categories() {
         ),
         ("本地医院说要把我转到广州去", Referral),
         ("我在上海长期住", LongTermResident),
+        ("我退休了去三亚住，户口没迁", LongTermResident),
+        ("退休了回老家，户口还在东莞", LongTermResident),
         ("我常年在杭州生活", LongTermResident),
         ("出去旅游突然急诊抢救", Emergency),
         ("我自己去外地看病", TemporaryOther),
