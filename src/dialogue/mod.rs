@@ -44,6 +44,11 @@ pub struct Session {
     /// missing, so that the question comes once, not on every turn.
     #[serde(default)]
     pub materials_asked: bool,
+    /// Whether the caller's 户籍 has moved to the new place, when they said
+    /// so or were asked: 异地安置退休人员 needs it, and a retiree without it
+    /// is an 异地长期居住人员 wherever the region tells the two apart.
+    #[serde(default)]
+    pub hukou_moved: Option<bool>,
 }
 
 /// One slot's change in a turn, with where the value came from.
@@ -96,7 +101,7 @@ pub mod speech;
 pub use services::Services;
 
 use crate::answer::Question;
-use crate::rules::{Channel, Status};
+use crate::rules::{Category, Channel, Status};
 
 /// Said when a fact is taken and nothing else is said about it.
 const NOTED: &str = "好的，记下了。";
@@ -133,6 +138,7 @@ pub fn start(
         pending: None,
         failures: 0,
         materials_asked: false,
+        hukou_moved: None,
     };
     let mut turn = Turn::new(
         &session,
@@ -430,6 +436,15 @@ fn next_move(
             parts.push("我为您转接人工客服。".into());
             hand_off(session, intent, &say(&parts))
         }
+        _ if needs_hukou_answer(services, session, &decision) => {
+            session.state = DialogueState::Collecting;
+            session.pending = Some(HUKOU.into());
+            let place = speech::destination(&session.slots).unwrap_or_else(|| "那边".into());
+            parts.push(format!("请问您的户口已经迁到{place}了吗？"));
+            let mut turn = Turn::new(session, intent, parts.join(""));
+            turn.suggestions = suggestions(session.channel, vec!["迁过去了".into(), "没迁".into()]);
+            turn
+        }
         Status::Incomplete => {
             let slot = decision
                 .missing_facts
@@ -492,6 +507,35 @@ fn next_move(
             );
             turn
         }
+    }
+}
+
+/// The pending question about the 户籍 (not an Application slot).
+const HUKOU: &str = "hukou_moved";
+
+/// Whether to ask a retiree if the 户口 has moved before going on: only
+/// when they have not said, and only where the region's rules decide a
+/// retiree who stayed registered at home differently (other class or other
+/// materials), so a region that merges the two is never asked.
+fn needs_hukou_answer(services: &dyn Services, session: &Session, decision: &Decision) -> bool {
+    if session.slots.category != Some(Category::RetiredResettled) || session.hukou_moved.is_some() {
+        return false;
+    }
+    let settled = matches!(
+        decision.status,
+        Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable
+    );
+    let stuck = decision.status == Status::Incomplete && decision.missing_facts.is_empty();
+    if settled || stuck {
+        return false;
+    }
+    let mut resident = session.slots.clone();
+    resident.category = Some(Category::LongTermResident);
+    match services.evaluate(&resident, session.today) {
+        Ok(other) => {
+            other.class != decision.class || other.required_materials != decision.required_materials
+        }
+        Err(_) => false,
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::dialogue::{Session, SlotChange};
 use crate::nlu::{DateRole, Understanding};
-use crate::rules::{Applicant, Application, Destination, Scheme};
+use crate::rules::{Applicant, Application, Category, Destination, Scheme};
 
 /// The slots a phone or fax registration may collect, in wire names.
 pub const SLOTS: [&str; 15] = [
@@ -156,6 +156,25 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
     }
     if *applicant == Applicant::default() {
         slots.applicant = None;
+    }
+
+    // 户口迁过去了 / 没迁: said outright, or as the answer to the question.
+    let yes_no = match understanding.intent.as_str() {
+        "affirm" => Some(true),
+        "deny" => Some(false),
+        _ => None,
+    };
+    let hukou = entities.hukou_moved.or_else(|| {
+        (pending.as_deref() == Some("hukou_moved"))
+            .then_some(yes_no)
+            .flatten()
+    });
+    if let Some(moved) = hukou {
+        session.hukou_moved = Some(moved);
+        took_something = true;
+        if !moved && slots.category == Some(Category::RetiredResettled) {
+            slots.category = Some(Category::LongTermResident);
+        }
     }
 
     // Yes / no only answers the question pending.

@@ -42,6 +42,8 @@ pub struct Cues {
     /// 退休 said with one of these (户口没迁) is long-term residence: 异地安置
     /// needs the 户籍 moved to the new place.
     pub retired_not_resettled: Vec<String>,
+    /// Words saying the 户籍 has moved to the new place (户口迁过去了).
+    pub hukou_moved: Vec<String>,
     pub resident: Vec<String>,
     pub employee: Vec<String>,
     pub maternity: Vec<String>,
@@ -206,17 +208,19 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     let mut hospital_sends_on = Vec::new();
     let mut long_term_transfer = Vec::new();
     let mut retired_not_resettled = Vec::new();
+    let mut hukou_moved = Vec::new();
     for (key, words) in file.category.0 {
         match key.as_str() {
             "hospital_sends_on" => hospital_sends_on = words,
             "long_term_transfer" => long_term_transfer = words,
             "retired_not_resettled" => retired_not_resettled = words,
+            "hukou_moved" => hukou_moved = words,
             _ => match CATEGORY_ORDER.iter().find(|c| c.id() == key) {
                 Some(category) => categories.push((*category, words)),
                 None => {
                     let known = CATEGORY_ORDER.map(|c| c.id()).join(", ");
                     let known = format!(
-                        "{known}, hospital_sends_on, long_term_transfer, retired_not_resettled"
+                        "{known}, hospital_sends_on, long_term_transfer, retired_not_resettled, hukou_moved"
                     );
                     problems.push(unknown_id(path, &text, "category", &key, &known));
                 }
@@ -236,6 +240,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         ("hospital_sends_on", &hospital_sends_on),
         ("long_term_transfer", &long_term_transfer),
         ("retired_not_resettled", &retired_not_resettled),
+        ("hukou_moved", &hukou_moved),
     ] {
         if words.is_empty() {
             problems.push(Problem::new(
@@ -294,6 +299,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         categories,
         hospital_sends_on,
         retired_not_resettled,
+        hukou_moved,
         long_term_transfer,
         resident: file.insurance.resident,
         employee: file.insurance.employee,

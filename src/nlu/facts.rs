@@ -84,6 +84,20 @@ pub fn category(text: &str, cues: &Cues) -> Option<Category> {
     None
 }
 
+/// Whether the caller says their 户籍 has moved to the new place: `Some(false)`
+/// for 户口没迁, `Some(true)` for 户口迁过去了, `None` when not said. Plain
+/// substring matches: the not-moved words contain the negation themselves.
+pub fn hukou_moved(text: &str, cues: &Cues) -> Option<bool> {
+    let said = |words: &[String]| words.iter().any(|word| text.contains(word.as_str()));
+    if said(&cues.retired_not_resettled) {
+        Some(false)
+    } else if said(&cues.hukou_moved) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 /// 职工医保 or 城乡居民医保.
 pub fn insurance(text: &str, cues: &Cues) -> Option<Insurance> {
     // 城乡居民 first: 居民 must not be read as part of 职工.

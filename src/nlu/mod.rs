@@ -145,6 +145,8 @@ pub struct Entities {
     pub incurred_costs: Option<bool>,
     /// 不对, 说错了, 改成…
     pub correction: bool,
+    /// Whether the 户籍 has moved to the new place (异地安置 needs it).
+    pub hukou_moved: Option<bool>,
     /// Things said that cannot be right (2月30号), in words for the caller.
     pub problems: Vec<String>,
 }
@@ -167,6 +169,7 @@ impl Entities {
             && self.surname.is_none()
             && self.by_proxy.is_none()
             && self.incurred_costs.is_none()
+            && self.hukou_moved.is_none()
     }
 }
 
@@ -258,6 +261,7 @@ impl Nlu {
             by_proxy: facts::by_proxy(text, &self.cues),
             incurred_costs: facts::incurred_costs(text, &self.cues),
             correction: facts::correction(text, &self.cues),
+            hukou_moved: facts::hukou_moved(text, &self.cues),
             problems,
         }
     }

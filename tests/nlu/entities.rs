@@ -391,3 +391,21 @@ fn proxy_costs_and_corrections() {
     assert!(e("改成长沙").correction);
     assert!(!e("对的").correction);
 }
+
+#[test]
+fn whether_the_hukou_has_moved() {
+    let cases = [
+        ("我退休了，户口已经迁过去了", Some(true)),
+        ("户籍迁到三亚了", Some(true)),
+        ("户口没迁，还在东莞", Some(false)),
+        ("迁过去了", Some(true)),
+        ("我退休了去三亚住", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(
+            nlu().entities(text, today()).hukou_moved,
+            expected,
+            "{text}"
+        );
+    }
+}
