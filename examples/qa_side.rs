@@ -11,18 +11,12 @@ use std::time::Instant;
 
 use hotline::answer::Question;
 use hotline::assistant::Assistant;
-use serde::Deserialize;
 use serde_json::json;
 
-#[derive(Deserialize)]
-struct Case {
-    q: String,
-    region: Option<String>,
-    #[serde(default)]
-    expect: Vec<String>,
-    #[serde(default)]
-    out_of_scope: bool,
-}
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/qa_case.rs"
+));
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::args().nth(1).ok_or("usage: qa_side OUT_DIR")?);

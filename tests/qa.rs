@@ -6,22 +6,15 @@ use std::path::Path;
 
 use hotline::answer::Question;
 use hotline::assistant::Assistant;
-use serde::Deserialize;
 
 const HIT_AT_1_BAR: f64 = 0.85;
 const HIT_AT_3_BAR: f64 = 0.95;
 const REFUSAL_BAR: f64 = 0.90;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    q: String,
-    region: Option<String>,
-    #[serde(default)]
-    expect: Vec<String>,
-    #[serde(default)]
-    out_of_scope: bool,
-}
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/qa_case.rs"
+));
 
 fn load_cases(path: &Path) -> Vec<Case> {
     let text =

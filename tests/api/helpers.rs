@@ -1,7 +1,6 @@
 //! Starting real servers for the tests: in-process on port 0 with a fresh
 //! data directory, or the real `hotline serve` binary as a child process.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -149,25 +148,7 @@ impl ServeProcess {
             .stderr(Stdio::piped())
             .spawn()
             .expect("hotline serve starts");
-        let logs = Arc::new(Mutex::new(String::new()));
-        let (address_sender, address_receiver) = std::sync::mpsc::channel::<String>();
-        let stderr = child.stderr.take().unwrap();
-        let sink = logs.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("listening on http://").nth(1) {
-                    let address: String = rest
-                        .chars()
-                        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
-                        .collect();
-                    let _ = address_sender.send(address);
-                }
-                let mut logs = sink.lock().unwrap();
-                logs.push_str(&line);
-                logs.push('\n');
-            }
-        });
+        let (logs, address_receiver) = watch_server_stderr(&mut child);
         let address = address_receiver
             .recv_timeout(Duration::from_secs(60))
             .expect("the server says where it listens");
@@ -210,3 +191,8 @@ impl Drop for ServeProcess {
         let _ = self.child.wait();
     }
 }
+
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/server_stderr.rs"
+));

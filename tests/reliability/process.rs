@@ -2,10 +2,9 @@
 //! wrapper (for example a shell that lowers the file-size limit), with its
 //! stderr kept for the assertions.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const AGENT_TOKEN: &str = "agent-secret-for-reliability";
@@ -69,25 +68,7 @@ impl Server {
     /// Err carries everything it printed when it exits or stays silent.
     pub fn start(mut command: Command) -> Result<Server, String> {
         let mut child = command.spawn().map_err(|error| error.to_string())?;
-        let logs = Arc::new(Mutex::new(String::new()));
-        let (address_sender, address_receiver) = mpsc::channel::<String>();
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let sink = logs.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("listening on http://").nth(1) {
-                    let address: String = rest
-                        .chars()
-                        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
-                        .collect();
-                    let _ = address_sender.send(address);
-                }
-                let mut logs = sink.lock().unwrap();
-                logs.push_str(&line);
-                logs.push('\n');
-            }
-        });
+        let (logs, address_receiver) = watch_server_stderr(&mut child);
         match address_receiver.recv_timeout(Duration::from_secs(60)) {
             Ok(address) => Ok(Server {
                 child,
@@ -144,3 +125,8 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+include!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/server_stderr.rs"
+));
