@@ -134,13 +134,12 @@ impl Assistant {
         region: Option<&str>,
         today: NaiveDate,
     ) -> (Session, Turn) {
-        let regions = self.regions();
+        let known = &self.corpus.regions;
         let region = region
-            .filter(|region| regions.iter().any(|known| known == region))
-            .map(str::to_string)
-            .or_else(|| regions.first().cloned())
+            .filter(|region| self.corpus.region(region).is_some())
+            .or_else(|| known.first().map(|region| region.id.as_str()))
             .unwrap_or_default();
-        dialogue::start(self, channel, &region, today)
+        dialogue::start(self, channel, region, today)
     }
 
     /// Takes one caller utterance; updates `session` and returns the reply.
@@ -210,16 +209,12 @@ impl dialogue::Services for Assistant {
 }
 
 impl Assistant {
-    /// The region ids the corpus knows.
+    /// The region ids of `corpus/regions.toml`, in its order.
     pub fn regions(&self) -> Vec<String> {
-        let mut regions: Vec<String> = self
-            .corpus
-            .documents
+        self.corpus
+            .regions
             .iter()
-            .map(|document| document.region.clone())
-            .collect();
-        regions.sort();
-        regions.dedup();
-        regions
+            .map(|region| region.id.clone())
+            .collect()
     }
 }
