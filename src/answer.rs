@@ -193,16 +193,18 @@ pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
     let anchored = IN_SCOPE_ANCHORS
         .iter()
         .any(|anchor| question.contains(anchor));
-    // Domain words are masked first, so 交社保卡 does not read as 交社保.
-    let mut masked = question.to_string();
-    for (word, _) in &lexicon.user_words {
-        if word.chars().count() > 2 {
-            masked = masked.replace(word.as_str(), "□");
+    if !anchored {
+        // Domain words are masked first, so 交社保卡 does not read as 交社保.
+        let mut masked = question.to_string();
+        for (word, _) in &lexicon.user_words {
+            if word.chars().count() > 2 && masked.contains(word.as_str()) {
+                masked = masked.replace(word.as_str(), "□");
+            }
         }
-    }
-    for topic in lexicon.out_of_scope.iter().filter(|_| !anchored) {
-        if topic.say.iter().any(|said| masked.contains(said.as_str())) {
-            return topic.means.first().cloned();
+        for topic in &lexicon.out_of_scope {
+            if topic.say.iter().any(|said| masked.contains(said.as_str())) {
+                return topic.means.first().cloned();
+            }
         }
     }
     for place in &lexicon.other_places {

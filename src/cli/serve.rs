@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// Burst of requests per session [default: 50].
     #[arg(long, env = "HOTLINE_SESSION_BURST")]
     pub session_burst: Option<u32>,
+    /// Kilobytes of answers kept for repeated questions; 0 turns the
+    /// cache off [default: 8192].
+    #[arg(long, env = "HOTLINE_ANSWER_CACHE_KB")]
+    pub answer_cache_kb: Option<usize>,
     /// Log line format [default: text].
     #[arg(long, env = "HOTLINE_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
@@ -83,6 +87,7 @@ struct FileConfig {
     ip_burst: Option<u32>,
     session_rate_per_second: Option<u32>,
     session_burst: Option<u32>,
+    answer_cache_kb: Option<usize>,
     log_format: Option<LogFormat>,
 }
 
@@ -161,6 +166,10 @@ fn resolve(args: &ServeArgs, file: FileConfig) -> Resolved {
                 .session_burst
                 .or(file.session_burst)
                 .unwrap_or(defaults.session_burst),
+            answer_cache_bytes: args
+                .answer_cache_kb
+                .or(file.answer_cache_kb)
+                .map_or(defaults.answer_cache_bytes, |kb| kb.saturating_mul(1024)),
         },
     }
 }

@@ -11,20 +11,22 @@
 //! a region searches that region's own index.
 
 pub mod query;
+pub mod substrings;
 pub mod tokenizer;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{NgramTokenizer, TextAnalyzer};
-use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
+use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term, doc};
 
 pub use query::{QueryAnalyzer, QueryTerms};
+use substrings::{Needle, Substrings};
 use tokenizer::JiebaTokenizer;
 
 use crate::corpus::{Corpus, Lexicon, Passage, Scheme};
@@ -82,7 +84,15 @@ pub struct Scope<'a> {
 /// across the corpus but in every clause of 湛江's, and should count as
 /// little there as it says.
 struct Shard {
-    reader: IndexReader,
+    /// The one searcher over the index, which never changes after build.
+    searcher: Searcher,
+    /// Corpus ordinal of each document, by segment then document id: read
+    /// once at build so a search never decodes stored documents.
+    ordinals: Vec<Vec<usize>>,
+    /// Every term each field holds. A query leaves out the words a field
+    /// does not have: they would score nothing, and each one still costs
+    /// tantivy dictionary lookups and a scorer in the union.
+    vocabulary: HashMap<Field, HashSet<String>>,
     fields: Fields,
 }
 
@@ -100,7 +110,9 @@ pub struct SearchIndex {
     everything: Shard,
     regions: Vec<(String, Shard)>,
     /// Each passage's label and text, lowercased, for the coverage check.
-    contents: Vec<String>,
+    contents: Vec<Substrings>,
+    /// All of `contents` together: does the corpus know a word at all?
+    all_contents: Substrings,
     /// Each passage's scheme.
     schemes: Vec<Scheme>,
     /// Each passage's citation label, for clause kinds.
@@ -122,17 +134,13 @@ pub fn load_jieba(lexicon: &Lexicon) -> Arc<Jieba> {
 /// substrings, so 户口 counts inside 户口簿 and a synonym phrase such as
 /// 先入院后备案 counts where the text has it, whatever the segmenter made
 /// of either.
-fn coverage(groups: &[Vec<String>], content: &str) -> f32 {
+fn coverage(groups: &[Vec<Needle<'_>>], content: &Substrings) -> f32 {
     if groups.is_empty() {
         return 0.0;
     }
     let covered = groups
         .iter()
-        .filter(|group| {
-            group
-                .iter()
-                .any(|word| content.contains(String::as_str(word)))
-        })
+        .filter(|group| group.iter().any(|word| content.contains_needle(word)))
         .count();
     covered as f32 / groups.len() as f32
 }
@@ -180,15 +188,19 @@ impl SearchIndex {
                 .filter(|(_, passage)| passage.region == region.id);
             regions.push((region.id.clone(), Shard::build(passages, &jieba)?));
         }
-        let contents = corpus
+        let contents: Vec<String> = corpus
             .passages
             .iter()
             .map(|passage| format!("{}\n{}", passage.clause, passage.text).to_lowercase())
             .collect();
+        // Joined by line breaks, which no searched word contains, so no
+        // word is found across two passages.
+        let all_contents = Substrings::of(contents.join("\n"));
         Ok(SearchIndex {
             everything,
             regions,
-            contents,
+            contents: contents.into_iter().map(Substrings::of).collect(),
+            all_contents,
             schemes: corpus
                 .passages
                 .iter()
@@ -220,9 +232,7 @@ impl SearchIndex {
             .said
             .iter()
             .filter(|word| {
-                self.contents
-                    .iter()
-                    .any(|content| content.contains(String::as_str(word)))
+                self.all_contents.contains(word)
                     || self.analyzer.knows(word)
                     || terms
                         .recognised
@@ -251,11 +261,16 @@ impl SearchIndex {
                 None => return Vec::new(),
             },
         };
-        let mut hits: Vec<Hit> = shard
-            .search(terms, limit.max(RERANK_DEPTH))
+        let found = shard.search(terms, limit.max(RERANK_DEPTH));
+        let groups: Vec<Vec<Needle<'_>>> = terms
+            .groups
+            .iter()
+            .map(|group| group.iter().map(|word| Needle::new(word)).collect())
+            .collect();
+        let mut hits: Vec<Hit> = found
             .into_iter()
             .filter_map(|(passage, score)| {
-                let coverage = coverage(&terms.groups, self.contents.get(passage)?);
+                let coverage = coverage(&groups, self.contents.get(passage)?);
                 let in_scheme = scope
                     .scheme
                     .is_some_and(|scheme| self.schemes.get(passage) == Some(&scheme));
@@ -326,8 +341,49 @@ impl Shard {
             ))?;
         }
         writer.commit()?;
+        let searcher = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?
+            .searcher();
+        let mut ordinals = Vec::new();
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            let mut of_segment = Vec::with_capacity(reader.max_doc() as usize);
+            for doc_id in 0..reader.max_doc() {
+                let document: TantivyDocument =
+                    searcher.doc(DocAddress::new(segment as u32, doc_id))?;
+                let ordinal = document
+                    .get_first(fields.ordinal)
+                    .and_then(|value| value.as_u64())
+                    .unwrap_or(u64::MAX);
+                of_segment.push(ordinal as usize);
+            }
+            ordinals.push(of_segment);
+        }
+        let mut vocabulary: HashMap<Field, HashSet<String>> = HashMap::new();
+        for field in [
+            fields.heading,
+            fields.section,
+            fields.title,
+            fields.text,
+            fields.bigrams,
+        ] {
+            let terms = vocabulary.entry(field).or_default();
+            for reader in searcher.segment_readers() {
+                let inverted = reader.inverted_index(field)?;
+                let mut stream = inverted
+                    .terms()
+                    .stream()
+                    .map_err(tantivy::TantivyError::from)?;
+                while let Some((key, _)) = stream.next() {
+                    terms.insert(String::from_utf8_lossy(key).into_owned());
+                }
+            }
+        }
         Ok(Shard {
-            reader: index.reader()?,
+            searcher,
+            ordinals,
+            vocabulary,
             fields,
         })
     }
@@ -335,41 +391,58 @@ impl Shard {
     /// The `depth` best passages by search score: (ordinal, score).
     fn search(&self, terms: &QueryTerms, depth: usize) -> Vec<(usize, f32)> {
         let query = self.build_query(terms);
-        let searcher = self.reader.searcher();
-        let Ok(found) = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())
-        else {
+        // Every matching passage is scored and the best kept here: over a
+        // few hundred passages this is cheaper than tantivy's top-k
+        // pruning (block WAND), which re-sorts its scorers as it goes.
+        let Ok(weight) = query.weight(EnableScoring::enabled_from_searcher(&self.searcher)) else {
             return Vec::new();
         };
+        let mut found: Vec<(usize, f32)> = Vec::new();
+        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+            let Some(ordinals) = self.ordinals.get(segment) else {
+                continue;
+            };
+            let scored = weight.for_each(reader, &mut |doc, score| {
+                if let Some(&ordinal) = ordinals.get(doc as usize) {
+                    found.push((ordinal, score));
+                }
+            });
+            if scored.is_err() {
+                return Vec::new();
+            }
+        }
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(depth);
         found
-            .into_iter()
-            .filter_map(|(score, address)| {
-                let document: TantivyDocument = searcher.doc(address).ok()?;
-                let ordinal = document.get_first(self.fields.ordinal)?.as_u64()?;
-                Some((ordinal as usize, score))
-            })
-            .collect()
     }
 
     fn build_query(&self, terms: &QueryTerms) -> Box<dyn Query> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let boosted = |field: Field, word: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+        let mut add = |field: Field, word: &str, boost: f32| {
+            let known = self
+                .vocabulary
+                .get(&field)
+                .is_some_and(|terms| terms.contains(word));
+            if !known {
+                return;
+            }
             let term = TermQuery::new(
                 Term::from_field_text(field, word),
                 IndexRecordOption::WithFreqs,
             );
-            (
+            should.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(term), boost)),
-            )
+            ));
         };
         for (word, weight) in &terms.words {
-            should.push(boosted(self.fields.heading, word, HEADING_BOOST * weight));
-            should.push(boosted(self.fields.section, word, SECTION_BOOST * weight));
-            should.push(boosted(self.fields.text, word, TEXT_BOOST * weight));
-            should.push(boosted(self.fields.title, word, TITLE_BOOST * weight));
+            add(self.fields.heading, word, HEADING_BOOST * weight);
+            add(self.fields.section, word, SECTION_BOOST * weight);
+            add(self.fields.text, word, TEXT_BOOST * weight);
+            add(self.fields.title, word, TITLE_BOOST * weight);
         }
         for bigram in &terms.bigrams {
-            should.push(boosted(self.fields.bigrams, bigram, BIGRAM_BOOST));
+            add(self.fields.bigrams, bigram, BIGRAM_BOOST);
         }
         Box::new(BooleanQuery::new(should))
     }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use aho_corasick::AhoCorasick;
 use jieba_rs::Jieba;
 
 use jieba_rs::TokenizeMode;
@@ -59,6 +60,17 @@ pub struct QueryAnalyzer {
     /// handles them, so as words they would only pull in the few passages
     /// that happen to spell out the city, such as an office address.
     scope_words: Vec<String>,
+    /// Every `say` phrase of the synonym table, then of the clause kinds,
+    /// found in one pass over the question.
+    phrases: AhoCorasick,
+    /// For each pattern of `phrases`: which line it belongs to.
+    phrase_lines: Vec<PhraseLine>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum PhraseLine {
+    Synonym(usize),
+    ClauseKind(usize),
 }
 
 impl QueryAnalyzer {
@@ -66,11 +78,31 @@ impl QueryAnalyzer {
         let mut scope_words = scope_words.to_vec();
         // Longest first, so 东莞市 goes before 东莞 leaves a stray 市.
         scope_words.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
+        let mut patterns = Vec::new();
+        let mut phrase_lines = Vec::new();
+        for (line, synonym) in lexicon.synonyms.iter().enumerate() {
+            for said in &synonym.say {
+                patterns.push(said.as_str());
+                phrase_lines.push(PhraseLine::Synonym(line));
+            }
+        }
+        for (line, kind) in lexicon.clause_kinds.iter().enumerate() {
+            for said in &kind.say {
+                patterns.push(said.as_str());
+                phrase_lines.push(PhraseLine::ClauseKind(line));
+            }
+        }
+        // Standard matching with overlaps reports every phrase the
+        // question contains, as a `contains` per phrase would.
+        let phrases = AhoCorasick::new(&patterns)
+            .expect("a few hundred short phrases always build an automaton");
         QueryAnalyzer {
             jieba,
             stop_words: lexicon.stop_words.iter().cloned().collect(),
             lexicon: lexicon.clone(),
             scope_words,
+            phrases,
+            phrase_lines,
         }
     }
 
@@ -79,46 +111,72 @@ impl QueryAnalyzer {
     pub fn analyze(&self, question: &str) -> QueryTerms {
         let mut question = normalize(question);
         for word in &self.scope_words {
-            question = question.replace(word.as_str(), " ");
-        }
-        let question = self.drop_negated(&question);
-        let mut terms = QueryTerms::default();
-        terms.said = segment_with(&self.jieba, &question, TokenizeMode::Default)
-            .into_iter()
-            .map(|(word, _, _)| word)
-            .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(word))
-            .collect();
-        self.add_words(&mut terms.words, &question, 1.0);
-        terms.groups = segment_with(&self.jieba, &question, TokenizeMode::Default)
-            .into_iter()
-            .map(|(word, _, _)| word)
-            .filter(|word| !self.stop_words.contains(word))
-            .map(|word| vec![word])
-            .collect();
-        for synonym in &self.lexicon.synonyms {
-            let found: Vec<&String> = synonym
-                .say
-                .iter()
-                .filter(|said| question.contains(said.as_str()))
-                .collect();
-            terms
-                .recognised
-                .extend(found.iter().map(|said| said.to_string()));
-            if !found.is_empty() {
-                for meant in &synonym.means {
-                    self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
-                }
-                terms.groups.push(
-                    synonym
-                        .means
-                        .iter()
-                        .map(|meant| meant.to_lowercase())
-                        .collect(),
-                );
+            if question.contains(word.as_str()) {
+                question = question.replace(word.as_str(), " ");
             }
         }
-        for kind in &self.lexicon.clause_kinds {
-            if kind.say.iter().any(|said| question.contains(said.as_str())) {
+        let question = self.drop_negated(&question);
+        let segments: Vec<String> = segment_with(&self.jieba, &question, TokenizeMode::Default)
+            .into_iter()
+            .map(|(word, _, _)| word)
+            .collect();
+        let mut terms = QueryTerms::default();
+        terms.said = segments
+            .iter()
+            .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(*word))
+            .cloned()
+            .collect();
+        self.add_segments(&mut terms.words, &segments, 1.0);
+        terms.groups = segments
+            .iter()
+            .filter(|word| !self.stop_words.contains(*word))
+            .map(|word| vec![word.clone()])
+            .collect();
+        let mut lines: Vec<(PhraseLine, &str)> = self
+            .phrases
+            .find_overlapping_iter(&question)
+            .filter_map(|found| {
+                let line = *self.phrase_lines.get(found.pattern().as_usize())?;
+                Some((line, &question[found.range()]))
+            })
+            .collect();
+        // In table order, each phrase once, as the table reads.
+        lines.sort();
+        lines.dedup();
+        let mut synonyms_seen = Vec::new();
+        let mut kinds_seen = Vec::new();
+        for (line, said) in &lines {
+            match *line {
+                PhraseLine::Synonym(line) => {
+                    terms.recognised.push(said.to_string());
+                    if !synonyms_seen.contains(&line) {
+                        synonyms_seen.push(line);
+                    }
+                }
+                PhraseLine::ClauseKind(line) => {
+                    if !kinds_seen.contains(&line) {
+                        kinds_seen.push(line);
+                    }
+                }
+            }
+        }
+        for line in synonyms_seen {
+            let Some(synonym) = self.lexicon.synonyms.get(line) else {
+                continue;
+            };
+            for meant in &synonym.means {
+                self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
+            }
+            terms.groups.push(
+                synonym
+                    .means
+                    .iter()
+                    .map(|meant| meant.to_lowercase())
+                    .collect(),
+            );
+        }
+        for line in kinds_seen {
+            if let Some(kind) = self.lexicon.clause_kinds.get(line) {
                 terms.clause_kinds.extend(kind.means.iter().cloned());
             }
         }
@@ -161,18 +219,27 @@ impl QueryAnalyzer {
 
     /// Adds the words of `text` at `weight`, and their parts at less.
     fn add_words(&self, words: &mut Vec<(String, f32)>, text: &str, weight: f32) {
-        for (word, _, _) in segment_with(&self.jieba, text, TokenizeMode::Default) {
-            if self.stop_words.contains(&word) {
+        let segments: Vec<String> = segment_with(&self.jieba, text, TokenizeMode::Default)
+            .into_iter()
+            .map(|(word, _, _)| word)
+            .collect();
+        self.add_segments(words, &segments, weight);
+    }
+
+    /// Adds already segmented words at `weight`, and their parts at less.
+    fn add_segments(&self, words: &mut Vec<(String, f32)>, segments: &[String], weight: f32) {
+        for word in segments {
+            if self.stop_words.contains(word) {
                 continue;
             }
             if word.chars().count() > 2 {
-                for (part, _, _) in segment_with(&self.jieba, &word, TokenizeMode::Search) {
-                    if part != word && !self.stop_words.contains(&part) {
+                for (part, _, _) in segment_with(&self.jieba, word, TokenizeMode::Search) {
+                    if part != *word && !self.stop_words.contains(&part) {
                         add_word(words, part, weight * PART_WEIGHT);
                     }
                 }
             }
-            add_word(words, word, weight);
+            add_word(words, word.clone(), weight);
         }
     }
 

@@ -3,14 +3,16 @@
 use std::time::Instant;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::answer_cache::AskKey;
 use super::auth::{Access, Credential};
 use super::json::{ApiJson, from_value_naming_field};
 use super::{ApiError, AppState, SessionEvent, Settings, events, form, layers, pii};
@@ -90,21 +92,66 @@ pub async fn ask(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<AskRequest>,
 ) -> Result<Response, ApiError> {
-    let question = Question {
-        text: request.question,
+    let started = Instant::now();
+    let key = AskKey {
+        question: request.question,
         region: request.region,
         top: request.top,
     };
+    if let Some(body) = state.answers().get(&key) {
+        metrics::counter!("hotline_answer_cache_hits_total").increment(1);
+        return Ok(json_body(body));
+    }
+    let question = Question {
+        text: key.question.clone(),
+        region: key.region.clone(),
+        top: key.top,
+    };
     let assistant = state.assistant().clone();
-    let started = Instant::now();
-    let answer = tokio::task::spawn_blocking(move || assistant.ask(&question))
-        .await
-        .map_err(ApiError::internal)?
-        // Every AskError is about the question the client sent.
-        .map_err(|error| ApiError::bad_request("invalid_field", error.to_string()))?;
+    let answer = compute(question.text.chars().count(), move || {
+        assistant.ask(&question)
+    })
+    .await?
+    // Every AskError is about the question the client sent.
+    .map_err(|error| ApiError::bad_request("invalid_field", error.to_string()))?;
     metrics::histogram!("hotline_ask_duration_seconds").record(started.elapsed().as_secs_f64());
-    metrics::counter!("hotline_asks_total", "answered" => answer.answered.to_string()).increment(1);
-    Ok(axum::Json(answer).into_response())
+    let answered = if answer.answered { "true" } else { "false" };
+    metrics::counter!("hotline_asks_total", "answered" => answered).increment(1);
+    let body = Bytes::from(serde_json::to_vec(&answer).map_err(ApiError::internal)?);
+    state.answers().insert(key, body.clone());
+    Ok(json_body(body))
+}
+
+fn json_body(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// Longest input worked on in the request's own task. Understanding and
+/// answering a short utterance takes well under a millisecond, less than
+/// handing it to the blocking pool costs (a thread wake-up and two context
+/// switches each way); longer text, up to the 2,000-character cap, goes to
+/// the pool so that it never holds up a runtime worker.
+const INLINE_CHARS: usize = 200;
+
+/// Runs `work`, CPU-bound core code over `chars` characters of input.
+async fn compute<T: Send + 'static>(
+    chars: usize,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    if chars <= INLINE_CHARS {
+        Ok(work())
+    } else {
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(ApiError::internal)
+    }
 }
 
 /// Evaluates an Application (plus an optional `today`, default the
@@ -379,12 +426,11 @@ pub async fn post_message(
     let channel = record.channel;
     let mut session = record.session;
     let utterance = text.clone();
-    let (session, turn) = tokio::task::spawn_blocking(move || {
+    let (session, turn) = compute(text.chars().count(), move || {
         let turn = assistant.turn(&mut session, &utterance);
         (session, turn)
     })
-    .await
-    .map_err(ApiError::internal)?;
+    .await?;
 
     let now = Utc::now();
     let speaker = if access == Access::Agent {

@@ -21,6 +21,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::assistant::Assistant;
 use crate::store::Store;
 
+mod answer_cache;
 mod auth;
 mod error;
 mod events;
@@ -57,6 +58,8 @@ pub struct Settings {
     /// Per session: sustained requests per second, and burst.
     pub session_rate_per_second: u32,
     pub session_burst: u32,
+    /// Bytes of answers kept for repeated questions; 0 keeps none.
+    pub answer_cache_bytes: usize,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             ip_burst: 200,
             session_rate_per_second: 5,
             session_burst: 50,
+            answer_cache_bytes: 8 * 1024 * 1024,
         }
     }
 }
@@ -88,6 +92,7 @@ struct Inner {
     /// One lock per session, so that two messages to the same session are
     /// applied one after the other, each on the state the other left.
     session_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    answers: answer_cache::AnswerCache,
     shutdown: watch::Sender<bool>,
 }
 
@@ -97,6 +102,7 @@ impl AppState {
         let (shutdown, _) = watch::channel(false);
         AppState {
             inner: Arc::new(Inner {
+                answers: answer_cache::AnswerCache::new(settings.answer_cache_bytes),
                 assistant,
                 store,
                 settings,
@@ -113,6 +119,10 @@ impl AppState {
 
     pub fn store(&self) -> &dyn Store {
         self.inner.store.as_ref()
+    }
+
+    fn answers(&self) -> &answer_cache::AnswerCache {
+        &self.inner.answers
     }
 
     pub fn settings(&self) -> &Settings {
