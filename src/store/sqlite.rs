@@ -1,6 +1,15 @@
 //! The embedded store: one SQLite file under the data directory, in WAL
 //! mode with `synchronous = FULL`, so a committed turn survives `kill -9`
 //! and power loss alike.
+//!
+//! Every write goes to one writer task on its own connection, which
+//! commits whatever has queued up in one transaction (group commit): one
+//! WAL sync serves many callers in the busy hour, no two writers ever wait
+//! on each other's lock (SQLite's busy wait sleeps for milliseconds), and
+//! each write is still acknowledged only after the commit that holds it.
+//! Reads use a pool of their own and, in WAL mode, never wait for the
+//! writer. Checkpoints (copying the WAL back into the database) run on a
+//! timer from the read side, not inside a caller's commit.
 
 use std::path::Path;
 use std::time::Duration;
@@ -8,11 +17,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::Row;
+use sqlx::query_builder::Separated;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteRow, SqliteSynchronous,
 };
+use sqlx::{Connection, QueryBuilder, Row, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
@@ -24,24 +34,42 @@ use crate::dialogue::SessionChannel;
 /// SQLite under `<data_dir>/hotline.sqlite3`.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// For reads only.
     pool: SqlitePool,
-    /// Turns go to one writer task, which commits whatever has queued up
-    /// in one transaction (group commit): one WAL sync serves many callers
-    /// in the busy hour, and each turn is still acknowledged only after the
-    /// commit that holds it.
-    turns: mpsc::UnboundedSender<PendingTurn>,
+    /// To the writer task.
+    writes: mpsc::UnboundedSender<PendingWrite>,
 }
 
-/// A turn waiting for the writer, with the caller waiting for its commit.
+/// One change to the database.
 #[derive(Debug)]
-struct PendingTurn {
-    session_id: String,
-    write: TurnWrite,
-    committed: oneshot::Sender<StoreResult<()>>,
+enum Write {
+    CreateSession {
+        record: SessionRecord,
+        transcript: Vec<TranscriptEntry>,
+    },
+    Turn {
+        session_id: String,
+        write: TurnWrite,
+    },
+    CloseIdle {
+        cutoff: DateTime<Utc>,
+        now: DateTime<Utc>,
+    },
+    Audit(AuditEntry),
 }
 
-/// The most turns one commit carries; more wait for the next.
-const MAX_TURNS_PER_COMMIT: usize = 64;
+/// A write waiting for the writer, with the caller waiting for its commit
+/// (and the number of rows it changed, which `close_idle` reports).
+#[derive(Debug)]
+struct PendingWrite {
+    write: Write,
+    committed: oneshot::Sender<StoreResult<u64>>,
+}
+
+/// The most writes one commit carries; more wait for the next.
+const MAX_WRITES_PER_COMMIT: usize = 64;
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 impl SqliteStore {
     /// Opens (creating on first start) the database under `data_dir` and
@@ -59,12 +87,26 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        let (turns, queued) = mpsc::unbounded_channel();
-        tokio::spawn(write_turns(pool.clone(), queued));
-        Ok(SqliteStore { pool, turns })
+        // Checkpoints are the timer's job (below), not the committer's.
+        let writer =
+            SqliteConnection::connect_with(&options.pragma("wal_autocheckpoint", "0")).await?;
+        let (writes, queued) = mpsc::unbounded_channel();
+        tokio::spawn(write_forever(writer, queued));
+        tokio::spawn(checkpoint_forever(pool.clone()));
+        Ok(SqliteStore { pool, writes })
+    }
+
+    /// Hands `write` to the writer and waits for its commit.
+    async fn write(&self, write: Write) -> StoreResult<u64> {
+        let (committed, commit) = oneshot::channel();
+        let stopped = || StoreError::Io(std::io::Error::other("the database writer has stopped"));
+        self.writes
+            .send(PendingWrite { write, committed })
+            .map_err(|_| stopped())?;
+        commit.await.map_err(|_| stopped())?
     }
 
     /// Waits for open connections to finish and closes the database.
@@ -120,59 +162,44 @@ fn session_from_row(row: &SqliteRow) -> StoreResult<SessionRecord> {
     })
 }
 
-/// The per-session numbered tables.
-#[derive(Clone, Copy)]
-enum Sequenced {
-    Transcript,
-    SlotHistory,
-}
-
-async fn next_seq(
-    connection: &mut sqlx::SqliteConnection,
-    table: Sequenced,
+/// `(SELECT MAX(seq) …) + offset`: the next numbers of a session's rows,
+/// worked out by SQLite inside the INSERT, so a turn's rows take one
+/// statement and no read first.
+fn push_next_seq(
+    row: &mut Separated<'_, Sqlite, &'static str>,
+    table: &str,
     session_id: &str,
-) -> StoreResult<i64> {
-    let sql = match table {
-        Sequenced::Transcript => {
-            "SELECT COALESCE(MAX(seq), 0) FROM transcript WHERE session_id = ?"
-        }
-        Sequenced::SlotHistory => {
-            "SELECT COALESCE(MAX(seq), 0) FROM slot_history WHERE session_id = ?"
-        }
-    };
-    let last: i64 = sqlx::query_scalar(sql)
-        .bind(session_id)
-        .fetch_one(&mut *connection)
-        .await?;
-    Ok(last + 1)
+    offset: usize,
+) {
+    row.push(format!(
+        "(SELECT COALESCE(MAX(seq), 0) FROM {table} WHERE session_id = "
+    ));
+    row.push_bind_unseparated(session_id.to_string());
+    row.push_unseparated(format!(") + {}", offset + 1));
 }
 
 async fn insert_transcript(
-    connection: &mut sqlx::SqliteConnection,
+    connection: &mut SqliteConnection,
     session_id: &str,
     entries: &[TranscriptEntry],
 ) -> StoreResult<()> {
-    let mut seq = next_seq(connection, Sequenced::Transcript, session_id).await?;
-    for entry in entries {
-        sqlx::query(
-            "INSERT INTO transcript (session_id, seq, role, text, at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(session_id)
-        .bind(seq)
-        .bind(entry.role.id())
-        .bind(&entry.text)
-        .bind(time_text(entry.at))
-        .execute(&mut *connection)
-        .await?;
-        seq += 1;
+    if entries.is_empty() {
+        return Ok(());
     }
+    let mut insert =
+        QueryBuilder::<Sqlite>::new("INSERT INTO transcript (session_id, seq, role, text, at) ");
+    insert.push_values(entries.iter().enumerate(), |mut row, (offset, entry)| {
+        row.push_bind(session_id.to_string());
+        push_next_seq(&mut row, "transcript", session_id, offset);
+        row.push_bind(entry.role.id())
+            .push_bind(entry.text.clone())
+            .push_bind(time_text(entry.at));
+    });
+    insert.build().execute(&mut *connection).await?;
     Ok(())
 }
 
-async fn insert_audit(
-    connection: &mut sqlx::SqliteConnection,
-    entry: &AuditEntry,
-) -> StoreResult<()> {
+async fn insert_audit(connection: &mut SqliteConnection, entry: &AuditEntry) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, session_id, detail_json) VALUES (?, ?, ?, ?, ?)",
     )
@@ -188,7 +215,7 @@ async fn insert_audit(
 
 /// Everything one turn changes, on an open transaction.
 async fn write_turn(
-    connection: &mut sqlx::SqliteConnection,
+    connection: &mut SqliteConnection,
     session_id: &str,
     write: &TurnWrite,
 ) -> StoreResult<()> {
@@ -200,22 +227,23 @@ async fn write_turn(
         .execute(&mut *connection)
         .await?;
     insert_transcript(&mut *connection, session_id, &write.transcript).await?;
-    let mut seq = next_seq(&mut *connection, Sequenced::SlotHistory, session_id).await?;
-    for change in &write.slot_changes {
-        sqlx::query(
-            "INSERT INTO slot_history (session_id, seq, slot, old_json, new_json, source, at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(session_id)
-        .bind(seq)
-        .bind(&change.slot)
-        .bind(change.old.as_ref().map(to_json))
-        .bind(change.new.as_ref().map(to_json))
-        .bind(&change.source)
-        .bind(time_text(write.at))
-        .execute(&mut *connection)
-        .await?;
-        seq += 1;
+    if !write.slot_changes.is_empty() {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO slot_history (session_id, seq, slot, old_json, new_json, source, at) ",
+        );
+        insert.push_values(
+            write.slot_changes.iter().enumerate(),
+            |mut row, (offset, change)| {
+                row.push_bind(session_id.to_string());
+                push_next_seq(&mut row, "slot_history", session_id, offset);
+                row.push_bind(change.slot.clone())
+                    .push_bind(change.old.as_ref().map(to_json))
+                    .push_bind(change.new.as_ref().map(to_json))
+                    .push_bind(change.source.clone())
+                    .push_bind(time_text(write.at));
+            },
+        );
+        insert.build().execute(&mut *connection).await?;
     }
     if let Some(registration) = &write.registration {
         sqlx::query(
@@ -236,79 +264,136 @@ async fn write_turn(
     Ok(())
 }
 
-/// The writer task: takes the turns queued since the last commit (at most
-/// [`MAX_TURNS_PER_COMMIT`]), writes each under its own savepoint so one bad
-/// turn fails alone, commits once, then answers every caller.
-async fn write_turns(pool: SqlitePool, mut queued: mpsc::UnboundedReceiver<PendingTurn>) {
+/// The writer task: takes the writes queued since the last commit (at
+/// most [`MAX_WRITES_PER_COMMIT`]), applies each under its own savepoint so
+/// one bad write fails alone, commits once, then answers every caller.
+/// Ends when the store is dropped.
+async fn write_forever(
+    mut connection: SqliteConnection,
+    mut queued: mpsc::UnboundedReceiver<PendingWrite>,
+) {
     while let Some(first) = queued.recv().await {
         let mut batch = vec![first];
-        while batch.len() < MAX_TURNS_PER_COMMIT {
+        while batch.len() < MAX_WRITES_PER_COMMIT {
             match queued.try_recv() {
                 Ok(next) => batch.push(next),
                 Err(_) => break,
             }
         }
-        let outcomes = write_batch(&pool, &batch).await;
+        let outcomes = write_batch(&mut connection, &batch).await;
         for (pending, outcome) in batch.into_iter().zip(outcomes) {
-            // The caller may have gone (request timed out); the turn stays.
+            // The caller may have gone (request timed out); the write stays.
             let _ = pending.committed.send(outcome);
+        }
+    }
+    let _ = connection.close().await;
+}
+
+/// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`],
+/// without waiting for readers or the writer (`PASSIVE`), so the WAL stays
+/// small and no caller's commit pays for it.
+async fn checkpoint_forever(pool: SqlitePool) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(%error, "checkpoint failed; the WAL keeps the data and the next one retries");
         }
     }
 }
 
-/// One transaction for the batch; the outcome of each turn, in order.
-async fn write_batch(pool: &SqlitePool, batch: &[PendingTurn]) -> Vec<StoreResult<()>> {
-    let failed_all = |error: &dyn std::fmt::Display| -> Vec<StoreResult<()>> {
-        batch
-            .iter()
-            .map(|_| Err(StoreError::Io(std::io::Error::other(error.to_string()))))
-            .collect()
-    };
-    let mut transaction = match pool.begin().await {
-        Ok(transaction) => transaction,
-        Err(error) => return failed_all(&error),
-    };
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for pending in batch {
-        let outcome = async {
-            let mut savepoint = sqlx::Acquire::begin(&mut *transaction).await?;
-            match write_turn(&mut savepoint, &pending.session_id, &pending.write).await {
-                Ok(()) => {
-                    savepoint.commit().await?;
-                    Ok(())
-                }
-                Err(error) => {
-                    savepoint.rollback().await?;
-                    Err(error)
-                }
-            }
+/// Applies one write on an open transaction; the rows it changed.
+async fn apply(connection: &mut SqliteConnection, write: &Write) -> StoreResult<u64> {
+    match write {
+        Write::CreateSession { record, transcript } => {
+            insert_session(connection, record, transcript).await?;
+            Ok(1)
         }
-        .await;
-        outcomes.push(outcome);
-    }
-    match transaction.commit().await {
-        Ok(()) => outcomes,
-        Err(error) => {
-            let full = error
-                .as_database_error()
-                .and_then(|database| database.code())
-                .is_some_and(|code| code == "13");
-            if full {
-                // Keep the disk-full signal for the 507 the server answers.
-                let mut outcomes = Vec::new();
-                outcomes.push(Err(StoreError::Database(error)));
-                outcomes.extend((1..batch.len()).map(|_| {
-                    Err(StoreError::Io(std::io::Error::new(
-                        std::io::ErrorKind::StorageFull,
-                        "database or disk is full",
-                    )))
-                }));
-                outcomes
-            } else {
-                failed_all(&error)
-            }
+        Write::Turn { session_id, write } => {
+            write_turn(connection, session_id, write).await?;
+            Ok(1)
+        }
+        Write::CloseIdle { cutoff, now } => {
+            let result = sqlx::query(
+                "UPDATE sessions SET closed_at = ? WHERE closed_at IS NULL AND updated_at < ?",
+            )
+            .bind(time_text(*now))
+            .bind(time_text(*cutoff))
+            .execute(&mut *connection)
+            .await?;
+            Ok(result.rows_affected())
+        }
+        Write::Audit(entry) => {
+            insert_audit(connection, entry).await?;
+            Ok(1)
         }
     }
+}
+
+/// One transaction for the batch; the outcome of each write, in order.
+/// Should one write fail, the batch is rolled back and each write is
+/// committed on its own, so only the faulty one fails.
+async fn write_batch(
+    connection: &mut SqliteConnection,
+    batch: &[PendingWrite],
+) -> Vec<StoreResult<u64>> {
+    let together = commit(connection, batch.iter().map(|pending| &pending.write)).await;
+    match together {
+        Ok(rows) => rows.into_iter().map(Ok).collect(),
+        Err(error) if batch.len() == 1 => vec![Err(error)],
+        Err(_) => {
+            let mut outcomes = Vec::with_capacity(batch.len());
+            for pending in batch {
+                let alone = commit(connection, std::iter::once(&pending.write)).await;
+                outcomes.push(alone.map(|rows| rows.first().copied().unwrap_or(0)));
+            }
+            outcomes
+        }
+    }
+}
+
+/// Applies `writes` in one transaction and commits; the rows each changed.
+async fn commit<'a>(
+    connection: &mut SqliteConnection,
+    writes: impl Iterator<Item = &'a Write>,
+) -> StoreResult<Vec<u64>> {
+    let mut transaction = connection.begin().await?;
+    let mut rows = Vec::new();
+    for write in writes {
+        rows.push(apply(&mut transaction, write).await?);
+    }
+    transaction.commit().await?;
+    Ok(rows)
+}
+
+/// A new session and its first transcript lines, on an open transaction.
+async fn insert_session(
+    connection: &mut SqliteConnection,
+    record: &SessionRecord,
+    transcript: &[TranscriptEntry],
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id, token_sha256, channel, region, state, session_json, \
+         created_at, updated_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+    )
+    .bind(&record.id)
+    .bind(&record.token_sha256)
+    .bind(channel_id(record.channel))
+    .bind(&record.region)
+    .bind(state_id(&record.session.state))
+    .bind(to_json(&record.session))
+    .bind(time_text(record.created_at))
+    .bind(time_text(record.updated_at))
+    .execute(&mut *connection)
+    .await?;
+    insert_transcript(connection, &record.id, transcript).await
 }
 
 impl Store for SqliteStore {
@@ -318,23 +403,11 @@ impl Store for SqliteStore {
         transcript: &'a [TranscriptEntry],
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let mut transaction = self.pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO sessions (id, token_sha256, channel, region, state, session_json, \
-                 created_at, updated_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-            )
-            .bind(&record.id)
-            .bind(&record.token_sha256)
-            .bind(channel_id(record.channel))
-            .bind(&record.region)
-            .bind(state_id(&record.session.state))
-            .bind(to_json(&record.session))
-            .bind(time_text(record.created_at))
-            .bind(time_text(record.updated_at))
-            .execute(&mut *transaction)
+            self.write(Write::CreateSession {
+                record: record.clone(),
+                transcript: transcript.to_vec(),
+            })
             .await?;
-            insert_transcript(&mut transaction, &record.id, transcript).await?;
-            transaction.commit().await?;
             Ok(())
         })
     }
@@ -402,15 +475,12 @@ impl Store for SqliteStore {
 
     fn record_turn<'a>(&'a self, id: &'a str, write: &'a TurnWrite) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let (committed, commit) = oneshot::channel();
-            let pending = PendingTurn {
+            self.write(Write::Turn {
                 session_id: id.to_string(),
                 write: write.clone(),
-                committed,
-            };
-            let stopped = || StoreError::Io(std::io::Error::other("the turn writer has stopped"));
-            self.turns.send(pending).map_err(|_| stopped())?;
-            commit.await.map_err(|_| stopped())?
+            })
+            .await?;
+            Ok(())
         })
     }
 
@@ -440,16 +510,7 @@ impl Store for SqliteStore {
     }
 
     fn close_idle(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> StoreFuture<'_, u64> {
-        Box::pin(async move {
-            let result = sqlx::query(
-                "UPDATE sessions SET closed_at = ? WHERE closed_at IS NULL AND updated_at < ?",
-            )
-            .bind(time_text(now))
-            .bind(time_text(cutoff))
-            .execute(&self.pool)
-            .await?;
-            Ok(result.rows_affected())
-        })
+        Box::pin(self.write(Write::CloseIdle { cutoff, now }))
     }
 
     fn registration<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<RegistrationRecord>> {
@@ -482,8 +543,8 @@ impl Store for SqliteStore {
 
     fn add_audit<'a>(&'a self, entry: &'a AuditEntry) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let mut connection = self.pool.acquire().await?;
-            insert_audit(&mut connection, entry).await
+            self.write(Write::Audit(entry.clone())).await?;
+            Ok(())
         })
     }
 
