@@ -3,10 +3,13 @@
 //! registration line by line. Prints one JSON document with the turn
 //! throughput and latency percentiles.
 //!
-//! `cargo run --release --example dialogue_load -- http://127.0.0.1:8080 1000 [lines] [at_once]`
+//! `cargo run --release --example dialogue_load -- http://127.0.0.1:8080 1000 [lines] [at_once] [pause_ms]`
 //! (`lines`: how many lines of the registration each caller says; 7 = all,
 //! 1 = open and leave the session live, for the memory measurement;
-//! `at_once`: how many callers talk at the same time, default all).
+//! `at_once`: how many callers talk at the same time, default all;
+//! `pause_ms`: how long a caller takes to say the next line, on average
+//! (uniform between 0 and twice that; callers also start spread over one
+//! pause), default 0: every line sent the moment the last reply arrives).
 
 use std::time::{Duration, Instant};
 
@@ -25,8 +28,17 @@ struct Caller {
     registered: bool,
 }
 
-async fn caller(client: reqwest::Client, base: String, lines: usize) -> Caller {
+/// A caller's pause before speaking: uniform in 0..2×`pause`.
+fn pause_before_speaking(pause: Duration) -> tokio::time::Sleep {
+    tokio::time::sleep(pause.mul_f64(rand::random::<f64>() * 2.0))
+}
+
+async fn caller(client: reqwest::Client, base: String, lines: usize, pause: Duration) -> Caller {
     let mut result = Caller::default();
+    if !pause.is_zero() {
+        // Calls come in spread out, not all in the same millisecond.
+        tokio::time::sleep(pause.mul_f64(rand::random::<f64>())).await;
+    }
     let started = Instant::now();
     let opened = client
         .post(format!("{base}/v1/sessions"))
@@ -54,6 +66,7 @@ async fn caller(client: reqwest::Client, base: String, lines: usize) -> Caller {
     let id = body["session_id"].as_str().unwrap_or_default().to_string();
     let token = body["token"].as_str().unwrap_or_default().to_string();
     for text in REGISTRATION.iter().take(lines) {
+        pause_before_speaking(pause).await;
         let started = Instant::now();
         let response = client
             .post(format!("{base}/v1/sessions/{id}/messages"))
@@ -99,6 +112,7 @@ async fn main() {
     let callers: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let lines: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(7);
     let at_once: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(callers);
+    let pause = Duration::from_millis(args.next().and_then(|n| n.parse().ok()).unwrap_or(0));
     let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(at_once.max(1)));
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
@@ -111,7 +125,7 @@ async fn main() {
             let (client, base, gate) = (client.clone(), base.clone(), gate.clone());
             tokio::spawn(async move {
                 let _turn = gate.acquire_owned().await.expect("the gate stays open");
-                caller(client, base, lines).await
+                caller(client, base, lines, pause).await
             })
         })
         .collect();
@@ -133,6 +147,7 @@ async fn main() {
         "callers": callers,
         "at_once": at_once,
         "lines_each": lines,
+        "pause_ms": pause.as_millis() as u64,
         "seconds": seconds,
         "sessions_opened": opens.len(),
         "turns": turns.len(),

@@ -513,6 +513,9 @@ fn publish_turn(
     registration_id: Option<&str>,
     names: &[String],
 ) {
+    if !state.watched() {
+        return;
+    }
     let event = |kind: &'static str, data: serde_json::Value| SessionEvent {
         session_id: id.to_string(),
         kind,
@@ -537,6 +540,9 @@ fn publish_turn(
 
 /// Publishes a turn's slot changes and its decision.
 fn publish_changes(state: &AppState, id: &str, turn: &Turn, names: &[String]) {
+    if !state.watched() {
+        return;
+    }
     let event = |kind: &'static str, data: serde_json::Value| SessionEvent {
         session_id: id.to_string(),
         kind,

@@ -129,6 +129,12 @@ impl AppState {
         &self.inner.settings
     }
 
+    /// Whether any agent's screen is watching the event stream: when none
+    /// is, events are not even built.
+    fn watched(&self) -> bool {
+        self.inner.events.receiver_count() > 0
+    }
+
     fn publish(&self, event: SessionEvent) {
         // No subscriber is not an error: nobody is watching that session.
         let _ = self.inner.events.send(event);

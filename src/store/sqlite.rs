@@ -29,7 +29,7 @@ use super::{
     AuditEntry, RegistrationRecord, Role, SessionRecord, SessionSummary, SlotHistoryEntry, Store,
     StoreError, StoreFuture, StoreResult, TranscriptEntry, TurnWrite, time_text,
 };
-use crate::dialogue::SessionChannel;
+use crate::dialogue::{SessionChannel, SlotChange};
 
 /// SQLite under `<data_dir>/hotline.sqlite3`.
 #[derive(Debug, Clone)]
@@ -162,111 +162,9 @@ fn session_from_row(row: &SqliteRow) -> StoreResult<SessionRecord> {
     })
 }
 
-/// `(SELECT MAX(seq) …) + offset`: the next numbers of a session's rows,
-/// worked out by SQLite inside the INSERT, so a turn's rows take one
-/// statement and no read first.
-fn push_next_seq(
-    row: &mut Separated<'_, Sqlite, &'static str>,
-    table: &str,
-    session_id: &str,
-    offset: usize,
-) {
-    row.push(format!(
-        "(SELECT COALESCE(MAX(seq), 0) FROM {table} WHERE session_id = "
-    ));
-    row.push_bind_unseparated(session_id.to_string());
-    row.push_unseparated(format!(") + {}", offset + 1));
-}
-
-async fn insert_transcript(
-    connection: &mut SqliteConnection,
-    session_id: &str,
-    entries: &[TranscriptEntry],
-) -> StoreResult<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let mut insert =
-        QueryBuilder::<Sqlite>::new("INSERT INTO transcript (session_id, seq, role, text, at) ");
-    insert.push_values(entries.iter().enumerate(), |mut row, (offset, entry)| {
-        row.push_bind(session_id.to_string());
-        push_next_seq(&mut row, "transcript", session_id, offset);
-        row.push_bind(entry.role.id())
-            .push_bind(entry.text.clone())
-            .push_bind(time_text(entry.at));
-    });
-    insert.build().execute(&mut *connection).await?;
-    Ok(())
-}
-
-async fn insert_audit(connection: &mut SqliteConnection, entry: &AuditEntry) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, session_id, detail_json) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(time_text(entry.at))
-    .bind(&entry.actor)
-    .bind(&entry.action)
-    .bind(&entry.session_id)
-    .bind(to_json(&entry.detail))
-    .execute(&mut *connection)
-    .await?;
-    Ok(())
-}
-
-/// Everything one turn changes, on an open transaction.
-async fn write_turn(
-    connection: &mut SqliteConnection,
-    session_id: &str,
-    write: &TurnWrite,
-) -> StoreResult<()> {
-    sqlx::query("UPDATE sessions SET state = ?, session_json = ?, updated_at = ? WHERE id = ?")
-        .bind(state_id(&write.session.state))
-        .bind(to_json(&write.session))
-        .bind(time_text(write.at))
-        .bind(session_id)
-        .execute(&mut *connection)
-        .await?;
-    insert_transcript(&mut *connection, session_id, &write.transcript).await?;
-    if !write.slot_changes.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO slot_history (session_id, seq, slot, old_json, new_json, source, at) ",
-        );
-        insert.push_values(
-            write.slot_changes.iter().enumerate(),
-            |mut row, (offset, change)| {
-                row.push_bind(session_id.to_string());
-                push_next_seq(&mut row, "slot_history", session_id, offset);
-                row.push_bind(change.slot.clone())
-                    .push_bind(change.old.as_ref().map(to_json))
-                    .push_bind(change.new.as_ref().map(to_json))
-                    .push_bind(change.source.clone())
-                    .push_bind(time_text(write.at));
-            },
-        );
-        insert.build().execute(&mut *connection).await?;
-    }
-    if let Some(registration) = &write.registration {
-        sqlx::query(
-            "INSERT INTO registrations (id, session_id, application_json, decision_json, created_at) \
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&registration.id)
-        .bind(&registration.session_id)
-        .bind(to_json(&registration.application))
-        .bind(to_json(&registration.decision))
-        .bind(time_text(registration.created_at))
-        .execute(&mut *connection)
-        .await?;
-    }
-    if let Some(entry) = &write.audit {
-        insert_audit(&mut *connection, entry).await?;
-    }
-    Ok(())
-}
-
 /// The writer task: takes the writes queued since the last commit (at
-/// most [`MAX_WRITES_PER_COMMIT`]), applies each under its own savepoint so
-/// one bad write fails alone, commits once, then answers every caller.
+/// most [`MAX_WRITES_PER_COMMIT`]), commits them together, then answers
+/// every caller.
 /// Ends when the store is dropped.
 async fn write_forever(
     mut connection: SqliteConnection,
@@ -309,49 +207,21 @@ async fn checkpoint_forever(pool: SqlitePool) {
     }
 }
 
-/// Applies one write on an open transaction; the rows it changed.
-async fn apply(connection: &mut SqliteConnection, write: &Write) -> StoreResult<u64> {
-    match write {
-        Write::CreateSession { record, transcript } => {
-            insert_session(connection, record, transcript).await?;
-            Ok(1)
-        }
-        Write::Turn { session_id, write } => {
-            write_turn(connection, session_id, write).await?;
-            Ok(1)
-        }
-        Write::CloseIdle { cutoff, now } => {
-            let result = sqlx::query(
-                "UPDATE sessions SET closed_at = ? WHERE closed_at IS NULL AND updated_at < ?",
-            )
-            .bind(time_text(*now))
-            .bind(time_text(*cutoff))
-            .execute(&mut *connection)
-            .await?;
-            Ok(result.rows_affected())
-        }
-        Write::Audit(entry) => {
-            insert_audit(connection, entry).await?;
-            Ok(1)
-        }
-    }
-}
-
 /// One transaction for the batch; the outcome of each write, in order.
-/// Should one write fail, the batch is rolled back and each write is
-/// committed on its own, so only the faulty one fails.
+/// Should it fail, each write is committed on its own, so that only a
+/// faulty one fails.
 async fn write_batch(
     connection: &mut SqliteConnection,
     batch: &[PendingWrite],
 ) -> Vec<StoreResult<u64>> {
-    let together = commit(connection, batch.iter().map(|pending| &pending.write)).await;
-    match together {
+    let writes: Vec<&Write> = batch.iter().map(|pending| &pending.write).collect();
+    match commit(connection, &writes).await {
         Ok(rows) => rows.into_iter().map(Ok).collect(),
         Err(error) if batch.len() == 1 => vec![Err(error)],
         Err(_) => {
             let mut outcomes = Vec::with_capacity(batch.len());
-            for pending in batch {
-                let alone = commit(connection, std::iter::once(&pending.write)).await;
+            for write in writes {
+                let alone = commit(connection, &[write]).await;
                 outcomes.push(alone.map(|rows| rows.first().copied().unwrap_or(0)));
             }
             outcomes
@@ -359,41 +229,210 @@ async fn write_batch(
     }
 }
 
-/// Applies `writes` in one transaction and commits; the rows each changed.
-async fn commit<'a>(
-    connection: &mut SqliteConnection,
-    writes: impl Iterator<Item = &'a Write>,
-) -> StoreResult<Vec<u64>> {
+/// Applies `writes` in one transaction and commits; the rows each changed
+/// (counted only for closing idle sessions, which reports it).
+async fn commit(connection: &mut SqliteConnection, writes: &[&Write]) -> StoreResult<Vec<u64>> {
     let mut transaction = connection.begin().await?;
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(writes.len());
+    let mut by_table = Tables::default();
     for write in writes {
-        rows.push(apply(&mut transaction, write).await?);
+        match write {
+            Write::CloseIdle { cutoff, now } => {
+                let closed = sqlx::query(
+                    "UPDATE sessions SET closed_at = ? WHERE closed_at IS NULL AND updated_at < ?",
+                )
+                .bind(time_text(*now))
+                .bind(time_text(*cutoff))
+                .execute(&mut *transaction)
+                .await?;
+                rows.push(closed.rows_affected());
+            }
+            other => {
+                by_table.add(other);
+                rows.push(1);
+            }
+        }
     }
+    by_table.write(&mut transaction).await?;
     transaction.commit().await?;
     Ok(rows)
 }
 
-/// A new session and its first transcript lines, on an open transaction.
-async fn insert_session(
-    connection: &mut SqliteConnection,
-    record: &SessionRecord,
-    transcript: &[TranscriptEntry],
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO sessions (id, token_sha256, channel, region, state, session_json, \
-         created_at, updated_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-    )
-    .bind(&record.id)
-    .bind(&record.token_sha256)
-    .bind(channel_id(record.channel))
-    .bind(&record.region)
-    .bind(state_id(&record.session.state))
-    .bind(to_json(&record.session))
-    .bind(time_text(record.created_at))
-    .bind(time_text(record.updated_at))
-    .execute(&mut *connection)
-    .await?;
-    insert_transcript(connection, &record.id, transcript).await
+/// The rows a batch of writes adds or changes, gathered by table: each
+/// table then takes one statement however many callers the batch holds,
+/// and the writer's time goes to SQLite, not to round trips.
+#[derive(Default)]
+struct Tables<'a> {
+    new_sessions: Vec<&'a SessionRecord>,
+    /// Session id and the turn that changes it.
+    session_updates: Vec<(&'a str, &'a TurnWrite)>,
+    transcript: Vec<(&'a str, &'a TranscriptEntry)>,
+    slot_history: Vec<(&'a str, &'a SlotChange, DateTime<Utc>)>,
+    registrations: Vec<&'a RegistrationRecord>,
+    audit: Vec<&'a AuditEntry>,
+}
+
+impl<'a> Tables<'a> {
+    fn add(&mut self, write: &'a Write) {
+        match write {
+            Write::CreateSession { record, transcript } => {
+                self.new_sessions.push(record);
+                self.transcript
+                    .extend(transcript.iter().map(|entry| (record.id.as_str(), entry)));
+            }
+            Write::Turn { session_id, write } => {
+                self.session_updates.push((session_id, write));
+                self.transcript.extend(
+                    write
+                        .transcript
+                        .iter()
+                        .map(|entry| (session_id.as_str(), entry)),
+                );
+                self.slot_history.extend(
+                    write
+                        .slot_changes
+                        .iter()
+                        .map(|change| (session_id.as_str(), change, write.at)),
+                );
+                self.registrations.extend(&write.registration);
+                self.audit.extend(&write.audit);
+            }
+            Write::Audit(entry) => self.audit.push(entry),
+            Write::CloseIdle { .. } => {}
+        }
+    }
+
+    /// The statements, parents before children (foreign keys).
+    async fn write(&self, connection: &mut SqliteConnection) -> StoreResult<()> {
+        if !self.new_sessions.is_empty() {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO sessions (id, token_sha256, channel, region, state, session_json, \
+                 created_at, updated_at, closed_at) ",
+            );
+            insert.push_values(&self.new_sessions, |mut row, record| {
+                row.push_bind(record.id.clone())
+                    .push_bind(record.token_sha256.clone())
+                    .push_bind(channel_id(record.channel))
+                    .push_bind(record.region.clone())
+                    .push_bind(state_id(&record.session.state))
+                    .push_bind(to_json(&record.session))
+                    .push_bind(time_text(record.created_at))
+                    .push_bind(time_text(record.updated_at))
+                    .push("NULL");
+            });
+            insert.build().execute(&mut *connection).await?;
+        }
+        if !self.session_updates.is_empty() {
+            let mut update = QueryBuilder::<Sqlite>::new(
+                "UPDATE sessions SET state = turn.column2, session_json = turn.column3, \
+                 updated_at = turn.column4 FROM (",
+            );
+            update.push_values(&self.session_updates, |mut row, (id, write)| {
+                row.push_bind(id.to_string())
+                    .push_bind(state_id(&write.session.state))
+                    .push_bind(to_json(&write.session))
+                    .push_bind(time_text(write.at));
+            });
+            update.push(") AS turn WHERE sessions.id = turn.column1");
+            update.build().execute(&mut *connection).await?;
+        }
+        if !self.transcript.is_empty() {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO transcript (session_id, seq, role, text, at) ",
+            );
+            let mut sequence = Sequence::default();
+            insert.push_values(&self.transcript, |mut row, (session_id, entry)| {
+                row.push_bind(session_id.to_string());
+                sequence.push_next(&mut row, "transcript", session_id);
+                row.push_bind(entry.role.id())
+                    .push_bind(entry.text.clone())
+                    .push_bind(time_text(entry.at));
+            });
+            insert.build().execute(&mut *connection).await?;
+        }
+        if !self.slot_history.is_empty() {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO slot_history (session_id, seq, slot, old_json, new_json, source, at) ",
+            );
+            let mut sequence = Sequence::default();
+            insert.push_values(&self.slot_history, |mut row, (session_id, change, at)| {
+                row.push_bind(session_id.to_string());
+                sequence.push_next(&mut row, "slot_history", session_id);
+                row.push_bind(change.slot.clone())
+                    .push_bind(change.old.as_ref().map(to_json))
+                    .push_bind(change.new.as_ref().map(to_json))
+                    .push_bind(change.source.clone())
+                    .push_bind(time_text(*at));
+            });
+            insert.build().execute(&mut *connection).await?;
+        }
+        if !self.registrations.is_empty() {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO registrations (id, session_id, application_json, decision_json, \
+                 created_at) ",
+            );
+            insert.push_values(&self.registrations, |mut row, registration| {
+                row.push_bind(registration.id.clone())
+                    .push_bind(registration.session_id.clone())
+                    .push_bind(to_json(&registration.application))
+                    .push_bind(to_json(&registration.decision))
+                    .push_bind(time_text(registration.created_at));
+            });
+            insert.build().execute(&mut *connection).await?;
+        }
+        if !self.audit.is_empty() {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO audit_log (at, actor, action, session_id, detail_json) ",
+            );
+            insert.push_values(&self.audit, |mut row, entry| {
+                row.push_bind(time_text(entry.at))
+                    .push_bind(entry.actor.clone())
+                    .push_bind(entry.action.clone())
+                    .push_bind(entry.session_id.clone())
+                    .push_bind(to_json(&entry.detail));
+            });
+            insert.build().execute(&mut *connection).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Numbers a session's new rows in one INSERT: each row's `seq` is
+/// `(SELECT MAX(seq) …) + k`, k counting that session's rows so far in the
+/// statement, so no read is needed first. (SQLite may evaluate the
+/// subquery before each row or once; either way the numbers rise.)
+#[derive(Default)]
+struct Sequence<'a> {
+    rows_so_far: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Sequence<'a> {
+    fn push_next(
+        &mut self,
+        row: &mut Separated<'_, Sqlite, &'static str>,
+        table: &str,
+        session_id: &'a str,
+    ) {
+        let k = match self
+            .rows_so_far
+            .iter_mut()
+            .find(|(id, _)| *id == session_id)
+        {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                self.rows_so_far.push((session_id, 1));
+                1
+            }
+        };
+        row.push(format!(
+            "(SELECT COALESCE(MAX(seq), 0) FROM {table} WHERE session_id = "
+        ));
+        row.push_bind_unseparated(session_id.to_string());
+        row.push_unseparated(format!(") + {k}"));
+    }
 }
 
 impl Store for SqliteStore {

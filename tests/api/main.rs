@@ -1107,3 +1107,63 @@ async fn concurrent_turns_are_all_committed_before_they_are_acknowledged() {
     }
     server.stop().await;
 }
+
+/// A write that cannot be stored (a turn of a session that does not exist)
+/// fails alone: the writes committed beside it are stored, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_write_in_a_batch_fails_alone() {
+    use hotline::store::{Role, TranscriptEntry};
+    let (_data, server) = fresh_server(test_settings()).await;
+    let client = &server.client;
+    let mut sessions = Vec::new();
+    for _ in 0..12 {
+        let (id, _, _) = open_session(client, &server.base, widget()).await;
+        sessions.push(server.store.session(&id).await.unwrap().expect("stored"));
+    }
+    let line = |text: &str| TranscriptEntry {
+        role: Role::Caller,
+        text: text.to_string(),
+        at: chrono::Utc::now(),
+    };
+    let write = |record: &hotline::store::SessionRecord, text: &str| TurnWrite {
+        session: record.session.clone(),
+        at: chrono::Utc::now(),
+        transcript: vec![line(text), line(&format!("{text}，收到"))],
+        slot_changes: Vec::new(),
+        registration: None,
+        audit: None,
+    };
+    let writes: Vec<(String, TurnWrite)> = sessions
+        .iter()
+        .map(|record| {
+            (
+                record.id.clone(),
+                write(record, &format!("第一句 {}", record.id)),
+            )
+        })
+        .chain([("s_unknown".to_string(), write(&sessions[0], "无主"))])
+        .collect();
+    let outcomes = futures_util::future::join_all(
+        writes
+            .iter()
+            .map(|(id, write)| server.store.record_turn(id, write)),
+    )
+    .await;
+    for ((id, _), outcome) in writes.iter().zip(&outcomes) {
+        assert_eq!(outcome.is_ok(), id != "s_unknown", "{id}: {outcome:?}");
+    }
+    for record in &sessions {
+        let texts: Vec<String> = server
+            .store
+            .transcript(&record.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.text)
+            .collect();
+        assert_eq!(texts.len(), 3, "greeting and two lines of {}", record.id);
+        assert_eq!(texts[1], format!("第一句 {}", record.id));
+        assert_eq!(texts[2], format!("第一句 {}，收到", record.id));
+    }
+    server.stop().await;
+}
