@@ -278,6 +278,71 @@ fn a_data_dir_that_is_a_file_is_refused_naming_it() {
     assert_eq!(std::fs::read_to_string(&data).unwrap(), "not a folder");
 }
 
+/// Whether this machine lets a test make its own mount namespace (root
+/// with CAP_SYS_ADMIN): the only way to give the server, which runs as
+/// root here, a data folder it really cannot write.
+fn private_mounts_allowed() -> bool {
+    std::process::Command::new("unshare")
+        .args(["-m", "true"])
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_data_dir_is_refused_clearly_and_left_whole() {
+    if !private_mounts_allowed() {
+        eprintln!("SKIPPED: `unshare -m` is not permitted here, so no read-only mount can be made");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let client = client::client();
+    let server = Server::serve(data.path());
+    let (id, token) = open(&client, &server.base).await.expect("a session opens");
+    for text in &REGISTRATION[..2] {
+        let (status, _) = say(&client, &server.base, &id, &token, text).await.unwrap();
+        assert_eq!(status, 200);
+    }
+    drop(server);
+    let before = std::fs::read(data.path().join("hotline.sqlite3")).unwrap();
+
+    // The same folder, mounted read-only for the server alone.
+    let folder = data.path().display().to_string();
+    let output = command("unshare")
+        .args(["-m", "sh", "-c"])
+        .arg(format!(
+            "mount --bind '{folder}' '{folder}' && mount -o remount,bind,ro '{folder}' && exec \"$@\""
+        ))
+        .arg("sh")
+        .arg(binary())
+        .args(serve_args(data.path()))
+        .output()
+        .expect("hotline runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "refused: {stderr}");
+    assert!(stderr.contains(&folder), "names the data dir: {stderr}");
+    assert!(
+        stderr.contains("cannot be written") && stderr.contains("Read-only file system"),
+        "says why: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        std::fs::read(data.path().join("hotline.sqlite3")).unwrap(),
+        before,
+        "the database is untouched"
+    );
+
+    // Writable again: the session is there and carries on.
+    let server = Server::serve(data.path());
+    let (status, view) = agent_get(&client, server.url(&format!("/v1/sessions/{id}"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(caller_lines(&view), REGISTRATION[..2]);
+    let (status, _) = say(&client, &server.base, &id, &token, REGISTRATION[2])
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    eprintln!("read-only data dir refused: {}", stderr.trim());
+}
+
 /// Copies corpus and intents, breaks `file` (relative to the copy) by
 /// appending `broken`, and starts `hotline serve` on the copy.
 fn serve_broken(relative: &str, broken: &str) -> (String, bool) {

@@ -76,6 +76,7 @@ impl SqliteStore {
     /// runs the migrations.
     pub async fn open(data_dir: &Path) -> StoreResult<SqliteStore> {
         std::fs::create_dir_all(data_dir)?;
+        ensure_writable(data_dir)?;
         let options = SqliteConnectOptions::new()
             .filename(data_dir.join("hotline.sqlite3"))
             .create_if_missing(true)
@@ -113,6 +114,21 @@ impl SqliteStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Refuses a data folder the server could read but not write (a
+/// read-only mount, a full disk, wrong permissions) with the reason,
+/// before SQLite reports it as "unable to open database file".
+fn ensure_writable(data_dir: &Path) -> StoreResult<()> {
+    let probe = data_dir.join(".hotline-write-check");
+    let written = std::fs::write(&probe, b"ok");
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|error| {
+        StoreError::Io(std::io::Error::new(
+            error.kind(),
+            format!("the data folder cannot be written to ({error}); nothing was changed"),
+        ))
+    })
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
