@@ -321,7 +321,7 @@ fn cut_at_sentence(text: &str, max: usize) -> String {
         .char_indices()
         .filter(|(_, c)| "。；！？".contains(*c))
         .map(|(index, c)| index + c.len_utf8())
-        .last();
+        .next_back();
     match cut {
         Some(end) if end > head.len() / 3 => format!("{}……", &head[..end]),
         _ => format!("{head}……"),

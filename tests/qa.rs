@@ -33,7 +33,7 @@ fn question_set_meets_the_bars() {
     let mut report = Vec::new();
     for case in &cases {
         assert!(
-            case.out_of_scope != !case.expect.is_empty(),
+            case.out_of_scope == case.expect.is_empty(),
             "{}: give either `expect` or `out_of_scope: true`",
             case.q
         );

@@ -219,10 +219,7 @@ pub fn name(text: &str) -> (Option<String>, Option<String>) {
     // 名字说错了，是陈美林: the name follows the last 是/叫 after 名字.
     if let Some(at) = text.find("名字") {
         let rest = &text[at..];
-        if let Some((cue_at, cue)) = rest
-            .char_indices()
-            .filter(|(_, c)| *c == '是' || *c == '叫')
-            .last()
+        if let Some((cue_at, cue)) = rest.char_indices().rfind(|(_, c)| *c == '是' || *c == '叫')
         {
             let candidate = name_chars(&rest[cue_at + cue.len_utf8()..], 4);
             if (2..=4).contains(&candidate.chars().count()) && starts_with_surname(&candidate) {

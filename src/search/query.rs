@@ -120,18 +120,20 @@ impl QueryAnalyzer {
             .into_iter()
             .map(|(word, _, _)| word)
             .collect();
-        let mut terms = QueryTerms::default();
-        terms.said = segments
-            .iter()
-            .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(*word))
-            .cloned()
-            .collect();
+        let mut terms = QueryTerms {
+            said: segments
+                .iter()
+                .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(*word))
+                .cloned()
+                .collect(),
+            groups: segments
+                .iter()
+                .filter(|word| !self.stop_words.contains(*word))
+                .map(|word| vec![word.clone()])
+                .collect(),
+            ..QueryTerms::default()
+        };
         self.add_segments(&mut terms.words, &segments, 1.0);
-        terms.groups = segments
-            .iter()
-            .filter(|word| !self.stop_words.contains(*word))
-            .map(|word| vec![word.clone()])
-            .collect();
         let mut lines: Vec<(PhraseLine, &str)> = self
             .phrases
             .find_overlapping_iter(&question)

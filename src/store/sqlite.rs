@@ -44,12 +44,12 @@ pub struct SqliteStore {
 #[derive(Debug)]
 enum Write {
     CreateSession {
-        record: SessionRecord,
+        record: Box<SessionRecord>,
         transcript: Vec<TranscriptEntry>,
     },
     Turn {
         session_id: String,
-        write: TurnWrite,
+        write: Box<TurnWrite>,
     },
     CloseIdle {
         cutoff: DateTime<Utc>,
@@ -459,7 +459,7 @@ impl Store for SqliteStore {
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             self.write(Write::CreateSession {
-                record: record.clone(),
+                record: Box::new(record.clone()),
                 transcript: transcript.to_vec(),
             })
             .await?;
@@ -532,7 +532,7 @@ impl Store for SqliteStore {
         Box::pin(async move {
             self.write(Write::Turn {
                 session_id: id.to_string(),
-                write: write.clone(),
+                write: Box::new(write.clone()),
             })
             .await?;
             Ok(())
