@@ -19,18 +19,26 @@ pub struct AskKey {
     pub top: Option<usize>,
 }
 
+/// An answer as it was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedAnswer {
+    pub body: Bytes,
+    /// Whether the corpus answered it (for the metrics).
+    pub answered: bool,
+}
+
 #[derive(Clone)]
 struct BodyBytes;
 
-impl Weighter<AskKey, Bytes> for BodyBytes {
-    fn weight(&self, key: &AskKey, body: &Bytes) -> u64 {
-        (key.question.len() + body.len()) as u64
+impl Weighter<AskKey, CachedAnswer> for BodyBytes {
+    fn weight(&self, key: &AskKey, answer: &CachedAnswer) -> u64 {
+        (key.question.len() + answer.body.len()) as u64
     }
 }
 
 /// Answer bodies by question, up to a number of bytes.
 pub struct AnswerCache {
-    bodies: Option<Cache<AskKey, Bytes, BodyBytes>>,
+    bodies: Option<Cache<AskKey, CachedAnswer, BodyBytes>>,
 }
 
 /// A typical answer body with five passages is 3–4 KB.
@@ -46,13 +54,13 @@ impl AnswerCache {
         AnswerCache { bodies }
     }
 
-    pub fn get(&self, key: &AskKey) -> Option<Bytes> {
+    pub fn get(&self, key: &AskKey) -> Option<CachedAnswer> {
         self.bodies.as_ref()?.get(key)
     }
 
-    pub fn insert(&self, key: AskKey, body: Bytes) {
+    pub fn insert(&self, key: AskKey, answer: CachedAnswer) {
         if let Some(bodies) = &self.bodies {
-            bodies.insert(key, body);
+            bodies.insert(key, answer);
         }
     }
 }
@@ -60,6 +68,13 @@ impl AnswerCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answer(body: &'static [u8]) -> CachedAnswer {
+        CachedAnswer {
+            body: Bytes::from_static(body),
+            answered: true,
+        }
+    }
 
     fn key(question: &str) -> AskKey {
         AskKey {
@@ -72,10 +87,10 @@ mod tests {
     #[test]
     fn keeps_what_fits_and_nothing_when_off() {
         let cache = AnswerCache::new(64 * 1024);
-        cache.insert(key("怎么备案"), Bytes::from_static(b"{\"answered\":true}"));
+        cache.insert(key("怎么备案"), answer(b"{\"answered\":true}"));
         assert_eq!(
             cache.get(&key("怎么备案")),
-            Some(Bytes::from_static(b"{\"answered\":true}"))
+            Some(answer(b"{\"answered\":true}"))
         );
         assert_eq!(cache.get(&key("怎么备案？")), None);
         let region = AskKey {
@@ -85,7 +100,7 @@ mod tests {
         assert_eq!(cache.get(&region), None);
 
         let off = AnswerCache::new(0);
-        off.insert(key("怎么备案"), Bytes::from_static(b"{}"));
+        off.insert(key("怎么备案"), answer(b"{}"));
         assert_eq!(off.get(&key("怎么备案")), None);
     }
 
@@ -93,7 +108,11 @@ mod tests {
     fn stays_within_its_bytes() {
         let cache = AnswerCache::new(16 * 1024);
         for n in 0..100 {
-            cache.insert(key(&format!("问题{n}")), Bytes::from(vec![b'x'; 1024]));
+            let body = CachedAnswer {
+                body: Bytes::from(vec![b'x'; 1024]),
+                answered: true,
+            };
+            cache.insert(key(&format!("问题{n}")), body);
         }
         let kept = (0..100)
             .filter(|n| cache.get(&key(&format!("问题{n}"))).is_some())

@@ -12,7 +12,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::answer_cache::AskKey;
+use super::answer_cache::{AskKey, CachedAnswer};
 use super::auth::{Access, Credential};
 use super::json::{ApiJson, from_value_naming_field};
 use super::{ApiError, AppState, SessionEvent, Settings, events, form, layers, pii};
@@ -98,9 +98,10 @@ pub async fn ask(
         region: request.region,
         top: request.top,
     };
-    if let Some(body) = state.answers().get(&key) {
+    if let Some(cached) = state.answers().get(&key) {
         metrics::counter!("hotline_answer_cache_hits_total").increment(1);
-        return Ok(json_body(body));
+        count_ask(cached.answered);
+        return Ok(json_body(cached.body));
     }
     let question = Question {
         text: key.question.clone(),
@@ -115,11 +116,19 @@ pub async fn ask(
     // Every AskError is about the question the client sent.
     .map_err(|error| ApiError::bad_request("invalid_field", error.to_string()))?;
     metrics::histogram!("hotline_ask_duration_seconds").record(started.elapsed().as_secs_f64());
-    let answered = if answer.answered { "true" } else { "false" };
-    metrics::counter!("hotline_asks_total", "answered" => answered).increment(1);
+    count_ask(answer.answered);
     let body = Bytes::from(serde_json::to_vec(&answer).map_err(ApiError::internal)?);
-    state.answers().insert(key, body.clone());
+    let cached = CachedAnswer {
+        body: body.clone(),
+        answered: answer.answered,
+    };
+    state.answers().insert(key, cached);
     Ok(json_body(body))
+}
+
+fn count_ask(answered: bool) {
+    let answered = if answered { "true" } else { "false" };
+    metrics::counter!("hotline_asks_total", "answered" => answered).increment(1);
 }
 
 fn json_body(body: Bytes) -> Response {

@@ -1005,6 +1005,65 @@ async fn metrics_are_scraped() {
     server.stop().await;
 }
 
+/// A repeated question is served from the answer cache: the same body,
+/// counted as a hit; with the cache off, nothing is kept. (Metrics are
+/// process-wide, so the test counts what its own asks added.)
+#[tokio::test]
+async fn a_repeated_question_gets_the_same_answer_from_the_cache() {
+    async fn counter(server: &TestServer, series: &str) -> u64 {
+        let metrics = server
+            .client
+            .get(server.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+            .map_or(0, |n| n.trim().parse::<u64>().unwrap())
+    }
+    const HITS: &str = "hotline_answer_cache_hits_total";
+    const ANSWERED: &str = "hotline_asks_total{answered=\"true\"}";
+    for (cache_bytes, expected_hits) in [(1024 * 1024, 2), (0, 0)] {
+        let mut settings = test_settings();
+        settings.answer_cache_bytes = cache_bytes;
+        let (_data, server) = fresh_server(settings).await;
+        let (hits_before, answered_before) = (
+            counter(&server, HITS).await,
+            counter(&server, ANSWERED).await,
+        );
+        let mut bodies = Vec::new();
+        for _ in 0..3 {
+            let response = server
+                .client
+                .post(server.url("/v1/ask"))
+                .json(
+                    &json!({"question": "退休了回老家住，医保要办什么手续", "region": "dongguan"}),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            assert_eq!(
+                response.headers()["content-type"].to_str().unwrap(),
+                "application/json"
+            );
+            bodies.push(response.text().await.unwrap());
+        }
+        assert!(bodies.iter().all(|body| *body == bodies[0]));
+        let answer: Value = serde_json::from_str(&bodies[0]).unwrap();
+        assert_eq!(answer["answered"], true);
+        let hits = counter(&server, HITS).await - hits_before;
+        assert_eq!(hits, expected_hits, "cache of {cache_bytes} bytes");
+        let answered = counter(&server, ANSWERED).await - answered_before;
+        assert_eq!(answered, 3, "every ask is counted, cached or not");
+        server.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn ask_has_the_answer_shape() {
     let (_data, server) = fresh_server(test_settings()).await;
