@@ -278,10 +278,50 @@ pub fn name(text: &str) -> (Option<String>, Option<String>) {
     (None, None)
 }
 
-/// Short utterances that start like a surname but are words.
-const NOT_NAMES: [&str; 24] = [
-    "何时", "于是", "关于", "和平", "安全", "成功", "高兴", "明白", "明天", "时间", "文件", "方便",
-    "全部", "常住", "金额", "黄色", "白天", "江西", "湖南", "安徽", "贵州", "云南", "宁夏", "吉林",
+/// Short utterances that start like a surname but are words, among them
+/// the thanks a caller says at the end (谢谢 is not Mr 谢).
+const NOT_NAMES: &[&str] = &[
+    "何时",
+    "于是",
+    "关于",
+    "和平",
+    "安全",
+    "成功",
+    "高兴",
+    "明白",
+    "明天",
+    "时间",
+    "文件",
+    "方便",
+    "全部",
+    "常住",
+    "金额",
+    "黄色",
+    "白天",
+    "江西",
+    "湖南",
+    "安徽",
+    "贵州",
+    "云南",
+    "宁夏",
+    "吉林",
+    "谢谢",
+    "谢谢你",
+    "谢谢您",
+    "谢了",
+    "谢啦",
+    "辛苦",
+    "辛苦了",
+    "辛苦你",
+    "辛苦您",
+    "麻烦了",
+    "麻烦你",
+    "麻烦您",
+    "费心了",
+    "明白了",
+    "应该",
+    "应该是",
+    "安心",
 ];
 
 fn surname_of(name: &str) -> Option<String> {

@@ -362,6 +362,10 @@ fn names() {
         ("欧阳娜娜", Some("欧阳娜娜")),
         ("湖南", None),
         ("好的", None),
+        ("谢谢", None),
+        ("谢谢您", None),
+        ("辛苦了", None),
+        ("谢芳", Some("谢芳")),
     ];
     for (text, expected) in cases {
         assert_eq!(
