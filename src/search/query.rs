@@ -134,52 +134,40 @@ impl QueryAnalyzer {
             ..QueryTerms::default()
         };
         self.add_segments(&mut terms.words, &segments, 1.0);
-        let mut lines: Vec<(PhraseLine, &str)> = self
-            .phrases
-            .find_overlapping_iter(&question)
-            .filter_map(|found| {
-                let line = *self.phrase_lines.get(found.pattern().as_usize())?;
-                Some((line, &question[found.range()]))
-            })
+        // Every phrase found, in table order (synonyms, then clause kinds),
+        // each once, and then each line it belongs to once.
+        let mut found: Vec<(PhraseLine, &str)> = self.phrases_in(&question).collect();
+        found.sort();
+        found.dedup();
+        terms.recognised = found
+            .iter()
+            .filter(|(line, _)| matches!(line, PhraseLine::Synonym(_)))
+            .map(|(_, said)| said.to_string())
             .collect();
-        // In table order, each phrase once, as the table reads.
-        lines.sort();
+        let mut lines: Vec<PhraseLine> = found.iter().map(|(line, _)| *line).collect();
         lines.dedup();
-        let mut synonyms_seen = Vec::new();
-        let mut kinds_seen = Vec::new();
-        for (line, said) in &lines {
-            match *line {
+        for line in lines {
+            match line {
                 PhraseLine::Synonym(line) => {
-                    terms.recognised.push(said.to_string());
-                    if !synonyms_seen.contains(&line) {
-                        synonyms_seen.push(line);
+                    let Some(synonym) = self.lexicon.synonyms.get(line) else {
+                        continue;
+                    };
+                    for meant in &synonym.means {
+                        self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
                     }
+                    terms.groups.push(
+                        synonym
+                            .means
+                            .iter()
+                            .map(|meant| meant.to_lowercase())
+                            .collect(),
+                    );
                 }
                 PhraseLine::ClauseKind(line) => {
-                    if !kinds_seen.contains(&line) {
-                        kinds_seen.push(line);
+                    if let Some(kind) = self.lexicon.clause_kinds.get(line) {
+                        terms.clause_kinds.extend(kind.means.iter().cloned());
                     }
                 }
-            }
-        }
-        for line in synonyms_seen {
-            let Some(synonym) = self.lexicon.synonyms.get(line) else {
-                continue;
-            };
-            for meant in &synonym.means {
-                self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
-            }
-            terms.groups.push(
-                synonym
-                    .means
-                    .iter()
-                    .map(|meant| meant.to_lowercase())
-                    .collect(),
-            );
-        }
-        for line in kinds_seen {
-            if let Some(kind) = self.lexicon.clause_kinds.get(line) {
-                terms.clause_kinds.extend(kind.means.iter().cloned());
             }
         }
         terms.bigrams = self.bigrams(&question);
@@ -189,10 +177,19 @@ impl QueryAnalyzer {
     /// Whether `word` means anything to this corpus: it is, or contains,
     /// a phrase the synonym table lists.
     pub fn knows(&self, word: &str) -> bool {
-        self.lexicon
-            .synonyms
-            .iter()
-            .any(|synonym| synonym.say.iter().any(|said| word.contains(said.as_str())))
+        self.phrases_in(word)
+            .any(|(line, _)| matches!(line, PhraseLine::Synonym(_)))
+    }
+
+    /// Every phrase of the synonym table and the clause kinds that `text`
+    /// contains, overlaps included, with the line it belongs to.
+    fn phrases_in<'t>(&self, text: &'t str) -> impl Iterator<Item = (PhraseLine, &'t str)> {
+        self.phrases
+            .find_overlapping_iter(text)
+            .filter_map(move |found| {
+                let line = *self.phrase_lines.get(found.pattern().as_usize())?;
+                Some((line, &text[found.range()]))
+            })
     }
 
     /// Removes what the caller says they are not: in 我不是退休的 the word
