@@ -378,12 +378,12 @@ async fn ensure_open(state: &AppState, record: &SessionRecord) -> Result<(), Api
     if record.closed_at.is_none() {
         let closed = state.store().close_idle(now - idle_limit, now).await?;
         metrics::counter!("hotline_sessions_closed_total").increment(closed);
-        state.publish(SessionEvent {
-            session_id: record.id.clone(),
-            kind: "closed",
-            data: serde_json::json!({"reason": "idle"}),
-            names: Vec::new(),
-        });
+        state.publish(session_event(
+            &record.id,
+            &[],
+            "closed",
+            serde_json::json!({"reason": "idle"}),
+        ));
     }
     Err(ApiError::new(
         StatusCode::CONFLICT,
@@ -419,7 +419,8 @@ pub async fn post_message(
             "text: must not be empty",
         ));
     }
-    if text.chars().count() > MAX_TEXT_CHARS {
+    let characters = text.chars().count();
+    if characters > MAX_TEXT_CHARS {
         return Err(ApiError::bad_request(
             "invalid_field",
             format!("text: longer than {MAX_TEXT_CHARS} characters"),
@@ -435,7 +436,7 @@ pub async fn post_message(
     let channel = record.channel;
     let mut session = record.session;
     let utterance = text.clone();
-    let (session, turn) = compute(text.chars().count(), move || {
+    let (session, turn) = compute(characters, move || {
         let turn = assistant.turn(&mut session, &utterance);
         (session, turn)
     })
@@ -489,7 +490,7 @@ pub async fn post_message(
         session_id = %id,
         intent = %turn.intent,
         state = %state_id(turn.state),
-        characters = text.chars().count(),
+        characters,
         slots_changed = turn.slot_changes.len(),
         "turn"
     );
@@ -512,6 +513,21 @@ fn record_turn_metrics(turn: &Turn, started: Instant) {
     }
 }
 
+/// An event of session `id`, with the names its masking must hide.
+fn session_event(
+    id: &str,
+    names: &[String],
+    kind: &'static str,
+    data: serde_json::Value,
+) -> SessionEvent {
+    SessionEvent {
+        session_id: id.to_string(),
+        kind,
+        data,
+        names: names.to_vec(),
+    }
+}
+
 /// Publishes a turn, its slot changes and its decision to the event streams.
 fn publish_turn(
     state: &AppState,
@@ -525,12 +541,7 @@ fn publish_turn(
     if !state.watched() {
         return;
     }
-    let event = |kind: &'static str, data: serde_json::Value| SessionEvent {
-        session_id: id.to_string(),
-        kind,
-        data,
-        names: names.to_vec(),
-    };
+    let event = |kind, data| session_event(id, names, kind, data);
     state.publish(event(
         "turn",
         serde_json::json!({
@@ -552,12 +563,7 @@ fn publish_changes(state: &AppState, id: &str, turn: &Turn, names: &[String]) {
     if !state.watched() {
         return;
     }
-    let event = |kind: &'static str, data: serde_json::Value| SessionEvent {
-        session_id: id.to_string(),
-        kind,
-        data,
-        names: names.to_vec(),
-    };
+    let event = |kind, data| session_event(id, names, kind, data);
     for change in &turn.slot_changes {
         state.publish(event(
             "slot",
