@@ -121,9 +121,15 @@ done
 read -r U_RPS U_P50 U_P99 U_BAD < <(run_wrk -s "$WORK/ask.lua" "http://127.0.0.1:$UNCACHED_PORT/v1/ask")
 kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=""
 
+# Values from a dialogue_load summary: the JSON, then Python expressions
+# over it as `d`; prints them space-separated.
+summary() {
+  local json=$1; shift
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(*(eval(e) for e in sys.argv[2:]))" "$json" "$@"
+}
 # "p50 p99 turns/s" of a dialogue_load summary.
 turn_figures() {
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(round(d['turn_ms']['p50'], 2), round(d['turn_ms']['p99'], 2), round(d['turns_per_second']))" "$1"
+  summary "$1" "round(d['turn_ms']['p50'], 2)" "round(d['turn_ms']['p99'], 2)" "round(d['turns_per_second'])"
 }
 echo "one caller at a time…" >&2
 read -r O_P50 O_P99 O_RPS < <(turn_figures "$("$DIALOGUES" "$BASE" 20 7 1)")
@@ -132,14 +138,14 @@ read -r S_P50 S_P99 S_RPS < <(turn_figures "$("$DIALOGUES" "$BASE" "$((CONNECTIO
 echo "$CALLERS registrations at once, callers pausing ${PAUSE_MS} ms between lines…" >&2
 PACED_JSON=$("$DIALOGUES" "$BASE" "$CALLERS" 7 "$CALLERS" "$PAUSE_MS")
 read -r P_P50 P_P99 P_RPS < <(turn_figures "$PACED_JSON")
-P_ERR=$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['errors'], d['registrations'])" "$PACED_JSON")
+P_ERR=$(summary "$PACED_JSON" "d['errors']" "d['registrations']")
 echo "$CALLERS registrations at once, no pause…" >&2
 DIALOGUE_JSON=$("$DIALOGUES" "$BASE" "$CALLERS" 7)
 PEAK_CALLERS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
-field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); v=eval('d'+sys.argv[2]); print(round(v, 2) if isinstance(v, float) else v)" "$DIALOGUE_JSON" "$1"; }
-T_RPS=$(field '["turns_per_second"]'); R_RPS=$(field '["requests_per_second"]')
-T_P50=$(field '["turn_ms"]["p50"]'); T_P99=$(field '["turn_ms"]["p99"]')
-T_TURNS=$(field '["turns"]'); T_REGS=$(field '["registrations"]'); T_ERR=$(field '["errors"]')
+read -r T_RPS R_RPS T_P50 T_P99 T_TURNS T_REGS T_ERR < <(summary "$DIALOGUE_JSON" \
+  "round(d['turns_per_second'], 2)" "round(d['requests_per_second'], 2)" \
+  "round(d['turn_ms']['p50'], 2)" "round(d['turn_ms']['p99'], 2)" \
+  "d['turns']" "d['registrations']" "d['errors']")
 
 # Sessions stay live (not closed) for the TTL; they are opened 100 at a
 # time so the figure is about sessions, not about 10,000 open sockets.
@@ -149,7 +155,7 @@ LIVE_JSON=$("$DIALOGUES" "$BASE" "$LIVE" 1 100)
 sleep 3
 RSS_LIVE_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 PEAK_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
-LIVE_OPENED=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['sessions_opened'])" "$LIVE_JSON")
+LIVE_OPENED=$(summary "$LIVE_JSON" "d['sessions_opened']")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f %%", 100 * a / b }'; }
 mark() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "le") ? (v <= t) : (v >= t); print ok ? "met" : "**missed**" }'; }
