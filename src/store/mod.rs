@@ -142,6 +142,32 @@ pub struct TurnWrite {
     pub audit: Option<AuditEntry>,
 }
 
+/// One question the assistant refused or was unsure of, counted once
+/// more. The text is masked by the caller before it reaches the store:
+/// editors see what was asked, never who asked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Miss {
+    pub question: String,
+    /// The region the question was asked for, if any.
+    pub region: Option<String>,
+    /// Why it counts as a miss: `refused`, `out_of_region`, `off_topic`
+    /// or `low_confidence`.
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A missed question as editors see it: how often it came and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MissEntry {
+    pub question: String,
+    pub region: Option<String>,
+    /// The reason of its latest occurrence.
+    pub reason: String,
+    pub count: u64,
+    pub first_at: DateTime<Utc>,
+    pub last_at: DateTime<Utc>,
+}
+
 /// A row of the agents' session list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionSummary {
@@ -190,6 +216,13 @@ pub trait Store: Send + Sync {
 
     /// The audit log, newest first, optionally for one session.
     fn audit_log<'a>(&'a self, session_id: Option<&'a str>) -> StoreFuture<'a, Vec<AuditEntry>>;
+
+    /// Counts one occurrence of a missed question (same text and region:
+    /// one row, its count raised).
+    fn record_miss<'a>(&'a self, miss: &'a Miss) -> StoreFuture<'a, ()>;
+
+    /// The missed questions, most frequent first, at most `limit`.
+    fn misses(&self, limit: usize) -> StoreFuture<'_, Vec<MissEntry>>;
 }
 
 /// Times are stored as fixed-width RFC 3339 text so they sort as text.

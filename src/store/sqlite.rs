@@ -26,7 +26,7 @@ use sqlx::{Connection, QueryBuilder, Row, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    AuditEntry, RegistrationRecord, Role, SessionRecord, SessionSummary, SlotHistoryEntry, Store,
+    AuditEntry, Miss, MissEntry, RegistrationRecord, Role, SessionRecord, SessionSummary, SlotHistoryEntry, Store,
     StoreError, StoreFuture, StoreResult, TranscriptEntry, TurnWrite, time_text,
 };
 use crate::dialogue::{SessionChannel, SlotChange};
@@ -56,6 +56,7 @@ enum Write {
         now: DateTime<Utc>,
     },
     Audit(AuditEntry),
+    Miss(Miss),
 }
 
 /// A write waiting for the writer, with the caller waiting for its commit
@@ -286,6 +287,7 @@ struct Tables<'a> {
     slot_history: Vec<(&'a str, &'a SlotChange, DateTime<Utc>)>,
     registrations: Vec<&'a RegistrationRecord>,
     audit: Vec<&'a AuditEntry>,
+    misses: Vec<&'a Miss>,
 }
 
 impl<'a> Tables<'a> {
@@ -314,6 +316,7 @@ impl<'a> Tables<'a> {
                 self.audit.extend(&write.audit);
             }
             Write::Audit(entry) => self.audit.push(entry),
+            Write::Miss(miss) => self.misses.push(miss),
             Write::CloseIdle { .. } => {}
         }
     }
@@ -407,6 +410,27 @@ impl<'a> Tables<'a> {
                     .push_bind(entry.session_id.clone())
                     .push_bind(to_json(&entry.detail));
             });
+            insert.build().execute(&mut *connection).await?;
+        }
+        if !self.misses.is_empty() {
+            // Rows of one statement are upserted in order, so the same
+            // question twice in a batch counts twice.
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO misses (question, region, reason, count, first_at, last_at) ",
+            );
+            insert.push_values(&self.misses, |mut row, miss| {
+                let at = time_text(miss.at);
+                row.push_bind(miss.question.clone())
+                    .push_bind(miss.region.clone().unwrap_or_default())
+                    .push_bind(miss.reason.clone())
+                    .push("1")
+                    .push_bind(at.clone())
+                    .push_bind(at);
+            });
+            insert.push(
+                " ON CONFLICT (question, region) DO UPDATE SET count = misses.count + 1, \
+                 reason = excluded.reason, last_at = MAX(misses.last_at, excluded.last_at)",
+            );
             insert.build().execute(&mut *connection).await?;
         }
         Ok(())
@@ -623,5 +647,80 @@ impl Store for SqliteStore {
                 })
                 .collect()
         })
+    }
+
+    fn record_miss<'a>(&'a self, miss: &'a Miss) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            self.write(Write::Miss(miss.clone())).await?;
+            Ok(())
+        })
+    }
+
+    fn misses(&self, limit: usize) -> StoreFuture<'_, Vec<MissEntry>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT * FROM misses ORDER BY count DESC, last_at DESC, question LIMIT ?",
+            )
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let region: String = row.try_get("region")?;
+                    let count: i64 = row.try_get("count")?;
+                    Ok(MissEntry {
+                        question: row.try_get("question")?,
+                        region: (!region.is_empty()).then_some(region),
+                        reason: row.try_get("reason")?,
+                        count: u64::try_from(count).unwrap_or(0),
+                        first_at: parse_time(row.try_get("first_at")?)?,
+                        last_at: parse_time(row.try_get("last_at")?)?,
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn miss(question: &str, region: Option<&str>, at: &str) -> Miss {
+        Miss {
+            question: question.into(),
+            region: region.map(String::from),
+            reason: "refused".into(),
+            at: parse_time(at).unwrap(),
+        }
+    }
+
+    #[tokio::test]
+    async fn misses_are_counted_per_question_and_region() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).await.unwrap();
+        let early = "2026-11-23T09:00:00.000000Z";
+        let late = "2026-11-23T10:00:00.000000Z";
+        // Two at once go through one batch; the third in a later one.
+        let twice = miss("住院能住几天", Some("dongguan"), early);
+        let (first, second) = tokio::join!(store.record_miss(&twice), store.record_miss(&twice));
+        first.unwrap();
+        second.unwrap();
+        store
+            .record_miss(&miss("住院能住几天", Some("dongguan"), late))
+            .await
+            .unwrap();
+        store
+            .record_miss(&miss("住院能住几天", None, early))
+            .await
+            .unwrap();
+        let misses = store.misses(10).await.unwrap();
+        assert_eq!(misses.len(), 2);
+        assert_eq!(misses[0].count, 3);
+        assert_eq!(misses[0].region.as_deref(), Some("dongguan"));
+        assert_eq!(misses[0].first_at, parse_time(early).unwrap());
+        assert_eq!(misses[0].last_at, parse_time(late).unwrap());
+        assert_eq!((misses[1].count, misses[1].region.as_deref()), (1, None));
+        assert_eq!(store.misses(1).await.unwrap().len(), 1);
     }
 }
