@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub mod agent;
 pub mod ask;
 pub mod chat;
 pub mod rules;
@@ -37,6 +38,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP server.
     Serve(serve::ServeArgs),
+    /// Manage the agents who may use the agents' screen.
+    #[command(subcommand)]
+    Agent(agent::AgentCommand),
     /// Answer one free-text question from the policy texts.
     Ask(ask::AskArgs),
     /// Evaluate one application with the rules module and print the Decision.
@@ -77,6 +81,7 @@ impl CliError {
 pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Agent(command) => agent::run(command),
         Command::Ask(args) => ask::run(&cli, args),
         Command::Rules(args) => rules::run(&cli, args),
         Command::Chat(args) => chat::run(&cli, args),

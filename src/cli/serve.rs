@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{Cli, CliError};
 use crate::assistant::Assistant;
-use crate::server::{self, AppState, Settings};
+use crate::server::{self, AgentAccount, AppState, Settings};
 use crate::store::SqliteStore;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
@@ -40,7 +40,10 @@ pub struct ServeArgs {
     /// Folder of the embedded database, created on first start [default: ./data].
     #[arg(long, env = "HOTLINE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Bearer token of the agents' endpoints; without one they answer 403.
+    /// One shared agents' token (audited as 值班坐席). Agents with their own
+    /// names and tokens are listed in the config file's `[[agents]]` or
+    /// added with `hotline agent add NAME` (kept in <data-dir>/agents.toml).
+    /// With no agent at all the agents' endpoints answer 403.
     #[arg(long, env = "HOTLINE_AGENT_TOKEN", hide_env_values = true)]
     pub agent_token: Option<String>,
     /// Origins allowed by CORS (comma-separated; `*` for any) [default: none].
@@ -80,6 +83,9 @@ struct FileConfig {
     addr: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     agent_token: Option<String>,
+    /// Agents with their own tokens: `[[agents]] name, token_sha256`.
+    #[serde(default)]
+    agents: Vec<AgentAccount>,
     cors_origins: Option<Vec<String>>,
     session_ttl_secs: Option<u64>,
     request_timeout_secs: Option<u64>,
@@ -116,8 +122,18 @@ struct Resolved {
     settings: Settings,
 }
 
+/// Name in the audit log of whoever uses the one shared agents' token.
+const SHARED_AGENT: &str = "值班坐席";
+
 fn resolve(args: &ServeArgs, file: FileConfig) -> Resolved {
     let defaults = Settings::default();
+    let shared = args
+        .agent_token
+        .clone()
+        .or(file.agent_token)
+        .filter(|token| !token.trim().is_empty())
+        .map(|token| AgentAccount::with_token(SHARED_AGENT, &token));
+    let agents = file.agents.into_iter().chain(shared).collect();
     let seconds =
         |value: Option<u64>, default: Duration| value.map(Duration::from_secs).unwrap_or(default);
     Resolved {
@@ -135,11 +151,7 @@ fn resolve(args: &ServeArgs, file: FileConfig) -> Resolved {
             .or(file.log_format)
             .unwrap_or(LogFormat::Text),
         settings: Settings {
-            agent_token: args
-                .agent_token
-                .clone()
-                .or(file.agent_token)
-                .filter(|token| !token.trim().is_empty()),
+            agents,
             cors_origins: args
                 .cors_origins
                 .clone()
@@ -242,7 +254,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<i32, CliError> {
             .map_err(|error| {
                 CliError::Failed(format!("{}: {error}", resolved.data_dir.display()))
             })?;
-        if resolved.settings.agent_token.is_none() {
+        let mut resolved = resolved;
+        let added = super::agent::load(&resolved.data_dir).map_err(CliError::Usage)?;
+        resolved.settings.agents.extend(added);
+        if resolved.settings.agents.is_empty() {
             tracing::warn!("no agent token configured: agent endpoints will refuse every request");
         }
         let listener = tokio::net::TcpListener::bind(resolved.addr)

@@ -1,5 +1,6 @@
-//! Who is calling: nobody, the agents (configured token) or the holder of
-//! one session's token. Sessions' tokens are compared by SHA-256 digest.
+//! Who is calling: nobody, an agent (each with their own token, known by
+//! its SHA-256 digest) or the holder of one session's token. Tokens are
+//! compared by digest.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -12,7 +13,8 @@ use crate::store::{SessionRecord, token_digest};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
     None,
-    Agent,
+    /// An agent, by name.
+    Agent(String),
     /// Some token that is not the agents': a session's, or nothing valid.
     Token(String),
 }
@@ -39,22 +41,14 @@ impl Access {
 impl Credential {
     /// Agents only: 401 without a token, 403 with any other token.
     pub fn require_agent(&self) -> Result<(), ApiError> {
-        match self {
-            Credential::Agent => Ok(()),
-            Credential::None => Err(ApiError::unauthorized(
-                "this endpoint needs the agents' token (Authorization: Bearer …)",
-            )),
-            Credential::Token(_) => Err(ApiError::forbidden(
-                "this endpoint is for agents; a session's token does not open it",
-            )),
-        }
+        self.agent().map(|_| ())
     }
 
     /// 401 without a token; 403 with a token that is neither the agents'
     /// nor this session's.
     pub fn access_session(&self, record: &SessionRecord) -> Result<Access, ApiError> {
         match self {
-            Credential::Agent => Ok(Access::Agent),
+            Credential::Agent(_) => Ok(Access::Agent),
             Credential::None => Err(ApiError::unauthorized(
                 "this session needs its token (Authorization: Bearer …)",
             )),
@@ -64,6 +58,20 @@ impl Credential {
             Credential::Token(_) => {
                 Err(ApiError::forbidden("this token does not open this session"))
             }
+        }
+    }
+
+    /// The acting agent's name, for the audit log: 401 without a token,
+    /// 403 with any other token.
+    pub fn agent(&self) -> Result<&str, ApiError> {
+        match self {
+            Credential::Agent(name) => Ok(name),
+            Credential::None => Err(ApiError::unauthorized(
+                "this endpoint needs an agent's token (Authorization: Bearer …)",
+            )),
+            Credential::Token(_) => Err(ApiError::forbidden(
+                "this endpoint is for agents; a session's token does not open it",
+            )),
         }
     }
 
@@ -109,19 +117,17 @@ impl FromRequestParts<AppState> for Credential {
         if token.is_empty() {
             return Ok(Credential::None);
         }
-        let is_agent = state
+        // Compare digests so the comparison time says nothing about how
+        // much of the token matched.
+        let digest = token_digest(&token);
+        let agent = state
             .settings()
-            .agent_token
-            .as_deref()
-            .is_some_and(|agent| {
-                // Compare digests so the comparison time says nothing about
-                // how much of the token matched.
-                token_digest(agent) == token_digest(&token)
-            });
-        Ok(if is_agent {
-            Credential::Agent
-        } else {
-            Credential::Token(token)
+            .agents
+            .iter()
+            .find(|agent| agent.token_sha256 == digest);
+        Ok(match agent {
+            Some(agent) => Credential::Agent(agent.name.clone()),
+            None => Credential::Token(token),
         })
     }
 }

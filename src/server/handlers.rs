@@ -443,7 +443,11 @@ pub async fn post_message(
     .await?;
 
     let now = Utc::now();
-    let speaker = if access == Access::Agent {
+    let agent = match &credential {
+        Credential::Agent(name) => Some(name.clone()),
+        _ => None,
+    };
+    let speaker = if agent.is_some() {
         Role::Agent
     } else {
         Role::Caller
@@ -472,9 +476,9 @@ pub async fn post_message(
         ],
         slot_changes: turn.slot_changes.clone(),
         registration: registration.clone(),
-        audit: (access == Access::Agent).then(|| AuditEntry {
+        audit: agent.map(|agent| AuditEntry {
             at: now,
-            actor: "agent".into(),
+            actor: agent,
             action: "message".into(),
             session_id: Some(id.clone()),
             detail: serde_json::json!({"text": text}),
@@ -667,7 +671,7 @@ pub async fn edit_slot(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<SlotEditRequest>,
 ) -> Result<Response, ApiError> {
-    credential.require_agent()?;
+    let agent = credential.agent()?.to_string();
     let lock = state.session_lock(&id);
     let _guard = lock.lock().await;
     let (record, _) = open_session(&state, &credential, &id).await?;
@@ -685,7 +689,7 @@ pub async fn edit_slot(
         registration: None,
         audit: Some(AuditEntry {
             at: now,
-            actor: "agent".into(),
+            actor: agent,
             action: "edit_slot".into(),
             session_id: Some(id.clone()),
             detail: serde_json::json!({"slot": request.slot, "value": request.value}),
@@ -755,7 +759,7 @@ async fn load_registration(
         ApiError::not_found("registration_not_found", format!("no registration `{id}`"))
     })?;
     let access = match credential {
-        Credential::Agent => Access::Agent,
+        Credential::Agent(_) => Access::Agent,
         _ => {
             let session = state
                 .store()

@@ -44,8 +44,9 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// and flags by `hotline serve`).
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Bearer token of the agents' endpoints; `None` disables them (403).
-    pub agent_token: Option<String>,
+    /// The agents, each with their own token; none disables the agents'
+    /// endpoints (403).
+    pub agents: Vec<AgentAccount>,
     /// Sessions idle longer than this are closed (kept, not deleted).
     pub session_ttl: Duration,
     /// Origins allowed by CORS; empty means no cross-origin access, `*` any.
@@ -65,7 +66,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            agent_token: None,
+            agents: Vec::new(),
             session_ttl: Duration::from_secs(30 * 60),
             cors_origins: Vec::new(),
             request_timeout: Duration::from_secs(30),
@@ -74,6 +75,25 @@ impl Default for Settings {
             session_rate_per_second: 5,
             session_burst: 50,
             answer_cache_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// One agent: a name for the audit log and the SHA-256 of their token
+/// (the token itself is never kept).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentAccount {
+    pub name: String,
+    pub token_sha256: String,
+}
+
+impl AgentAccount {
+    /// An agent known by their token (hashed here).
+    pub fn with_token(name: &str, token: &str) -> AgentAccount {
+        AgentAccount {
+            name: name.to_string(),
+            token_sha256: crate::store::token_digest(token),
         }
     }
 }

@@ -123,7 +123,7 @@ pub struct RegistrationRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
-    /// Who acted; `agent` for the configured agent token.
+    /// Who acted: the agent's name (from their own token).
     pub actor: String,
     pub action: String,
     pub session_id: Option<String>,

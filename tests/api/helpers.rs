@@ -21,7 +21,7 @@ pub fn repo_dir() -> PathBuf {
 
 pub fn test_settings() -> Settings {
     Settings {
-        agent_token: Some(AGENT_TOKEN.into()),
+        agents: vec![hotline::server::AgentAccount::with_token("值班坐席", AGENT_TOKEN)],
         ..Settings::default()
     }
 }

@@ -214,6 +214,45 @@ async fn auth_matrix() {
 }
 
 #[tokio::test]
+async fn each_agent_has_their_own_token_and_the_audit_log_names_them() {
+    let mut settings = test_settings();
+    settings.agents = vec![
+        hotline::server::AgentAccount::with_token("李敏", "token-of-li-min"),
+        hotline::server::AgentAccount::with_token("王强", "token-of-wang-qiang"),
+    ];
+    let (_data, server) = fresh_server(settings).await;
+    let client = &server.client;
+    let (id, _, _) = open_session(client, &server.base, widget()).await;
+    for (token, slot, value) in [
+        ("token-of-li-min", "insurance", "employee"),
+        ("token-of-wang-qiang", "applicant.phone", "13900139000"),
+    ] {
+        let response = client
+            .post(server.url(&format!("/v1/sessions/{id}/slots")))
+            .bearer_auth(token)
+            .json(&json!({"slot": slot, "value": value}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{slot}");
+    }
+    let (status, _) = get_json(client, server.url("/v1/audit"), Some(AGENT_TOKEN)).await;
+    assert_eq!(status, 403, "a token nobody was given opens nothing");
+    let (status, audit) =
+        get_json(client, server.url("/v1/audit"), Some("token-of-li-min")).await;
+    assert_eq!(status, 200);
+    let actors: Vec<(&str, &str)> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["actor"].as_str().unwrap(), e["detail"]["slot"].as_str().unwrap()))
+        .collect();
+    assert!(actors.contains(&("李敏", "insurance")), "{audit}");
+    assert!(actors.contains(&("王强", "applicant.phone")), "{audit}");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn agent_endpoints_are_refused_when_no_agent_token_is_configured() {
     let data = tempfile::tempdir().unwrap();
     let server = TestServer::start(data.path(), Settings::default()).await;
@@ -466,6 +505,7 @@ async fn agent_slot_edit_is_stored_audited_and_masked_for_the_widget() {
             .iter()
             .all(|e| e["action"] == "edit_slot" && e["session_id"] == id.as_str())
     );
+    assert!(entries.iter().all(|e| e["actor"] == "值班坐席"), "{audit}");
     server.stop().await;
 }
 
