@@ -123,17 +123,11 @@ impl Driver for InProcess<'_> {
     }
 }
 
-/// A widget caller sees personal data masked, exactly as the server serves
-/// it, so a script expects the same turns in-process and over HTTP.
+/// A widget caller sees their ID number masked (their own name and phone
+/// whole), exactly as the server serves it, so a script expects the same
+/// turns in-process and over HTTP.
 fn mask_as_served(session: &Session, turn: &mut Value) {
     if session.channel == crate::dialogue::SessionChannel::Widget {
-        let names: Vec<String> = session
-            .slots
-            .applicant
-            .as_ref()
-            .and_then(|applicant| applicant.name.clone())
-            .into_iter()
-            .collect();
-        crate::server::pii::mask_json(turn, &names);
+        crate::server::pii::mask_ids_json(turn);
     }
 }

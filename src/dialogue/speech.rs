@@ -98,10 +98,12 @@ pub fn id_number_on(channel: SessionChannel, id: &str) -> String {
     }
 }
 
-/// A phone number as a channel shows it (see [`id_number_on`]).
+/// A phone number as a channel shows it: grouped for reading aloud on the
+/// phone and the agent's screen, whole as written in a caller's widget, so
+/// the caller can check their own number before confirming it.
 pub fn phone_on(channel: SessionChannel, phone_number: &str) -> String {
     match channel {
-        SessionChannel::Widget => crate::nlu::mask_phone(phone_number),
+        SessionChannel::Widget => phone_number.to_string(),
         SessionChannel::Phone | SessionChannel::Agent => phone(phone_number),
     }
 }
@@ -175,7 +177,7 @@ mod tests {
     }
 
     #[test]
-    fn a_widget_never_shows_the_whole_number() {
+    fn a_widget_never_shows_the_whole_id_number() {
         let id = "440304197812032012";
         assert_eq!(
             id_number_on(SessionChannel::Phone, id),
@@ -187,7 +189,7 @@ mod tests {
         );
         assert_eq!(
             phone_on(SessionChannel::Widget, "15027189963"),
-            "150****9963"
+            "15027189963"
         );
         assert_eq!(
             phone_on(SessionChannel::Agent, "15027189963"),

@@ -29,10 +29,11 @@ pub enum Access {
 }
 
 impl Access {
-    /// Whether personal data is masked for this reader of a session on
-    /// `channel`. A widget runs in a caller's browser, so its own view is
-    /// masked; the phone gateway must read the digits back to the caller and
-    /// the agent channel is an agent's screen, so those see them whole.
+    /// Whether ID numbers are masked for this reader of a session on
+    /// `channel`. A widget runs in a caller's browser: it shows the caller
+    /// their own name and phone (to check the read-back) but not the ID
+    /// number whole; the phone gateway must read the digits back to the
+    /// caller and the agent channel is an agent's screen, so those see all.
     pub fn masks(self, channel: crate::dialogue::SessionChannel) -> bool {
         self == Access::Owner && channel == crate::dialogue::SessionChannel::Widget
     }

@@ -19,8 +19,6 @@ pub struct SessionEvent {
     /// `turn`, `slot`, `decision`, `registration` or `closed`.
     pub kind: &'static str,
     pub data: serde_json::Value,
-    /// Names known in the session, masked for the session's own holder.
-    pub names: Vec<String>,
 }
 
 enum Item {
@@ -28,7 +26,8 @@ enum Item {
     Stop,
 }
 
-/// The SSE response for `session_id`, masked unless `access` is an agent's.
+/// The SSE response for `session_id`, ID numbers masked unless `access` is
+/// an agent's.
 pub fn stream(
     state: &AppState,
     session_id: String,
@@ -52,7 +51,7 @@ pub fn stream(
             std::future::ready(wanted.map(|event| {
                 let mut data = event.data;
                 if access.masks(channel) {
-                    pii::mask_json(&mut data, &event.names);
+                    pii::mask_ids_json(&mut data);
                 }
                 Ok(Event::default().event(event.kind).data(data.to_string()))
             }))

@@ -17,7 +17,7 @@ use super::auth::{Access, Credential};
 use super::json::{ApiJson, from_value_naming_field};
 use super::{ApiError, AppState, SessionEvent, Settings, events, form, layers, pii};
 use crate::answer::Question;
-use crate::dialogue::{DialogueState, Session, SessionChannel, Turn};
+use crate::dialogue::{DialogueState, SessionChannel, Turn};
 use crate::rules::Application;
 use crate::store::{
     AuditEntry, RegistrationRecord, Role, SessionRecord, TranscriptEntry, TurnWrite, token_digest,
@@ -258,25 +258,13 @@ fn state_id(state: DialogueState) -> String {
         .unwrap_or_default()
 }
 
-/// The names known in a session, for masking free text.
-fn known_names(session: &Session) -> Vec<String> {
-    session
-        .slots
-        .applicant
-        .as_ref()
-        .and_then(|applicant| applicant.name.clone())
-        .into_iter()
-        .collect()
-}
-
-/// A Turn as JSON for `access`: whole for agents, masked for the session's
-/// holder; the stored registration's id added when one was made.
+/// A Turn as JSON for `access`: whole for agents, ID numbers masked for a
+/// widget's caller; the stored registration's id added when one was made.
 fn turn_json(
     turn: &Turn,
     registration_id: Option<&str>,
     access: Access,
     channel: SessionChannel,
-    names: &[String],
 ) -> serde_json::Value {
     let mut value = serde_json::to_value(turn).unwrap_or_default();
     if let serde_json::Value::Object(fields) = &mut value {
@@ -288,7 +276,7 @@ fn turn_json(
         }
     }
     if access.masks(channel) {
-        pii::mask_json(&mut value, names);
+        pii::mask_ids_json(&mut value);
     }
     value
 }
@@ -338,7 +326,7 @@ pub async fn create_session(
         token,
         reply: turn.reply.clone(),
         state: state_id(turn.state),
-        turn: turn_json(&turn, None, Access::Owner, request.channel, &[]),
+        turn: turn_json(&turn, None, Access::Owner, request.channel),
     };
     Ok((StatusCode::CREATED, axum::Json(reply)).into_response())
 }
@@ -380,7 +368,6 @@ async fn ensure_open(state: &AppState, record: &SessionRecord) -> Result<(), Api
         metrics::counter!("hotline_sessions_closed_total").increment(closed);
         state.publish(session_event(
             &record.id,
-            &[],
             "closed",
             serde_json::json!({"reason": "idle"}),
         ));
@@ -486,7 +473,6 @@ pub async fn post_message(
     };
     state.store().record_turn(&id, &write).await?;
 
-    let names = known_names(&write.session);
     record_turn_metrics(&turn, started);
     // The utterance itself is not logged: a name in free text cannot be
     // recognised reliably enough to be masked. The transcript keeps it.
@@ -499,8 +485,8 @@ pub async fn post_message(
         "turn"
     );
     let registration_id = registration.as_ref().map(|r| r.id.as_str());
-    publish_turn(&state, &id, speaker, &text, &turn, registration_id, &names);
-    Ok(axum::Json(turn_json(&turn, registration_id, access, channel, &names)).into_response())
+    publish_turn(&state, &id, speaker, &text, &turn, registration_id);
+    Ok(axum::Json(turn_json(&turn, registration_id, access, channel)).into_response())
 }
 
 fn record_turn_metrics(turn: &Turn, started: Instant) {
@@ -517,18 +503,12 @@ fn record_turn_metrics(turn: &Turn, started: Instant) {
     }
 }
 
-/// An event of session `id`, with the names its masking must hide.
-fn session_event(
-    id: &str,
-    names: &[String],
-    kind: &'static str,
-    data: serde_json::Value,
-) -> SessionEvent {
+/// An event of session `id`.
+fn session_event(id: &str, kind: &'static str, data: serde_json::Value) -> SessionEvent {
     SessionEvent {
         session_id: id.to_string(),
         kind,
         data,
-        names: names.to_vec(),
     }
 }
 
@@ -540,12 +520,11 @@ fn publish_turn(
     text: &str,
     turn: &Turn,
     registration_id: Option<&str>,
-    names: &[String],
 ) {
     if !state.watched() {
         return;
     }
-    let event = |kind, data| session_event(id, names, kind, data);
+    let event = |kind, data| session_event(id, kind, data);
     state.publish(event(
         "turn",
         serde_json::json!({
@@ -553,7 +532,7 @@ fn publish_turn(
             "intent": turn.intent, "state": turn.state, "missing": turn.missing,
         }),
     ));
-    publish_changes(state, id, turn, names);
+    publish_changes(state, id, turn);
     if let Some(registration_id) = registration_id {
         state.publish(event(
             "registration",
@@ -563,11 +542,11 @@ fn publish_turn(
 }
 
 /// Publishes a turn's slot changes and its decision.
-fn publish_changes(state: &AppState, id: &str, turn: &Turn, names: &[String]) {
+fn publish_changes(state: &AppState, id: &str, turn: &Turn) {
     if !state.watched() {
         return;
     }
-    let event = |kind, data| session_event(id, names, kind, data);
+    let event = |kind, data| session_event(id, kind, data);
     for change in &turn.slot_changes {
         state.publish(event(
             "slot",
@@ -616,19 +595,7 @@ pub async fn session_view(
         view["decision"] = serde_json::to_value(decision).unwrap_or_default();
     }
     if access.masks(record.channel) {
-        let mut names = known_names(&record.session);
-        names.extend(
-            slot_history
-                .iter()
-                .filter(|entry| entry.slot == "applicant.name")
-                .flat_map(|entry| {
-                    [&entry.old, &entry.new]
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|value| value.as_str().map(str::to_string))
-                }),
-        );
-        pii::mask_json(&mut view, &names);
+        pii::mask_ids_json(&mut view);
     }
     Ok(axum::Json(view).into_response())
 }
@@ -696,17 +663,9 @@ pub async fn edit_slot(
         }),
     };
     state.store().record_turn(&id, &write).await?;
-    let names = known_names(&write.session);
     tracing::info!(session_id = %id, slot = %request.slot, "agent edited a slot");
-    publish_changes(&state, &id, &turn, &names);
-    Ok(axum::Json(turn_json(
-        &turn,
-        None,
-        Access::Agent,
-        SessionChannel::Agent,
-        &[],
-    ))
-    .into_response())
+    publish_changes(&state, &id, &turn);
+    Ok(axum::Json(turn_json(&turn, None, Access::Agent, SessionChannel::Agent)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -792,7 +751,7 @@ pub async fn registration(
         "created_at": registration.created_at,
     });
     if access != Access::Agent {
-        pii::mask_json(&mut body, &[]);
+        pii::mask_ids_json(&mut body);
     }
     Ok(axum::Json(body).into_response())
 }

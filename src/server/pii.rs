@@ -1,6 +1,7 @@
-//! Masking of personal data (ID numbers, phone numbers, names) for log
-//! lines and for the caller-side views. Agents see data whole; everything
-//! else sees `4419**********1238`, `138****5678`, `张*`.
+//! Masking of personal data (ID numbers, phone numbers, names). Log lines
+//! see `4419**********1238`, `138****5678`, `张*`; a widget caller sees
+//! their own name and phone whole (to check the read-back) and ID numbers
+//! masked; agents see everything whole.
 //!
 //! The maskers of single values come from `nlu`; this module finds
 //! personal data in free text and in JSON documents.
@@ -33,7 +34,8 @@ pub fn mask_text(text: &str, names: &[String]) -> String {
             // Other long numbers (social-security card numbers) identify a
             // person too. Seven- and eight-digit runs are left: they are the
             // agencies' published landlines (0537-3238957) the caller needs;
-            // a caller's own landline is masked by its field (see mask_json).
+            // a caller's own landline never reaches a log line: utterances are
+            // not logged.
             mask_phone(run)
         } else {
             run.to_string()
@@ -59,23 +61,31 @@ const IDENTIFIER_FIELDS: [&str; 5] = [
     "passage_id",
 ];
 
-/// Masks every string in a JSON document (see [`mask_text`]); fields named
-/// `name` are masked as names whatever their content; the service's own
-/// identifiers are left alone.
-pub fn mask_json(value: &mut serde_json::Value, names: &[String]) {
+/// What a widget caller sees of their own session: their name and phone
+/// whole (so they can check the read-back), ID numbers masked, in free
+/// text and in `id_number` fields.
+pub fn mask_ids_json(value: &mut serde_json::Value) {
     match value {
-        serde_json::Value::String(text) => *text = mask_text(text, names),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask_json(v, names)),
+        serde_json::Value::String(text) => {
+            *text = digit_runs()
+                .replace_all(text, |captures: &regex::Captures| {
+                    let run = &captures[0];
+                    let length = run.chars().count();
+                    if length == 18 || (length == 15 && !run.ends_with(['X', 'x'])) {
+                        mask_id(run)
+                    } else {
+                        run.to_string()
+                    }
+                })
+                .into_owned()
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_ids_json),
         serde_json::Value::Object(fields) => {
             for (key, field) in fields.iter_mut() {
                 match (key.as_str(), &*field) {
                     (key, _) if IDENTIFIER_FIELDS.contains(&key) => {}
-                    ("name", serde_json::Value::String(name)) => *field = mask_name(name).into(),
-                    ("phone", serde_json::Value::String(phone)) => {
-                        *field = mask_phone(phone).into()
-                    }
                     ("id_number", serde_json::Value::String(id)) => *field = mask_id(id).into(),
-                    _ => mask_json(field, names),
+                    _ => mask_ids_json(field),
                 }
             }
         }
@@ -101,24 +111,23 @@ mod tests {
     }
 
     #[test]
-    fn masks_inside_json() {
+    fn a_caller_sees_their_name_and_phone_but_not_their_id() {
         let mut value = serde_json::json!({
             "applicant": {"name": "李四", "id_number": "441900199001011238", "phone": "13800138000"},
-            "transcript": [{"text": "李四 13800138000"}]
+            "transcript": [{"text": "李四，身份证44190019900101123X，电话13800138000"}],
+            "session_id": "s_123456789012345678901234"
         });
-        mask_json(&mut value, &["李四".to_string()]);
+        mask_ids_json(&mut value);
         let text = value.to_string();
-        assert!(!text.contains("李四"));
-        assert!(!text.contains("13800138000"));
-        assert!(text.contains("4419**********1238"));
+        assert!(text.contains("李四") && text.contains("13800138000"), "{text}");
+        assert!(!text.contains("441900199001011238") && !text.contains("44190019900101123X"));
+        assert!(text.contains("4419**********1238") && text.contains("4419**********123X"));
+        assert_eq!(value["session_id"], "s_123456789012345678901234");
     }
 
     #[test]
     fn leaves_the_agencies_published_numbers_whole() {
         let text = "联系方式：济宁市医保经办机构电话（传真）0537-3238957，东莞0769-12345";
         assert_eq!(mask_text(text, &[]), text);
-        let mut value = serde_json::json!({"applicant": {"phone": "0769-22334455"}});
-        mask_json(&mut value, &[]);
-        assert!(!value.to_string().contains("22334455"), "{value}");
     }
 }
