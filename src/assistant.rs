@@ -148,6 +148,7 @@ impl Assistant {
     }
 
     /// An agent sets one slot from the assistant screen (`None` clears it).
+    /// The reply reads the changed value back (see `dialogue::handoff`).
     pub fn edit_slot(
         &self,
         session: &mut Session,
@@ -155,7 +156,7 @@ impl Assistant {
         value: serde_json::Value,
     ) -> Result<Turn, RulesInputError> {
         let value = (!value.is_null()).then_some(value);
-        dialogue::edit_slot(self, session, slot, value).map_err(|message| RulesInputError {
+        dialogue::handoff::agent_edit(self, session, slot, value).map_err(|message| RulesInputError {
             field: slot.to_string(),
             message,
         })

@@ -24,7 +24,10 @@ pub enum DialogueState {
     Collecting,
     Confirming,
     Done,
+    /// The caller waits for an agent (see [`handoff`]).
     Handoff,
+    /// An agent has taken the call; the assistant stays silent.
+    AgentActive,
 }
 
 /// Everything the dialogue remembers between turns. Serialisable so the
@@ -49,6 +52,23 @@ pub struct Session {
     /// is an 异地长期居住人员 wherever the region tells the two apart.
     #[serde(default)]
     pub hukou_moved: Option<bool>,
+    /// While a person has the call: who, since when, and the form's own
+    /// state underneath (see [`handoff`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<handoff::Held>,
+    /// The last message sent with a client id and the turn it got, so a
+    /// resend of it (after a dropped connection) is answered again
+    /// instead of being applied twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered: Option<Delivered>,
+}
+
+/// See [`Session::delivered`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivered {
+    pub client_id: String,
+    pub turn: Turn,
+    pub registration_id: Option<String>,
 }
 
 /// One slot's change in a turn, with where the value came from.
@@ -92,6 +112,7 @@ pub struct Completed {
     pub decision: Decision,
 }
 
+pub mod handoff;
 pub mod outcome;
 pub mod script;
 pub mod services;
@@ -139,6 +160,8 @@ pub fn start(
         failures: 0,
         materials_asked: false,
         hukou_moved: None,
+        held: None,
+        delivered: None,
     };
     let mut turn = Turn::new(
         &session,
@@ -203,16 +226,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     }
 
     if !changes.is_empty() && (understanding.entities.correction || intent == "correct") {
-        let said: Vec<String> = changes
-            .iter()
-            .filter_map(|change| {
-                speech::slot_value(&session.slots, &change.slot, session.channel)
-                    .map(|value| format!("{}改成{}", speech::slot_name(&change.slot), value))
-            })
-            .collect();
-        if !said.is_empty() {
-            parts.push(format!("好的，已经把{}。", said.join("，")));
-        }
+        parts.extend(changes_said(session, &changes));
     }
 
     let corrected = !parts.is_empty();
@@ -539,8 +553,21 @@ fn needs_hukou_answer(services: &dyn Services, session: &Session, decision: &Dec
     }
 }
 
+/// "好的，已经把联系电话改成…。": the changed values said back, so the
+/// caller hears what was corrected; `None` when nothing can be said.
+pub(crate) fn changes_said(session: &Session, changes: &[SlotChange]) -> Option<String> {
+    let said: Vec<String> = changes
+        .iter()
+        .filter_map(|change| {
+            speech::slot_value(&session.slots, &change.slot, session.channel)
+                .map(|value| format!("{}改成{}", speech::slot_name(&change.slot), value))
+        })
+        .collect();
+    (!said.is_empty()).then(|| format!("好的，已经把{}。", said.join("，")))
+}
+
 /// The caller confirmed the read-back: the registration is done.
-fn finish(services: &dyn Services, session: &mut Session, intent: &str) -> Turn {
+pub(crate) fn finish(services: &dyn Services, session: &mut Session, intent: &str) -> Turn {
     session.state = DialogueState::Done;
     session.pending = None;
     let decision = session

@@ -1,6 +1,7 @@
-//! Live updates for agents' screens: every turn, slot change and decision
-//! is published on one broadcast channel; each `GET /v1/sessions/{id}/events`
-//! stream keeps its session's events and ends when the server shuts down.
+//! Live updates: every turn, slot change and decision is published on one
+//! broadcast channel; each `GET /v1/sessions/{id}/events` stream keeps its
+//! session's events, the agents' `GET /v1/events` stream keeps all of them
+//! (the queue), and both end when the server shuts down.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -16,8 +17,10 @@ use super::{AppState, pii};
 #[derive(Debug, Clone)]
 pub struct SessionEvent {
     pub session_id: String,
-    /// `turn`, `slot`, `decision`, `registration` or `closed`.
+    /// `turn`, `slot`, `decision`, `registration`, `agent` (accepted,
+    /// released, wrapped up) or `closed`.
     pub kind: &'static str,
+    /// The event's body; it carries `session_id`.
     pub data: serde_json::Value,
 }
 
@@ -26,11 +29,11 @@ enum Item {
     Stop,
 }
 
-/// The SSE response for `session_id`, ID numbers masked unless `access` is
-/// an agent's.
+/// The SSE response for `session_id` (every session's for `None`, which
+/// only agents get), ID numbers masked unless `access` is an agent's.
 pub fn stream(
     state: &AppState,
-    session_id: String,
+    session_id: Option<String>,
     access: Access,
     channel: crate::dialogue::SessionChannel,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
@@ -45,7 +48,11 @@ pub fn stream(
         .take_while(|item| std::future::ready(!matches!(item, Item::Stop)))
         .filter_map(move |item| {
             let wanted = match item {
-                Item::Event(event) if event.session_id == session_id => Some(event),
+                Item::Event(event)
+                    if session_id.as_ref().is_none_or(|id| *id == event.session_id) =>
+                {
+                    Some(event)
+                }
                 _ => None,
             };
             std::future::ready(wanted.map(|event| {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::rules::{Category, Channel, Insurance};
+use crate::rules::{Category, Channel, Insurance, Status};
 use crate::store::RegistrationRecord;
 
 /// What the form needs to know about the region, from data: the names in
@@ -23,6 +23,18 @@ fn insurance_label(insurance: Insurance) -> &'static str {
     match insurance {
         Insurance::Employee => "职工基本医疗保险",
         Insurance::Resident => "城乡居民基本医疗保险",
+    }
+}
+
+/// The decision as the form prints it.
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Accepted => "符合条件，予以备案",
+        Status::NeedsMaterials => "待补交材料",
+        Status::NotEligible => "不符合备案条件",
+        Status::NotRequired => "无需备案",
+        Status::ChannelUnavailable => "该渠道不能办理",
+        Status::Incomplete => "信息不全",
     }
 }
 
@@ -124,7 +136,7 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
     row(
         &mut html,
         "审核结果",
-        Some(decision.status.id().to_string()),
+        Some(status_label(decision.status).to_string()),
     );
     html.push_str("</table>\n<p>申请人签名：__________　　日期：__________</p></section>\n");
 
@@ -151,9 +163,16 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
         );
     }
     html.push_str("</ul>\n");
-    if !decision.notes.is_empty() {
+    // Notes starting 说明： record how the rule data was written; they are
+    // for agents, not for the caller's paper.
+    let notes: Vec<&String> = decision
+        .notes
+        .iter()
+        .filter(|note| !note.starts_with("说明："))
+        .collect();
+    if !notes.is_empty() {
         html.push_str("<h2>注意事项</h2><ul>\n");
-        for note in &decision.notes {
+        for note in notes {
             let _ = writeln!(html, "<li>{}</li>", escape(note));
         }
         html.push_str("</ul>\n");

@@ -15,9 +15,11 @@ use utoipa::ToSchema;
 use super::answer_cache::{AskKey, CachedAnswer};
 use super::auth::{Access, Credential};
 use super::json::{ApiJson, from_value_naming_field};
-use super::{ApiError, AppState, SessionEvent, Settings, events, form, layers, pii};
+use super::{
+    ApiError, AppState, SessionEvent, Settings, events, form, layers, pii, workspace,
+};
 use crate::answer::Question;
-use crate::dialogue::{DialogueState, SessionChannel, Turn};
+use crate::dialogue::{Delivered, DialogueState, Session, SessionChannel, Turn, handoff};
 use crate::rules::Application;
 use crate::store::{
     AuditEntry, RegistrationRecord, Role, SessionRecord, TranscriptEntry, TurnWrite, token_digest,
@@ -34,15 +36,25 @@ pub fn routes(settings: &Settings) -> Router<AppState> {
         .route("/v1/sessions/{id}", get(session_view))
         .route("/v1/sessions/{id}/messages", post(post_message))
         .route("/v1/sessions/{id}/events", get(session_events))
-        .route("/v1/sessions/{id}/slots", post(edit_slot).patch(edit_slot));
+        .route("/v1/sessions/{id}/slots", post(edit_slot).patch(edit_slot))
+        .route("/v1/sessions/{id}/accept", post(workspace::accept))
+        .route("/v1/sessions/{id}/release", post(workspace::release))
+        .route("/v1/sessions/{id}/submit", post(workspace::submit))
+        .route("/v1/sessions/{id}/wrap-up", post(workspace::wrap_up));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .route("/v1/ask", post(ask))
         .route("/v1/rules/evaluate", post(evaluate))
-        .route("/v1/sessions", post(create_session).get(list_sessions))
+        .route(
+            "/v1/sessions",
+            post(create_session).get(workspace::list_sessions),
+        )
+        .route("/v1/events", get(workspace::all_events))
+        .route("/v1/agents/me", get(workspace::me))
         .route("/v1/registrations/{id}", get(registration))
         .route("/v1/registrations/{id}/form", get(registration_form))
+        .route("/v1/registrations/{id}/print-link", post(print_link))
         .route("/v1/audit", get(audit_log))
         .merge(layers::limit_per_session(per_session, settings))
 }
@@ -231,7 +243,7 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
-fn random_hex(bytes: usize) -> String {
+pub(super) fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::Rng::fill(&mut rand::rng(), buffer.as_mut_slice());
     hex::encode(buffer)
@@ -260,7 +272,7 @@ fn state_id(state: DialogueState) -> String {
 
 /// A Turn as JSON for `access`: whole for agents, ID numbers masked for a
 /// widget's caller; the stored registration's id added when one was made.
-fn turn_json(
+pub(super) fn turn_json(
     turn: &Turn,
     registration_id: Option<&str>,
     access: Access,
@@ -340,7 +352,7 @@ fn state_id_channel(channel: SessionChannel) -> &'static str {
 }
 
 /// Loads session `id` and checks `credential` may use it.
-async fn open_session(
+pub(super) async fn open_session(
     state: &AppState,
     credential: &Credential,
     id: &str,
@@ -356,7 +368,7 @@ async fn open_session(
 
 /// Refuses writes to a closed session, closing it first if it has been
 /// idle past the TTL (the sweeper may not have run yet).
-async fn ensure_open(state: &AppState, record: &SessionRecord) -> Result<(), ApiError> {
+pub(super) async fn ensure_open(state: &AppState, record: &SessionRecord) -> Result<(), ApiError> {
     let now = Utc::now();
     let idle_limit =
         chrono::Duration::from_std(state.settings().session_ttl).unwrap_or(chrono::Duration::MAX);
@@ -384,14 +396,24 @@ async fn ensure_open(state: &AppState, record: &SessionRecord) -> Result<(), Api
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
     pub text: String,
+    /// The sender's id for this message (up to 64 characters): a resend
+    /// with the same id gets the first Turn again and changes nothing.
+    pub client_id: Option<String>,
 }
 
+/// Longest client id accepted.
+const MAX_CLIENT_ID_CHARS: usize = 64;
+
 /// One utterance → one Turn. The turn is stored durably before the reply.
+/// The caller's words go to the dialogue; while an agent holds the call the
+/// assistant stays silent (the Turn's reply is empty) and its reply becomes
+/// the agent's suggestion. An agent's message on a call they hold is the
+/// agent's own words to the caller (role `agent`).
 #[utoipa::path(post, path = "/v1/sessions/{id}/messages", request_body = MessageRequest,
     params(("id" = String, Path, description = "session id")),
     responses((status = 200, description = "Turn (contract §3), with `registration_id` when one was made", body = Object),
               (status = 400, description = "bad input, the field named", body = ErrorBody), (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody),
-              (status = 404, description = "unknown id", body = ErrorBody), (status = 409, description = "session closed", body = ErrorBody)),
+              (status = 404, description = "unknown id", body = ErrorBody), (status = 409, description = "session closed, or waiting for an agent to accept", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn post_message(
     State(state): State<AppState>,
@@ -413,27 +435,69 @@ pub async fn post_message(
             format!("text: longer than {MAX_TEXT_CHARS} characters"),
         ));
     }
+    let client_id = request.client_id.filter(|id| !id.is_empty());
+    if client_id
+        .as_ref()
+        .is_some_and(|id| id.chars().count() > MAX_CLIENT_ID_CHARS)
+    {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            format!("client_id: longer than {MAX_CLIENT_ID_CHARS} characters"),
+        ));
+    }
     let lock = state.session_lock(&id);
     let _guard = lock.lock().await;
     let (record, access) = open_session(&state, &credential, &id).await?;
+    let channel = record.channel;
+    if let Some(delivered) = record
+        .session
+        .delivered
+        .as_ref()
+        .filter(|delivered| client_id.as_ref() == Some(&delivered.client_id))
+    {
+        // A resend of a message already applied: the same answer again.
+        let registration_id = delivered.registration_id.as_deref();
+        let body = turn_json(&delivered.turn, registration_id, access, channel);
+        return Ok(axum::Json(body).into_response());
+    }
     ensure_open(&state, &record).await?;
 
     let started = Instant::now();
-    let assistant = state.assistant().clone();
-    let channel = record.channel;
-    let mut session = record.session;
-    let utterance = text.clone();
-    let (session, turn) = compute(characters, move || {
-        let turn = assistant.turn(&mut session, &utterance);
-        (session, turn)
-    })
-    .await?;
-
-    let now = Utc::now();
     let agent = match &credential {
         Credential::Agent(name) => Some(name.clone()),
         _ => None,
     };
+    let mut session = record.session;
+    let before = session.state;
+    let now = Utc::now();
+    let (mut session, turn) = if agent.is_some() && handoff::is_held(&session) {
+        // The agent's own words to the caller, on a call they hold.
+        if session.state != DialogueState::AgentActive {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "not_accepted",
+                "accept the call first (POST /v1/sessions/{id}/accept)",
+            ));
+        }
+        let turn = handoff::quiet_turn(&session, "agent_message");
+        (session, turn)
+    } else {
+        let assistant = state.assistant().clone();
+        let utterance = text.clone();
+        compute(characters, move || {
+            let turn = if handoff::is_held(&session) {
+                handoff::caller_says(assistant.as_ref(), &mut session, &utterance)
+            } else {
+                assistant.turn(&mut session, &utterance)
+            };
+            (session, turn)
+        })
+        .await?
+    };
+    if turn.state == DialogueState::Handoff && before != DialogueState::Handoff {
+        handoff::wait(&mut session, before, now);
+    }
+
     let speaker = if agent.is_some() {
         Role::Agent
     } else {
@@ -446,21 +510,30 @@ pub async fn post_message(
         decision: completed.decision.clone(),
         created_at: now,
     });
+    let registration_id = registration.as_ref().map(|r| r.id.clone());
+    if let Some(client_id) = client_id {
+        session.delivered = Some(Delivered {
+            client_id,
+            turn: turn.clone(),
+            registration_id: registration_id.clone(),
+        });
+    }
+    let mut transcript = vec![TranscriptEntry {
+        role: speaker,
+        text: text.clone(),
+        at: now,
+    }];
+    if !turn.reply.is_empty() {
+        transcript.push(TranscriptEntry {
+            role: Role::Assistant,
+            text: turn.reply.clone(),
+            at: now,
+        });
+    }
     let write = TurnWrite {
         session,
         at: now,
-        transcript: vec![
-            TranscriptEntry {
-                role: speaker,
-                text: text.clone(),
-                at: now,
-            },
-            TranscriptEntry {
-                role: Role::Assistant,
-                text: turn.reply.clone(),
-                at: now,
-            },
-        ],
+        transcript,
         slot_changes: turn.slot_changes.clone(),
         registration: registration.clone(),
         audit: agent.map(|agent| AuditEntry {
@@ -484,9 +557,16 @@ pub async fn post_message(
         slots_changed = turn.slot_changes.len(),
         "turn"
     );
-    let registration_id = registration.as_ref().map(|r| r.id.as_str());
-    publish_turn(&state, &id, speaker, &text, &turn, registration_id);
-    Ok(axum::Json(turn_json(&turn, registration_id, access, channel)).into_response())
+    publish_turn(
+        &state,
+        &id,
+        speaker,
+        &text,
+        &turn,
+        &write.session,
+        registration_id.as_deref(),
+    );
+    Ok(axum::Json(turn_json(&turn, registration_id.as_deref(), access, channel)).into_response())
 }
 
 fn record_turn_metrics(turn: &Turn, started: Instant) {
@@ -503,8 +583,12 @@ fn record_turn_metrics(turn: &Turn, started: Instant) {
     }
 }
 
-/// An event of session `id`.
-fn session_event(id: &str, kind: &'static str, data: serde_json::Value) -> SessionEvent {
+/// An event of session `id`; its body carries the session's id, so the
+/// agents' stream of all sessions can tell them apart.
+pub(super) fn session_event(id: &str, kind: &'static str, mut data: serde_json::Value) -> SessionEvent {
+    if let serde_json::Value::Object(fields) = &mut data {
+        fields.insert("session_id".into(), id.into());
+    }
     SessionEvent {
         session_id: id.to_string(),
         kind,
@@ -512,29 +596,34 @@ fn session_event(id: &str, kind: &'static str, data: serde_json::Value) -> Sessi
     }
 }
 
-/// Publishes a turn, its slot changes and its decision to the event streams.
-fn publish_turn(
+/// Publishes a turn, its slot changes and its decision to the event
+/// streams; with the agent's suggested reply while a person holds the call.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn publish_turn(
     state: &AppState,
     id: &str,
     speaker: Role,
     text: &str,
     turn: &Turn,
+    session: &Session,
     registration_id: Option<&str>,
 ) {
     if !state.watched() {
         return;
     }
-    let event = |kind, data| session_event(id, kind, data);
-    state.publish(event(
+    state.publish(session_event(
+        id,
         "turn",
         serde_json::json!({
             "role": speaker, "text": text, "reply": turn.reply,
             "intent": turn.intent, "state": turn.state, "missing": turn.missing,
+            "suggestion": session.held.as_ref().and_then(|held| held.suggestion.clone()),
         }),
     ));
     publish_changes(state, id, turn);
     if let Some(registration_id) = registration_id {
-        state.publish(event(
+        state.publish(session_event(
+            id,
             "registration",
             serde_json::json!({"registration_id": registration_id}),
         ));
@@ -546,15 +635,16 @@ fn publish_changes(state: &AppState, id: &str, turn: &Turn) {
     if !state.watched() {
         return;
     }
-    let event = |kind, data| session_event(id, kind, data);
     for change in &turn.slot_changes {
-        state.publish(event(
+        state.publish(session_event(
+            id,
             "slot",
             serde_json::to_value(change).unwrap_or_default(),
         ));
     }
     if let Some(decision) = &turn.decision {
-        state.publish(event(
+        state.publish(session_event(
+            id,
             "decision",
             serde_json::to_value(decision).unwrap_or_default(),
         ));
@@ -580,6 +670,7 @@ pub async fn session_view(
         "session_id": record.id,
         "channel": record.channel,
         "region": record.region,
+        "region_name": state.assistant().corpus.region(&record.region).map(|region| region.name.clone()),
         "state": record.session.state,
         "today": record.session.today,
         "slots": record.session.slots,
@@ -594,10 +685,40 @@ pub async fn session_view(
     if let Some(decision) = &record.session.decision {
         view["decision"] = serde_json::to_value(decision).unwrap_or_default();
     }
+    if access == Access::Agent {
+        // What only the agents' screen needs: who holds the call and the
+        // suggested reply, whether the materials were asked, the wrap-up,
+        // and the cited documents' titles.
+        view["held"] = serde_json::to_value(&record.session.held).unwrap_or_default();
+        view["materials_asked"] = record.session.materials_asked.into();
+        let audit = state.store().audit_log(Some(&id)).await?;
+        if let Some(wrap_up) = audit.iter().find(|entry| entry.action == "wrap_up") {
+            view["wrap_up"] = serde_json::to_value(wrap_up).unwrap_or_default();
+        }
+        view["documents"] = cited_documents(&state, record.session.decision.as_ref());
+    }
     if access.masks(record.channel) {
         pii::mask_ids_json(&mut view);
     }
     Ok(axum::Json(view).into_response())
+}
+
+/// The Chinese titles of the documents a decision cites, by `doc_id`.
+fn cited_documents(
+    state: &AppState,
+    decision: Option<&crate::rules::Decision>,
+) -> serde_json::Value {
+    let corpus = &state.assistant().corpus;
+    let titles: serde_json::Map<String, serde_json::Value> = decision
+        .map(|decision| decision.citations.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|citation| {
+            let document = corpus.document(&citation.doc_id)?;
+            Some((citation.doc_id.clone(), document.title.clone().into()))
+        })
+        .collect();
+    serde_json::Value::Object(titles)
 }
 
 /// Server-Sent Events: `turn`, `slot`, `decision`, `registration`, `closed`.
@@ -612,7 +733,7 @@ pub async fn session_events(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (record, access) = open_session(&state, &credential, &id).await?;
-    Ok(events::stream(&state, id, access, record.channel).into_response())
+    Ok(events::stream(&state, Some(id), access, record.channel).into_response())
 }
 
 /// `POST /v1/sessions/{id}/slots` body.
@@ -625,7 +746,10 @@ pub struct SlotEditRequest {
     pub value: serde_json::Value,
 }
 
-/// An agent corrects a slot on the screen (audited).
+/// An agent corrects a slot on the screen (audited). The reply says the
+/// new value and reads the form back: to the caller while the assistant
+/// has the call (it goes into the transcript), as the agent's suggestion
+/// while an agent holds it. Either way the caller must confirm again.
 #[utoipa::path(post, path = "/v1/sessions/{id}/slots", request_body = SlotEditRequest,
     params(("id" = String, Path, description = "session id")),
     responses((status = 200, description = "Turn after the edit", body = Object),
@@ -648,10 +772,15 @@ pub async fn edit_slot(
         .assistant()
         .edit_slot(&mut session, &request.slot, request.value.clone())?;
     let now = Utc::now();
+    let spoken = (!turn.reply.is_empty()).then(|| TranscriptEntry {
+        role: Role::Assistant,
+        text: turn.reply.clone(),
+        at: now,
+    });
     let write = TurnWrite {
         session,
         at: now,
-        transcript: Vec::new(),
+        transcript: spoken.into_iter().collect(),
         slot_changes: turn.slot_changes.clone(),
         registration: None,
         audit: Some(AuditEntry {
@@ -664,32 +793,8 @@ pub async fn edit_slot(
     };
     state.store().record_turn(&id, &write).await?;
     tracing::info!(session_id = %id, slot = %request.slot, "agent edited a slot");
-    publish_changes(&state, &id, &turn);
+    publish_turn(&state, &id, Role::Agent, "", &turn, &write.session, None);
     Ok(axum::Json(turn_json(&turn, None, Access::Agent, SessionChannel::Agent)).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub include_closed: bool,
-}
-
-/// Agents: the sessions, open ones by default.
-#[utoipa::path(get, path = "/v1/sessions",
-    params(("include_closed" = Option<bool>, Query, description = "list closed sessions too")),
-    responses((status = 200, description = "list of sessions", body = Object),
-              (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn list_sessions(
-    State(state): State<AppState>,
-    credential: Credential,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    credential.require_agent()?;
-    let Query(query) =
-        query.map_err(|error| ApiError::bad_request("invalid_query", error.body_text()))?;
-    let sessions = state.store().list_sessions(query.include_closed).await?;
-    Ok(axum::Json(serde_json::json!({"sessions": sessions})).into_response())
 }
 
 /// Agents: the audit log of agent actions, newest first.
@@ -756,18 +861,58 @@ pub async fn registration(
     Ok(axum::Json(body).into_response())
 }
 
-/// The printable 备案表 and fax cover sheet, as HTML.
-#[utoipa::path(get, path = "/v1/registrations/{id}/form",
+/// A link to the printable form that opens without a token, valid for a
+/// few minutes and for this registration only: a new browser tab cannot
+/// send the Authorization header, and a token never goes into a URL.
+#[utoipa::path(post, path = "/v1/registrations/{id}/print-link",
     params(("id" = String, Path, description = "registration id")),
-    responses((status = 200, description = "text/html", body = String),
+    responses((status = 200, description = "`url` of the form, with a short-lived ticket", body = Object),
               (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody), (status = 404, description = "unknown id", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn print_link(
+    State(state): State<AppState>,
+    credential: Credential,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    load_registration(&state, &credential, &id).await?;
+    let ticket = random_hex(16);
+    state.print_tickets().issue(&ticket, &id);
+    let url = format!("/v1/registrations/{id}/form?ticket={ticket}");
+    Ok(axum::Json(serde_json::json!({"url": url})).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FormQuery {
+    pub ticket: Option<String>,
+}
+
+/// The printable 备案表 and fax cover sheet, as HTML: with a token, or with
+/// a ticket from `print-link`.
+#[utoipa::path(get, path = "/v1/registrations/{id}/form",
+    params(("id" = String, Path, description = "registration id"),
+           ("ticket" = Option<String>, Query, description = "a ticket from print-link, instead of a token")),
+    responses((status = 200, description = "text/html", body = String),
+              (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token or ticket that does not open this", body = ErrorBody), (status = 404, description = "unknown id", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn registration_form(
     State(state): State<AppState>,
     credential: Credential,
     Path(id): Path<String>,
+    Query(query): Query<FormQuery>,
 ) -> Result<Response, ApiError> {
-    let (registration, _) = load_registration(&state, &credential, &id).await?;
+    let registration = match (&query.ticket, &credential) {
+        (Some(ticket), Credential::None) => {
+            if !state.print_tickets().valid(ticket, &id) {
+                return Err(ApiError::forbidden(
+                    "this print link has expired or is not for this registration",
+                ));
+            }
+            state.store().registration(&id).await?.ok_or_else(|| {
+                ApiError::not_found("registration_not_found", format!("no registration `{id}`"))
+            })?
+        }
+        _ => load_registration(&state, &credential, &id).await?.0,
+    };
     let assistant = state.assistant();
     let application = &registration.application;
     let region = assistant.corpus.region(&application.region);

@@ -33,6 +33,7 @@ pub mod metrics;
 mod openapi;
 pub mod pages;
 pub mod pii;
+mod workspace;
 
 pub use error::ApiError;
 pub use events::SessionEvent;
@@ -113,6 +114,7 @@ struct Inner {
     /// applied one after the other, each on the state the other left.
     session_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     answers: answer_cache::AnswerCache,
+    print_tickets: PrintTickets,
     shutdown: watch::Sender<bool>,
 }
 
@@ -128,6 +130,7 @@ impl AppState {
                 settings,
                 events,
                 session_locks: Mutex::new(HashMap::new()),
+                print_tickets: PrintTickets::default(),
                 shutdown,
             }),
         }
@@ -139,6 +142,10 @@ impl AppState {
 
     pub fn store(&self) -> &dyn Store {
         self.inner.store.as_ref()
+    }
+
+    fn print_tickets(&self) -> &PrintTickets {
+        &self.inner.print_tickets
     }
 
     fn answers(&self) -> &answer_cache::AnswerCache {
@@ -181,6 +188,33 @@ impl AppState {
 
     fn shutdown_signal(&self) -> watch::Receiver<bool> {
         self.inner.shutdown.subscribe()
+    }
+}
+
+/// How long a print link opens its form.
+const PRINT_TICKET_LIFETIME: Duration = Duration::from_secs(10 * 60);
+
+/// Short-lived tickets that open one registration's printable form in a
+/// new tab without a token in the URL. Kept in memory: a restart only
+/// means printing again.
+#[derive(Default)]
+struct PrintTickets {
+    issued: Mutex<HashMap<String, (String, std::time::Instant)>>,
+}
+
+impl PrintTickets {
+    fn issue(&self, ticket: &str, registration_id: &str) {
+        let now = std::time::Instant::now();
+        let mut issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        issued.retain(|_, (_, at)| now.duration_since(*at) < PRINT_TICKET_LIFETIME);
+        issued.insert(ticket.to_string(), (registration_id.to_string(), now));
+    }
+
+    fn valid(&self, ticket: &str, registration_id: &str) -> bool {
+        let issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        issued.get(ticket).is_some_and(|(id, at)| {
+            id == registration_id && at.elapsed() < PRINT_TICKET_LIFETIME
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::AppState;
-use super::handlers;
+use super::{handlers, workspace};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,13 +18,20 @@ use super::handlers;
         handlers::ask,
         handlers::evaluate,
         handlers::create_session,
-        handlers::list_sessions,
+        workspace::list_sessions,
+        workspace::all_events,
+        workspace::accept,
+        workspace::release,
+        workspace::submit,
+        workspace::wrap_up,
+        workspace::me,
         handlers::post_message,
         handlers::session_view,
         handlers::session_events,
         handlers::edit_slot,
         handlers::registration,
         handlers::registration_form,
+        handlers::print_link,
         handlers::audit_log,
     ),
     components(schemas(
@@ -33,6 +40,8 @@ use super::handlers;
         handlers::CreateSessionReply,
         handlers::MessageRequest,
         handlers::SlotEditRequest,
+        workspace::WrapUpRequest,
+        workspace::Disposition,
         handlers::ErrorBody,
         handlers::ErrorDetail,
     )),

@@ -168,8 +168,9 @@ pub struct MissEntry {
     pub last_at: DateTime<Utc>,
 }
 
-/// A row of the agents' session list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A row of the agents' session list, with the dialogue's state for the
+/// caller card (name, phone, category, destination, how long they wait).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionSummary {
     pub session_id: String,
     pub channel: SessionChannel,
@@ -178,6 +179,7 @@ pub struct SessionSummary {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub session: Session,
 }
 
 /// The persistence the server needs, and nothing more.

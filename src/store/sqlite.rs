@@ -582,6 +582,7 @@ impl Store for SqliteStore {
                         created_at: record.created_at,
                         updated_at: record.updated_at,
                         closed_at: record.closed_at,
+                        session: record.session,
                     })
                 })
                 .collect()

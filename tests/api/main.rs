@@ -4,6 +4,7 @@
 
 mod dialogues;
 mod helpers;
+mod workspace;
 
 use std::time::Duration;
 
@@ -207,7 +208,17 @@ async fn auth_matrix() {
         .unwrap();
     assert_eq!(edit.status(), 403, "a widget cannot edit slots as an agent");
 
+    // Nobody has spoken in either session yet: the queue hides them unless
+    // asked for.
     let (status, listed) = get_json(client, server.url("/v1/sessions"), Some(AGENT_TOKEN)).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["sessions"].as_array().unwrap().len(), 0);
+    let (status, listed) = get_json(
+        client,
+        server.url("/v1/sessions?include_empty=true"),
+        Some(AGENT_TOKEN),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(listed["sessions"].as_array().unwrap().len(), 2);
     server.stop().await;
@@ -613,7 +624,9 @@ async fn restart_mid_dialogue_continues_the_same_session() {
         Some(&token),
     )
     .await;
-    assert_eq!(last["transcript"].as_array().unwrap().len(), 5);
+    // The greeting, the first exchange, the edit's read-back said to the
+    // caller, and the exchange after the restart.
+    assert_eq!(last["transcript"].as_array().unwrap().len(), 6);
     server.stop().await;
 }
 
@@ -771,7 +784,8 @@ async fn events_stream_carries_each_turn() {
     );
     let mut stream = response.bytes_stream();
     let widget_events = client
-        .get(server.url(&format!("/v1/sessions/{id}/events?access_token={token}")))
+        .get(server.url(&format!("/v1/sessions/{id}/events")))
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap();
