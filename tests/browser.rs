@@ -1,9 +1,10 @@
 //! The browser tests of the agents' screen and the chat widget.
 //!
-//! Starts the real `hotline serve` on a free local port with a fresh data
-//! directory and an agents' token, then runs `node --test tests/browser/`,
-//! which drives Debian's chromium through npm's playwright-core. Fails when
-//! node fails. Screenshots land in `tests/browser/artifacts/`.
+//! Gives two agents their own tokens with `hotline agent add`, starts the
+//! real `hotline serve` on a free local port with that fresh data
+//! directory, then runs `node --test tests/browser/`, which drives Debian's
+//! chromium through npm's playwright-core (and axe-core for accessibility).
+//! Fails when node fails. Screenshots land in `tests/browser/artifacts/`.
 //!
 //! Needs `/usr/bin/chromium` and `node_modules/playwright-core`; without
 //! them it fails and says to run `scripts/setup-browser`.
@@ -15,7 +16,26 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
-const AGENT_TOKEN: &str = "browser-test-agent-token";
+const AGENT: &str = "李敏";
+const OTHER_AGENT: &str = "王强";
+
+/// `hotline agent add NAME`: the token it prints once.
+fn add_agent(data_dir: &Path, name: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["agent", "add", name, "--data-dir"])
+        .arg(data_dir)
+        .output()
+        .expect("could not run `hotline agent add`");
+    assert!(
+        output.status.success(),
+        "`hotline agent add {name}` failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = String::from_utf8(output.stdout).expect("the token is text");
+    let token = token.trim().to_string();
+    assert_eq!(token.len(), 64, "a 32-byte hex token, got {token:?}");
+    token
+}
 
 /// The server process, killed when the test ends however it ends.
 struct Server {
@@ -61,7 +81,7 @@ fn start_server(data_dir: &Path, log: &Path) -> Server {
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .arg("--data-dir")
         .arg(data_dir)
-        .env("HOTLINE_AGENT_TOKEN", AGENT_TOKEN)
+        .env_remove("HOTLINE_AGENT_TOKEN")
         // Generous limits: one browser test makes many requests quickly.
         .env("HOTLINE_IP_RATE_PER_SECOND", "1000")
         .env("HOTLINE_IP_BURST", "10000")
@@ -101,6 +121,7 @@ fn agent_screen_and_widget_in_chromium() {
         (!Path::new(CHROMIUM).exists()).then_some(CHROMIUM),
         (!root.join("node_modules/playwright-core").exists())
             .then_some("node_modules/playwright-core"),
+        (!root.join("node_modules/axe-core").exists()).then_some("node_modules/axe-core"),
     ]
     .into_iter()
     .flatten()
@@ -115,13 +136,17 @@ fn agent_screen_and_widget_in_chromium() {
     let artifacts = root.join("tests/browser/artifacts");
     std::fs::create_dir_all(&artifacts).expect("artifacts dir");
     let log = artifacts.join("server.log");
+    let agent_token = add_agent(data_dir.path(), AGENT);
+    let other_token = add_agent(data_dir.path(), OTHER_AGENT);
     let server = start_server(data_dir.path(), &log);
 
     let status = Command::new("node")
         .current_dir(&root)
         .args(["--test", "--test-concurrency=1", "tests/browser/"])
         .env("HOTLINE_URL", &server.url)
-        .env("HOTLINE_AGENT_TOKEN", AGENT_TOKEN)
+        .env("HOTLINE_AGENT_TOKEN", &agent_token)
+        .env("HOTLINE_AGENT_NAME", AGENT)
+        .env("HOTLINE_OTHER_AGENT_TOKEN", &other_token)
         .env("HOTLINE_ARTIFACTS", &artifacts)
         .status()
         .expect("could not run `node` (is Node.js installed?)");

@@ -61,15 +61,26 @@ window.HotlineLabels = (function () {
     collecting: "收集信息中",
     confirming: "待确认",
     done: "已完成",
-    handoff: "已转人工",
+    handoff: "等待人工",
+    agent_active: "坐席服务中",
     closed: "已关闭",
+  };
+
+  const sessionChannels = { phone: "电话", widget: "网页", agent: "坐席代办" };
+
+  const dispositions = {
+    registered: "已登记备案",
+    information_only: "仅政策咨询",
+    referred_elsewhere: "已转其他部门",
+    caller_hung_up: "来电人挂断",
+    call_back: "需回访",
+    other: "其他",
   };
 
   const insurances = { employee: "职工医保", resident: "城乡居民医保" };
   const schemes = { general: "基本医疗保险", maternity: "生育保险" };
   const classes = { long_term: "长期备案", temporary: "临时备案" };
   const accounts = { medical_account: "医保个人账户", financial_account: "本人金融账户" };
-  const regions = { dongguan: "东莞", shaoguan: "韶关", zhanjiang: "湛江", jining: "济宁" };
   const roles = { caller: "来电人", assistant: "助手", agent: "坐席" };
 
   // The slots the agents' screen lists, in the order of the 备案表.
@@ -144,14 +155,15 @@ window.HotlineLabels = (function () {
     slotValue,
     slotGet,
     materialGroup,
-    category: (id) => name(categories, id),
+    category: (id) => (id ? name(categories, id) : ""),
     channel: (id) => name(channels, id),
     material: (id) => name(materials, id),
     status: (id) => name(statuses, id),
     state: (id) => name(states, id),
     klass: (id) => name(classes, id),
     account: (id) => name(accounts, id),
-    region: (id) => name(regions, id),
+    channelName: (id) => name(sessionChannels, id),
+    disposition: (id) => name(dispositions, id),
     role: (id) => name(roles, id),
     categoryIds: Object.keys(categories),
     insuranceIds: Object.keys(insurances),

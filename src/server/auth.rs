@@ -97,15 +97,8 @@ fn bearer(parts: &Parts) -> Result<Option<String>, ApiError> {
             .ok_or_else(|| ApiError::unauthorized("Authorization must be `Bearer <token>`"))?;
         return Ok(Some(token.trim().to_string()));
     }
-    // Browsers' EventSource cannot set headers; the event stream also
-    // accepts `?access_token=`.
-    let from_query = parts.uri.query().and_then(|query| {
-        query
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("access_token="))
-            .map(str::to_string)
-    });
-    Ok(from_query)
+    // Never from the URL: a token there ends up in logs and history.
+    Ok(None)
 }
 
 impl FromRequestParts<AppState> for Credential {

@@ -3,15 +3,18 @@
 // whatever the dialogue still asks for.
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 export const baseUrl = process.env.HOTLINE_URL;
+/** Two agents, each with their own token (made by `hotline agent add`). */
 export const agentToken = process.env.HOTLINE_AGENT_TOKEN;
+export const agentName = process.env.HOTLINE_AGENT_NAME;
+export const otherAgentToken = process.env.HOTLINE_OTHER_AGENT_TOKEN;
 export const artifacts = process.env.HOTLINE_ARTIFACTS || new URL("./artifacts/", import.meta.url).pathname;
 assert.ok(baseUrl, "HOTLINE_URL is not set: run these tests through `cargo test --test browser`");
-assert.ok(agentToken, "HOTLINE_AGENT_TOKEN is not set");
+assert.ok(agentToken && agentName && otherAgentToken, "HOTLINE_AGENT_TOKEN, HOTLINE_AGENT_NAME or HOTLINE_OTHER_AGENT_TOKEN is not set");
 mkdirSync(artifacts, { recursive: true });
 
 /** The session clock of every test, so the decision's dates are stable. */
@@ -71,17 +74,47 @@ export function useBrowser() {
 /**
  * A new page in its own context, collecting every console error and
  * uncaught exception; `assertClean()` fails the test if there was any.
+ * `page.expectConsole(pattern)` lets a test that provokes a failure on
+ * purpose (a network cut, a refused token) accept the browser's own
+ * report of exactly that failure, and nothing else.
  */
-export async function openPage(browser, { width, height }) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN" });
+export async function openPage(browser, { width, height, hasTouch = false }) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN", hasTouch, isMobile: hasTouch });
   const page = await context.newPage();
   const errors = [];
+  const expected = [];
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console: ${message.text()} (${message.location().url})`);
+    if (message.type() !== "error") return;
+    const text = `console: ${message.text()} (${message.location().url})`;
+    if (!expected.some((pattern) => pattern.test(text))) errors.push(text);
   });
   page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+  page.expectConsole = (pattern) => expected.push(pattern);
   page.assertClean = () => assert.deepEqual(errors, [], "the page logged errors");
   return page;
+}
+
+const axeSource = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+/**
+ * Runs axe-core on the page as it is now and fails on any serious or
+ * critical violation, naming the rule and the elements. (Evaluated over
+ * the DevTools protocol, so the page's CSP does not have to allow it.)
+ */
+export async function assertAccessible(page, what) {
+  const loaded = await page.evaluate(() => typeof window.axe !== "undefined");
+  if (!loaded) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(" ") + " — " + (node.failureSummary || "").split("\n").slice(1, 2).join("")),
+    }));
+  });
+  const serious = violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+  assert.deepEqual(serious, [], `axe-core: serious or critical violations on ${what}`);
 }
 
 export async function screenshot(page, name) {
@@ -89,18 +122,18 @@ export async function screenshot(page, name) {
 }
 
 /** The agents' screen, logged in through its token form. */
-export async function openAgentScreen(browser) {
+export async function openAgentScreen(browser, token = agentToken) {
   const page = await openPage(browser, { width: 1366, height: 768 });
   await page.goto(`${baseUrl}/agent`);
-  await page.locator("#token").fill(agentToken);
+  await page.locator("#token").fill(token);
   await page.keyboard.press("Enter");
   await page.locator("#app").waitFor({ state: "visible" });
   return page;
 }
 
 /** The widget for a Dongguan caller, with the test's clock. */
-export async function openWidget(browser) {
-  const page = await openPage(browser, { width: 400, height: 720 });
+export async function openWidget(browser, viewport = { width: 400, height: 720 }) {
+  const page = await openPage(browser, viewport);
   await page.goto(`${baseUrl}/widget?region=dongguan&today=${today}`);
   await page.locator("#messages .message.assistant").first().waitFor();
   return page;
@@ -192,6 +225,17 @@ export async function openSessionOnAgentScreen(page, sessionId) {
   await page.goto(`${baseUrl}/agent#session=${encodeURIComponent(sessionId)}`);
   await page.locator("#app").waitFor({ state: "visible" });
   await page.locator("#session-title").filter({ hasText: sessionId.slice(0, 8) }).waitFor();
+}
+
+/** Sends a caller's message that the assistant does not answer (an agent holds the call). */
+export async function widgetSayToAgent(page, text) {
+  const response = page.waitForResponse((r) => r.url().endsWith("/messages") && r.request().method() === "POST");
+  await page.locator("#text").fill(text);
+  await page.locator("#text").press("Enter");
+  const turn = await (await response).json();
+  assert.equal(turn.reply, "", "the assistant stays silent while an agent holds the call");
+  await page.locator("#send:not([disabled])").waitFor();
+  return turn;
 }
 
 /** Waits until the agents' screen shows `state` for the open session. */

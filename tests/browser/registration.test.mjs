@@ -38,9 +38,8 @@ test("a full registration in the widget, watched live on /agent", async () => {
   const { states } = await registerCaller(say, {
     afterFirstTurn: async () => {
       sessionId = await widgetSessionId(widget);
-      // The new session appears in the list (refreshed every few seconds);
-      // Alt+R refreshes it at once, then the agent opens it by keyboard.
-      await agent.keyboard.press("Alt+R");
+      // The new session appears in the queue by itself (pushed as the
+      // caller speaks); the agent opens it by keyboard.
       const entry = agent.locator(`#session-list [data-session="${sessionId}"]`);
       await entry.waitFor();
       await entry.focus();
@@ -51,8 +50,10 @@ test("a full registration in the widget, watched live on /agent", async () => {
   });
   assert.equal(states.at(-1), "done");
 
-  // The widget says the registration is done.
+  // The widget says the registration is done, with its number and the
+  // printable form.
   assert.equal(await widget.locator("body").getAttribute("data-state"), "done");
+  assert.match(await widget.locator("#messages .message.done").innerText(), /登记编号\s*r_[0-9a-f]+/);
   await screenshot(widget, "widget-registration-done");
 
   // The agent sees the finished session: state, decision card, the slot
@@ -65,7 +66,7 @@ test("a full registration in the widget, watched live on /agent", async () => {
   await screenshot(agent, "agent-registration-done");
 
   const [form] = await Promise.all([agent.waitForEvent("popup"), agent.keyboard.press("Alt+P")]);
-  await form.waitForLoadState();
+  await form.waitForURL(/\/form\?ticket=/);
   assert.match(await form.locator("body").innerText(), /备案/);
   await screenshot(form, "registration-form");
 

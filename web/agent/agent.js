@@ -1,32 +1,31 @@
-// The agents' assistant screen: the live sessions, one session's transcript
-// as it happens (Server-Sent Events), the reply to read out with its
-// clauses, the registration filling itself in, and the rules' decision.
-// The agents' token is asked once and kept in sessionStorage, so it goes
-// away with the tab.
+// The agents' workspace: the queue of callers (most urgent first, pushed
+// live), one caller's card and transcript, taking the call over (accept,
+// write to the caller, give back, submit, wrap up), the suggested reply and
+// the policy passages to insert into a reply, the registration filling
+// itself in, and the rules' decision. Each agent logs in with their own
+// token, kept in sessionStorage (gone with the tab) and sent only in the
+// Authorization header.
 "use strict";
 
 (function () {
   const labels = window.HotlineLabels;
+  const http = window.HotlineHttp;
   const tokenKey = "hotline.agent.token";
   const $ = (id) => document.getElementById(id);
 
   let token = sessionStorage.getItem(tokenKey);
+  let me = null; // this agent's name
   let current = null; // the open session's id
   let view = null; // GET /v1/sessions/{id}
-  let lastTurn = null; // the latest Turn seen on the event stream
-  let slotNotes = {}; // slot → {doubt, agent}: from the slot changes seen
+  let lastTurn = null; // the latest turn event of the open session
+  let slotNotes = {}; // slot → {doubt, agent}
   let registrationId = null;
-  let events = null;
+  let stream = null; // the agents' event stream (all sessions)
   let knownPassages = []; // passages seen, to expand a citation to its clause
-  let listTimer = null;
+  const editors = new Map(); // slot → its table row while being edited
 
-  // ---- HTTP ----
-
-  const api = (method, path, body) => window.HotlineHttp.request(method, path, token, body);
-
-  function sessionPath(id, rest) {
-    return "/v1/sessions/" + encodeURIComponent(id) + (rest || "");
-  }
+  const api = (method, path, body) => http.request(method, path, token, body);
+  const sessionPath = (id, rest) => "/v1/sessions/" + encodeURIComponent(id) + (rest || "");
 
   // ---- small DOM helpers ----
 
@@ -45,19 +44,42 @@
     return node;
   }
 
-  function live(text) {
-    $("live").textContent = text;
+  /**
+   * Makes `parent`'s children exactly `nodes` without moving a node that
+   * stays, so an editor being typed in keeps its text and its focus.
+   */
+  function syncChildren(parent, nodes) {
+    const wanted = new Set(nodes);
+    for (const child of [...parent.children]) if (!wanted.has(child)) child.remove();
+    nodes.forEach((node, index) => {
+      const at = parent.children[index];
+      if (at !== node) parent.insertBefore(node, at || null);
+    });
   }
 
-  function shortId(id) {
-    return String(id).slice(0, 8);
-  }
+  const live = (text) => ($("live").textContent = text);
+  const shortId = (id) => String(id).slice(0, 8);
 
   function time(at) {
     if (!at) return "";
     const date = new Date(at);
     return isNaN(date) ? String(at) : date.toLocaleTimeString("zh-CN", { hour12: false });
   }
+
+  function waited(since) {
+    const seconds = Math.max(0, Math.floor((Date.now() - new Date(since)) / 1000));
+    const minutes = Math.floor(seconds / 60);
+    return (minutes ? minutes + " 分 " : "") + (seconds % 60) + " 秒";
+  }
+
+  const maskPhone = (phone) => (phone && phone.length >= 7 ? phone.slice(0, 3) + "****" + phone.slice(-4) : phone || "");
+
+  // Wait times tick on screen without asking the server.
+  setInterval(() => {
+    for (const node of document.querySelectorAll("[data-since]")) {
+      node.textContent = (node.dataset.prefix || "") + waited(node.dataset.since);
+    }
+  }, 1000);
 
   // ---- login ----
 
@@ -69,24 +91,25 @@
   }
 
   async function enter() {
+    try {
+      me = (await api("GET", "/v1/agents/me")).name;
+    } catch (error) {
+      token = null;
+      sessionStorage.removeItem(tokenKey);
+      return showLogin(error.status === 401 || error.status === 403 ? "令牌无效，请重新输入。" : error.message);
+    }
+    $("agent-name").textContent = me;
     $("login").hidden = true;
     $("app").hidden = false;
     await loadSessions();
-    clearInterval(listTimer);
-    listTimer = setInterval(loadSessions, 5000);
+    listen();
     const wanted = new URLSearchParams(location.hash.slice(1)).get("session");
     if (wanted) openSession(wanted);
   }
 
-  $("login").addEventListener("submit", async (event) => {
+  $("login-form").addEventListener("submit", (event) => {
     event.preventDefault();
     token = $("token").value.trim();
-    try {
-      await api("GET", "/v1/sessions");
-    } catch (error) {
-      showLogin(error.status === 401 || error.status === 403 ? "令牌无效，请重新输入。" : "无法连接服务：" + error.message);
-      return;
-    }
     sessionStorage.setItem(tokenKey, token);
     enter();
   });
@@ -94,12 +117,17 @@
   $("logout").addEventListener("click", () => {
     sessionStorage.removeItem(tokenKey);
     token = null;
-    clearInterval(listTimer);
-    if (events) events.close();
+    if (stream) stream.close();
     showLogin();
   });
 
-  // ---- the session list ----
+  // ---- the queue ----
+
+  let listTimer = null;
+  function loadSessionsSoon() {
+    clearTimeout(listTimer);
+    listTimer = setTimeout(loadSessions, 150);
+  }
 
   async function loadSessions() {
     let list;
@@ -107,47 +135,93 @@
       list = await api("GET", "/v1/sessions");
     } catch (error) {
       if (error.status === 401 || error.status === 403) return showLogin("令牌已失效，请重新输入。");
-      live("会话列表暂时无法刷新：" + error.message);
+      live("来电队列暂时无法刷新：" + error.message);
       return;
     }
-    const sessions = Array.isArray(list) ? list : list.sessions || [];
-    const items = sessions.map((session) => {
-      const id = session.session_id || session.id;
-      const button = element(
-        "button",
-        { type: "button", "data-session": id, "aria-current": id === current ? "true" : "false", onclick: () => openSession(id) },
-        element("span", {}, labels.region(session.region), " · ", shortId(id)),
-        element(
-          "span",
-          { class: "meta" },
-          labels.state(session.state),
-          " · ",
-          { phone: "电话", widget: "在线", agent: "坐席" }[session.channel] || session.channel || "",
-          session.updated_at || session.last_active_at ? " · " + time(session.updated_at || session.last_active_at) : ""
-        )
-      );
-      return element("li", {}, button);
-    });
+    const items = (list.sessions || []).map(queueItem);
     const focused = document.activeElement && document.activeElement.dataset.session;
     $("session-list").replaceChildren(...items);
     $("no-sessions").hidden = items.length > 0;
-    // Keep the keyboard focus on the same session across refreshes.
     if (focused) {
       const again = $("session-list").querySelector('[data-session="' + CSS.escape(focused) + '"]');
       if (again) again.focus();
     }
   }
 
+  function queueItem(card) {
+    const id = card.session_id;
+    const where = [labels.category(card.category), destinationText(card.destination), labels.channelName(card.channel)].filter(Boolean).join(" · ");
+    const waiting = card.state === "handoff" && card.waiting_since;
+    const button = element(
+      "button",
+      { type: "button", "data-session": id, "data-state": card.state, "aria-current": id === current ? "true" : "false", onclick: () => openSession(id) },
+      element("span", { class: "who" }, element("strong", {}, card.name || "未留姓名"), card.phone ? " " + card.phone : ""),
+      element("span", { class: "meta" }, where || (card.region_name || "") + " · " + shortId(id)),
+      element(
+        "span",
+        { class: "meta" },
+        element("span", { class: "badge " + card.state }, labels.state(card.state)),
+        waiting ? element("span", { class: "wait", "data-since": card.waiting_since, "data-prefix": " 已等待 " }, " 已等待 " + waited(card.waiting_since)) : null,
+        card.agent && card.state === "agent_active" ? " · " + card.agent : "",
+        !waiting ? " · " + time(card.updated_at) : ""
+      )
+    );
+    return element("li", { class: waiting ? "urgent" : "" }, button);
+  }
+
+  function destinationText(destination) {
+    if (!destination) return "";
+    return (destination.province || "") + (destination.city && destination.city !== destination.province ? destination.city : "");
+  }
+
+  // ---- live events: one stream for every session ----
+
+  function listen() {
+    if (stream) stream.close();
+    const touch = (data) => {
+      if (data && data.session_id === current) refreshSoon();
+    };
+    stream = http.events("/v1/events", token, {
+      turn: (data) => {
+        loadSessionsSoon();
+        if (data.session_id !== current) return;
+        lastTurn = data;
+        passagesForQuestion(data);
+        refreshSoon();
+      },
+      agent: (data) => {
+        loadSessionsSoon();
+        touch(data);
+      },
+      slot: touch,
+      decision: touch,
+      registration: (data) => {
+        if (data.session_id === current) registrationId = data.registration_id;
+        touch(data);
+      },
+      closed: (data) => {
+        loadSessionsSoon();
+        touch(data);
+      },
+    }, {
+      onOpen: () => live("实时连接正常"),
+      onDrop: (error) => live("实时连接中断，正在重连…（" + error.message + "）"),
+    });
+  }
+
   // ---- one session ----
 
   async function openSession(id) {
-    if (events) events.close();
     current = id;
     view = null;
     lastTurn = null;
     slotNotes = {};
     registrationId = null;
     knownPassages = [];
+    editors.clear();
+    $("reply").value = "";
+    $("wrap-up").hidden = true;
+    $("passages").replaceChildren();
     history.replaceState(null, "", "#session=" + encodeURIComponent(id));
     for (const button of $("session-list").querySelectorAll("button")) {
       button.setAttribute("aria-current", button.dataset.session === id ? "true" : "false");
@@ -155,7 +229,6 @@
     $("placeholder").hidden = true;
     $("session").hidden = false;
     await refresh();
-    listen(id);
   }
 
   async function refresh() {
@@ -164,72 +237,33 @@
     try {
       const fresh = await api("GET", sessionPath(id));
       if (id !== current) return;
-      // A new state also shows in the session list at once.
-      if (view && view.state !== fresh.state) loadSessions();
       view = fresh;
-      noteSlotHistory(view.slot_history || view.slot_changes || []);
+      slotNotes = {};
+      noteSlotHistory(view.slot_history || []);
       const registrations = view.registrations || [];
-      if (registrations.length) {
-        const latest = registrations[registrations.length - 1];
-        registrationId = latest.id || latest.registration_id || registrationId;
-      }
-      if (view.registration_id) registrationId = view.registration_id;
+      if (registrations.length) registrationId = registrations[registrations.length - 1];
       render();
     } catch (error) {
       live("无法读取会话：" + error.message);
     }
   }
 
-  // One turn publishes several events (the turn, each slot change, the
-  // decision); one read of the session after a short pause covers them all
-  // and stays well inside the per-session rate limit.
+  // One turn publishes several events; one read of the session after a
+  // short pause covers them all.
   let refreshTimer = null;
   function refreshSoon() {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(refresh, 80);
   }
 
-  function listen(id) {
-    events = new EventSource(sessionPath(id, "/events?access_token=" + encodeURIComponent(token)));
-    events.onopen = () => live("实时连接正常");
-    events.onerror = () => live("实时连接中断，正在重连…");
-    const parse = (message) => {
-      try {
-        return JSON.parse(message.data);
-      } catch (_) {
-        return null;
-      }
-    };
-    events.addEventListener("turn", (message) => {
-      const turn = parse(message);
-      if (turn) {
-        lastTurn = turn.turn || turn;
-        noteSlotHistory(lastTurn.slot_changes || []);
-        if (lastTurn.registration_id) registrationId = lastTurn.registration_id;
-        if (lastTurn.passages) rememberPassages(lastTurn.passages);
-        else passagesForQuestion(lastTurn);
-      }
-      refreshSoon();
-    });
-    events.addEventListener("slot", (message) => {
-      const change = parse(message);
-      if (change) noteSlotHistory(Array.isArray(change) ? change : change.changes || [change]);
-      refreshSoon();
-    });
-    events.addEventListener("registration", (message) => {
-      const registration = parse(message);
-      if (registration) registrationId = registration.registration_id || registration.id || registrationId;
-      refreshSoon();
-    });
-    for (const kind of ["decision", "closed"]) events.addEventListener(kind, refreshSoon);
-  }
-
   /**
-   * Marks slots worth a second look: a caller's value that replaced an
-   * earlier different one (a conflict), a value understood with low
-   * confidence, and values an agent set.
+   * Marks slots worth a second look: a value the caller gave that replaced
+   * a different one the caller had given before (a default the caller
+   * never said, such as the medium of a registration, is no conflict), and
+   * values an agent set.
    */
   function noteSlotHistory(changes) {
+    const said = new Set();
     for (const change of changes.flatMap(splitGroupChange)) {
       if (!change || !change.slot) continue;
       const note = slotNotes[change.slot] || {};
@@ -237,16 +271,13 @@
         note.agent = true;
         note.doubt = null;
       } else {
-        const replaced = change.old !== null && change.old !== undefined && change.new !== null && change.new !== undefined;
+        const differs = change.new !== null && change.new !== undefined && JSON.stringify(change.old) !== JSON.stringify(change.new);
         // A list that only grew (one more proof named) is no conflict.
         const onlyAdded = Array.isArray(change.old) && Array.isArray(change.new) && change.old.every((item) => change.new.includes(item));
-        if (replaced && !onlyAdded && JSON.stringify(change.old) !== JSON.stringify(change.new)) {
+        if (said.has(change.slot) && differs && !onlyAdded) {
           note.doubt = "来电人前后说法不一致（原为 " + labels.slotValue(change.slot, change.old) + "）";
         }
-        if (typeof change.confidence === "number" && change.confidence < 0.7) {
-          note.doubt = "识别把握不大，请核实";
-        }
-        if (change.conflict) note.doubt = "与已有信息冲突，请核实";
+        said.add(change.slot);
       }
       slotNotes[change.slot] = note;
     }
@@ -269,30 +300,85 @@
 
   function rememberPassages(passages) {
     for (const passage of passages) {
-      if (!knownPassages.some((known) => known.doc_id === passage.doc_id && known.clause === passage.clause)) {
-        knownPassages.push(passage);
-      }
+      if (!knownPassages.some((known) => known.passage_id === passage.passage_id)) knownPassages.push(passage);
     }
+  }
+
+  // ---- who holds the call, and what the agent may do ----
+
+  const held = () => (view && view.held) || null;
+  const mine = () => Boolean(held() && held().agent === me && view.state === "agent_active");
+  const ended = () => !view || view.closed || Boolean(view.wrap_up);
+
+  /** Why 确认并提交 is not possible now, or null when it is. */
+  function submitBlocker() {
+    if (!view || ended()) return "会话已结束";
+    const hold = held();
+    const form = hold ? hold.form : view.state;
+    if (form === "done") return "此会话的登记已经完成";
+    if (form !== "confirming") return "登记信息尚未读回给来电人确认";
+    if (view.channel === "widget" && !(hold && hold.confirmed)) {
+      return hold ? "等待来电人确认读回的信息（把建议回复发给来电人）" : "来电人在网页上自己确认；如需代为提交，请先接管";
+    }
+    if (hold && hold.agent !== me) return "此会话由" + hold.agent + "接管";
+    return null;
   }
 
   // ---- rendering ----
 
   function render() {
-    const state = view.state || "";
-    $("session-title").textContent =
-      labels.region(view.region) + " · " + ({ phone: "电话", widget: "在线", agent: "坐席" }[view.channel] || view.channel) + " · " + shortId(view.session_id);
+    const state = view.closed ? "closed" : view.state || "";
+    const slots = view.slots || {};
+    const applicant = slots.applicant || {};
+    $("caller-name").textContent = applicant.name || "未留姓名";
+    $("caller-phone").textContent = applicant.phone ? "电话 " + maskPhone(applicant.phone) : "未留电话";
     const badge = $("session-state");
     badge.textContent = labels.state(state);
     badge.className = "badge " + state;
     badge.dataset.state = state;
     $("session").dataset.state = state;
+    const hold = held();
+    const wait = $("caller-wait");
+    delete wait.dataset.since;
+    wait.textContent = "";
+    if (state === "handoff" && hold) {
+      wait.dataset.since = hold.since;
+      wait.dataset.prefix = "已等待 ";
+      wait.textContent = "已等待 " + waited(hold.since);
+    } else if (state === "agent_active" && hold) {
+      wait.textContent = hold.agent === me ? "由您接管" : "由" + hold.agent + "接管";
+    }
+    $("caller-facts").textContent = [
+      slots.category ? labels.category(slots.category) : "类别未定",
+      destinationText(slots.destination) || "就医地未定",
+      labels.channelName(view.channel),
+      view.region_name || "",
+    ].filter(Boolean).join(" · ");
+    $("session-title").textContent = "会话 " + shortId(view.session_id);
+
     renderTranscript(view.transcript || []);
     renderSuggested();
     renderSlots();
-    renderDecision(view.decision || (lastTurn && lastTurn.decision) || null);
-    $("take-over").disabled = state === "handoff" || state === "done" || state === "closed";
-    $("confirm").disabled = state !== "confirming";
+    renderDecision(view.decision || null);
+
+    const blocker = submitBlocker();
+    $("accept").disabled = ended() || mine() || Boolean(hold && hold.agent && hold.agent !== me);
+    $("release").disabled = ended() || !mine();
+    $("confirm").disabled = Boolean(blocker);
     $("print").disabled = !registrationId;
+    $("wrap-up-open").disabled = ended();
+    $("reply").disabled = !mine();
+    $("send-reply").disabled = !mine();
+    $("insert-suggestion").disabled = !mine() || !suggestion();
+    $("action-hint").textContent = view.wrap_up
+      ? "已结束服务：" + labels.disposition(view.wrap_up.detail.disposition) + (view.wrap_up.detail.note ? "（" + view.wrap_up.detail.note + "）" : "") + " · " + view.wrap_up.actor
+      : !mine()
+        ? state === "handoff"
+          ? "来电人在等待人工坐席：点“接管来电”后可直接回复。"
+          : "接管后可在下方直接回复来电人。"
+        : blocker
+          ? "提交前：" + blocker + "。"
+          : "来电人已确认，可以提交。";
   }
 
   function renderTranscript(transcript) {
@@ -312,83 +398,63 @@
     if (atBottom) list.scrollTop = list.scrollHeight;
   }
 
-  function renderSuggested() {
+  /** What the assistant would say now. */
+  function suggestion() {
+    const hold = held();
+    if (hold) return hold.suggestion || "";
     const transcript = (view && view.transcript) || [];
-    const lastAssistant = [...transcript].reverse().find((entry) => entry.role === "assistant");
-    const reply = lastTurn && lastTurn.reply ? lastTurn.reply : lastAssistant ? lastAssistant.text : "";
-    $("suggested-reply").textContent = reply || "（暂无）";
-    const passages = (lastTurn && lastTurn.passages) || view.passages || [];
-    rememberPassages(passages);
-    replaceKeepingOpen($("passages"), passages.map(passageDetails));
+    const last = [...transcript].reverse().find((entry) => entry.role === "assistant");
+    return last ? last.text : "";
   }
 
-  function passageDetails(passage) {
-    return element(
-      "details",
-      { class: "passage", "data-key": "passage:" + passage.doc_id + ":" + passage.clause },
-      element("summary", {}, (passage.title || passage.doc_id) + " · " + (passage.clause || "")),
-      element("div", { class: "full" }, passage.text || "")
-    );
-  }
-
-  /**
-   * Replaces `container`'s children, keeping open the clauses the agent had
-   * opened: the cards are redrawn on every event, and a clause being read
-   * must not snap shut under the reader.
-   */
-  function replaceKeepingOpen(container, children) {
-    const open = new Set([...container.querySelectorAll("details[open]")].map((details) => details.dataset.key));
-    container.replaceChildren(...children);
-    for (const details of container.querySelectorAll("details")) {
-      if (open.has(details.dataset.key)) details.open = true;
+  function renderSuggested() {
+    $("suggested-reply").textContent = suggestion() || "（暂无）";
+    $("suggested-note").textContent = held() ? "助手的建议，不会自动发给来电人；插入后可修改再发送" : "可直接读给来电人";
+    const passages = (lastTurn && lastTurn.passages) || [];
+    if (passages.length) {
+      rememberPassages(passages);
+      $("passages").replaceChildren(...passages.map(passageDetails));
     }
   }
 
-  function findPassage(citation) {
-    return knownPassages.find(
-      (passage) => (citation.passage_id && passage.passage_id === citation.passage_id) || (passage.doc_id === citation.doc_id && passage.clause === citation.clause)
+  /** A passage with its whole text and a button that puts it in the reply. */
+  function passageDetails(passage, _index, _all, answer) {
+    return element(
+      "details",
+      { class: "passage" },
+      element("summary", {}, "《" + passage.title + "》" + passage.clause),
+      element("div", { class: "full" }, passage.text),
+      element("button", { type: "button", class: "small", onclick: () => insertReply(shortReply(answer, passage)) }, "插入回复")
     );
   }
 
-  /**
-   * A citation carries a quote; opening it shows the whole clause. A
-   * clause not seen yet is looked up by its quote through the same search
-   * the answers use, and matched by passage id.
-   */
-  function citationDetails(citation) {
-    const known = findPassage(citation);
-    const full = element("div", { class: "full" }, known ? known.text : citation.quote || "");
-    const details = element(
-      "details",
-      { class: "citation", "data-key": "citation:" + citation.doc_id + ":" + citation.clause },
-      element("summary", {}, citation.doc_id + " · " + citation.clause + (citation.quote ? "：" + citation.quote.slice(0, 40) + (citation.quote.length > 40 ? "…" : "") : "")),
-      full
-    );
-    let looked = Boolean(known);
-    details.addEventListener("toggle", async () => {
-      if (!details.open || looked || !citation.quote) return;
-      looked = true;
-      try {
-        const answer = await api("POST", "/v1/ask", { question: citation.quote, region: view && view.region, top: 5 });
-        rememberPassages(answer.passages || []);
-        const found = findPassage(citation);
-        if (found) full.textContent = found.text;
-      } catch (_) {
-        // The quote stays; it is the cited part of the clause.
-      }
-    });
-    return details;
+  /** A short answer with the clause it rests on, for the reply box. */
+  function shortReply(answer, passage) {
+    const firstSentence = (text) => (String(text).match(/^[^。！？]*[。！？]?/) || [""])[0];
+    const text = answer || firstSentence(passage.text);
+    return text + "（依据《" + passage.title + "》" + passage.clause + "）";
+  }
+
+  function insertReply(text) {
+    const box = $("reply");
+    if (box.disabled) {
+      live("请先接管来电，再回复来电人");
+      return;
+    }
+    box.value = box.value.trim() ? box.value.trimEnd() + "\n" + text : text;
+    box.focus();
   }
 
   /** Passages behind a caller's policy question, for the reply card. */
   async function passagesForQuestion(turn) {
-    if (!turn || turn.passages || !String(turn.intent || "").startsWith("ask_") || !turn.text) return;
+    if (!turn || !String(turn.intent || "").startsWith("ask_") || !turn.text || turn.role !== "caller") return;
     try {
-      // The same question, region and depth the dialogue asked with.
       const answer = await api("POST", "/v1/ask", { question: turn.text, region: view && view.region, top: 3 });
       if (lastTurn === turn) {
         turn.passages = answer.passages || [];
-        renderSuggested();
+        turn.answer = answer.answer;
+        rememberPassages(turn.passages);
+        $("passages").replaceChildren(...turn.passages.map((passage) => passageDetails(passage, 0, [], null)));
       }
     } catch (_) {
       // The reply stands without its clauses.
@@ -396,11 +462,11 @@
   }
 
   function missingSlots() {
-    if (lastTurn && Array.isArray(lastTurn.missing)) return lastTurn.missing;
-    if (view && Array.isArray(view.missing)) return view.missing;
     const decision = view && view.decision;
     return decision && Array.isArray(decision.missing_facts) ? decision.missing_facts : [];
   }
+
+  const alwaysShown = ["category", "insurance", "destination.province", "destination.city", "applicant.name", "applicant.id_number", "applicant.phone", "materials"];
 
   function renderSlots() {
     const slots = view.slots || {};
@@ -410,19 +476,18 @@
     for (const [slot, label] of labels.slots) {
       const value = labels.slotGet(slots, slot);
       const isMissing = missing.some((name) => name === slot || slot.startsWith(name + "."));
-      const filled = value !== undefined && value !== null && value !== "";
+      const filled = value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && !value.length);
       // Keep the table short: the rarely used slots appear only when set.
-      if (!filled && !isMissing && !["category", "insurance", "destination.province", "destination.city", "applicant.name", "applicant.id_number", "applicant.phone", "materials"].includes(slot)) continue;
+      if (!filled && !isMissing && !alwaysShown.includes(slot)) continue;
       shown.add(slot);
-      rows.push(slotRow(slot, label, value, filled, isMissing));
+      rows.push(editors.get(slot) || slotRow(slot, label, value, filled, isMissing));
     }
-    // A missing fact the table does not list is still shown.
     for (const name of missing) {
       if (![...shown].some((slot) => slot === name || slot.startsWith(name + "."))) {
-        rows.push(slotRow(name, labels.slotLabel(name), undefined, false, true));
+        rows.push(editors.get(name) || slotRow(name, labels.slotLabel(name), undefined, false, true));
       }
     }
-    $("slot-table").tBodies[0].replaceChildren(...rows);
+    syncChildren($("slot-table").tBodies[0], rows);
   }
 
   function slotRow(slot, label, value, filled, isMissing) {
@@ -436,7 +501,7 @@
       "tr",
       { "data-slot": slot, class: isMissing ? "missing" : filled ? "filled" : "" },
       element("th", { scope: "row" }, label),
-      element("td", { class: "value" }, filled ? labels.slotValue(slot, value) : "—", " ", flags, note.doubt ? element("div", { class: "empty" }, note.doubt) : null),
+      element("td", { class: "value" }, filled ? labels.slotValue(slot, value) : "—", " ", flags, note.doubt ? element("div", { class: "note" }, note.doubt) : null),
       element(
         "td",
         { class: "edit" },
@@ -467,14 +532,8 @@
     }
     if (choices) {
       const select = element("select", { "aria-label": labels.slotLabel(slot) }, element("option", { value: "" }, "（请选择）"));
-      for (const [id, text] of choices) {
-        select.append(element("option", { value: id, selected: String(value) === id }, text));
-      }
-      const read = () => {
-        if (select.value === "") return null;
-        if (select.value === "true" || select.value === "false") return select.value === "true";
-        return select.value;
-      };
+      for (const [id, text] of choices) select.append(element("option", { value: id, selected: String(value) === id }, text));
+      const read = () => (select.value === "" ? null : select.value === "true" || select.value === "false" ? select.value === "true" : select.value);
       return { node: select, read };
     }
     const isDate = slot.endsWith("_date");
@@ -501,42 +560,119 @@
   function editSlot(row, slot, label, value) {
     const editor = editorFor(slot, value);
     const error = element("div", { class: "error", role: "alert" });
-    const cancel = () => renderSlots();
+    const close = () => {
+      editors.delete(slot);
+      renderSlots();
+    };
     const save = async () => {
       try {
-        const result = await api("POST", sessionPath(current, "/slots"), slotEdit(slot, editor.read()));
-        slotNotes[slot] = { agent: true };
-        if (result && result.decision && view) view.decision = result.decision;
-        if (result && Array.isArray(result.missing)) lastTurn = Object.assign({}, lastTurn || {}, { missing: result.missing });
-        live("已修改“" + label + "”，已记入操作日志");
+        await api("POST", sessionPath(current, "/slots"), slotEdit(slot, editor.read()));
+        live("已修改“" + label + "”，已记入操作日志；新的读回已" + (held() ? "放入建议回复" : "发给来电人"));
+        editors.delete(slot);
         await refresh();
       } catch (failure) {
         error.textContent = "修改未保存：" + failure.message;
       }
     };
-    const cell = element(
-      "td",
-      { colspan: "2" },
+    const editing = element(
+      "tr",
+      { "data-slot": slot, class: "editing" },
+      element("th", { scope: "row" }, label),
       element(
-        "div",
-        { class: "editor" },
-        editor.node,
-        element("div", {}, element("button", { type: "button", class: "primary small", onclick: save }, "保存"), " ", element("button", { type: "button", class: "small", onclick: cancel }, "取消")),
-        error
+        "td",
+        { colspan: "2" },
+        element(
+          "div",
+          { class: "editor" },
+          editor.node,
+          element("div", {}, element("button", { type: "button", class: "primary small", onclick: save }, "保存"), " ", element("button", { type: "button", class: "small", onclick: close }, "取消")),
+          error
+        )
       )
     );
-    cell.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") cancel();
+    editing.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") close();
       if (event.key === "Enter" && event.target.tagName !== "BUTTON") {
         event.preventDefault();
         save();
       }
     });
-    row.replaceChildren(row.cells[0], cell);
+    editors.set(slot, editing);
+    row.replaceWith(editing);
     (editor.node.querySelector ? editor.node.querySelector("input") || editor.node : editor.node).focus();
   }
 
   // ---- the decision card ----
+
+  /**
+   * The citations most relevant to this decision first: a clause scores for
+   * each of the decision's own facts it speaks of (the caller's category,
+   * the class, the materials still missing, the medium, validity), so the
+   * clause that decided the case leads and general ones follow.
+   */
+  function rankCitations(decision, slots) {
+    const terms = [];
+    if (slots.category) terms.push(...labels.category(slots.category).replace(/人员$/, "").split(/[（）]/).filter(Boolean));
+    if (decision.class) terms.push(labels.klass(decision.class).replace("备案", ""));
+    for (const group of decision.missing_materials || []) for (const id of group.any_of || []) terms.push(labels.material(id));
+    if (slots.submit_via) terms.push(labels.channel(slots.submit_via));
+    if (decision.validity && decision.validity.start) terms.push("有效期");
+    const seen = new Set();
+    return (decision.citations || [])
+      .filter((citation) => {
+        const key = citation.doc_id + "|" + citation.clause;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .map((citation, order) => ({ citation, order, score: terms.filter((term) => term && (citation.quote || "").includes(term)).length }))
+      .sort((a, b) => b.score - a.score || a.order - b.order)
+      .map((ranked) => ranked.citation);
+  }
+
+  function citationTitle(citation) {
+    const title = (view && view.documents && view.documents[citation.doc_id]) || "政策文件";
+    return "《" + title + "》" + citation.clause;
+  }
+
+  function findPassage(citation) {
+    return knownPassages.find((passage) => passage.passage_id === citation.passage_id);
+  }
+
+  /** A citation: its title, its quote, the whole clause when opened. */
+  function citationDetails(citation) {
+    const known = findPassage(citation);
+    const full = element("div", { class: "full" }, known ? known.text : citation.quote || "");
+    const details = element(
+      "details",
+      { class: "citation", "data-key": "citation:" + citation.passage_id },
+      element("summary", {}, citationTitle(citation)),
+      full
+    );
+    let looked = Boolean(known);
+    details.addEventListener("toggle", async () => {
+      if (!details.open || looked || !citation.quote) return;
+      looked = true;
+      try {
+        const answer = await api("POST", "/v1/ask", { question: citation.quote, region: view && view.region, top: 5 });
+        rememberPassages(answer.passages || []);
+        const found = findPassage(citation);
+        if (found) full.textContent = found.text;
+      } catch (_) {
+        // The quote stays; it is the cited part of the clause.
+      }
+    });
+    return details;
+  }
+
+  /** Replaces `body`'s content, keeping open the details that were open. */
+  function replaceKeepingOpen(body, parts) {
+    const open = new Set([...body.querySelectorAll("details[open]")].map((details) => details.dataset.key));
+    body.replaceChildren(...parts);
+    for (const details of body.querySelectorAll("details")) {
+      if (open.has(details.dataset.key)) details.open = true;
+    }
+  }
 
   function renderDecision(decision) {
     const body = $("decision-body");
@@ -545,7 +681,11 @@
       $("decision").dataset.status = "";
       return;
     }
-    $("decision").dataset.status = decision.status;
+    // Materials are told once they were asked (or the caller or an agent
+    // said which they hold): before that nothing is missing yet.
+    const materialsAsked = Boolean(view.materials_asked) || Array.isArray((view.slots || {}).materials);
+    const status = decision.status === "needs_materials" && !materialsAsked ? "incomplete" : decision.status;
+    $("decision").dataset.status = status;
     const facts = [];
     const fact = (term, value) => {
       if (value === null || value === undefined || value === "") return;
@@ -555,28 +695,33 @@
     fact("备案类型", decision.class ? labels.klass(decision.class) : null);
     fact("备案地", decision.registered_to);
     if (validity.start) fact("有效期", validity.start + " 至 " + (validity.end || "长期有效"));
-    fact("变更锁定", decision.change_allowed_from ? decision.change_allowed_from + " 前不能变更或取消" : validity.start ? "随时可变更或取消" : null);
+    fact("变更锁定", decision.change_allowed_from ? decision.change_allowed_from + " 前不能变更或取消" : null);
     fact("办结时限", decision.processing_deadline);
     fact("补交期限", decision.supplement_deadline ? decision.supplement_deadline + " 前补交证明材料" : null);
     const ratio = decision.ratio_delta_points || {};
     const points = (n) => (n > 0 ? "提高 " + n : "降低 " + -n) + " 个百分点";
     if (typeof ratio.home === "number" && ratio.home !== 0) fact("回参保地就医", "报销比例" + points(ratio.home));
     if (typeof ratio.registered_place === "number" && ratio.registered_place !== 0) fact("在备案地就医", "报销比例" + points(ratio.registered_place));
-    if (typeof ratio.home === "number" && ratio.home === 0 && (ratio.registered_place === 0 || ratio.registered_place == null)) fact("报销比例", "不变");
     fact("个人账户", decision.personal_account_to ? "划入" + labels.account(decision.personal_account_to) : null);
-    if (decision.status === "channel_unavailable" || (decision.channels && decision.channels.length)) {
-      fact("可办渠道", (decision.channels || []).map(labels.channel).join("、"));
-    }
-    const missing = decision.missing_materials || [];
+    if (decision.status === "channel_unavailable") fact("可办渠道", (decision.channels || []).map(labels.channel).join("、"));
+    const missing = materialsAsked ? decision.missing_materials || [] : [];
+    const notes = decision.notes || [];
+    const callerNotes = notes.filter((note) => !note.startsWith("说明："));
+    const authoring = notes.filter((note) => note.startsWith("说明："));
+    const citations = rankCitations(decision, view.slots || {});
     const parts = [
-      element("p", {}, element("span", { class: "badge " + decision.status, id: "decision-status", "data-status": decision.status }, labels.status(decision.status))),
+      element("p", {}, element("span", { class: "badge " + status, id: "decision-status", "data-status": status }, status === decision.status ? labels.status(status) : "材料待询问")),
       missing.length
         ? element("div", {}, element("strong", {}, "需一次性告知的缺少材料："), element("ol", { class: "missing-materials" }, missing.map((group) => element("li", {}, labels.materialGroup(group)))))
         : null,
       element("dl", {}, facts),
-      decision.notes && decision.notes.length ? element("ul", { class: "notes" }, decision.notes.map((note) => element("li", {}, note))) : null,
-      decision.citations && decision.citations.length
-        ? element("div", { class: "citations" }, element("strong", {}, "依据条款"), decision.citations.map(citationDetails))
+      callerNotes.length ? element("ul", { class: "notes" }, callerNotes.map((note) => element("li", {}, note))) : null,
+      citations.length ? element("div", { class: "citations" }, element("h3", {}, "依据条款"), citations.slice(0, 3).map(citationDetails)) : null,
+      citations.length > 3
+        ? element("details", { class: "more", "data-key": "more" }, element("summary", {}, "更多依据（" + (citations.length - 3) + "）"), citations.slice(3).map(citationDetails))
+        : null,
+      authoring.length
+        ? element("details", { class: "more", "data-key": "authoring" }, element("summary", {}, "依据说明"), element("ul", { class: "notes" }, authoring.map((note) => element("li", {}, note.slice(3)))))
         : null,
     ];
     replaceKeepingOpen(body, parts.filter(Boolean));
@@ -584,43 +729,91 @@
 
   // ---- actions ----
 
-  // Taking over is the dialogue's own handoff, asked for by the agent: the
-  // message is stored as the agent's and audited like every agent action.
-  async function takeOver() {
-    if (!current || $("take-over").disabled) return;
+  async function action(path, body, done) {
+    if (!current) return null;
     try {
-      lastTurn = await api("POST", sessionPath(current, "/messages"), { text: "转人工" });
-      live("已接管此会话");
+      const result = await api("POST", sessionPath(current, path), body);
+      if (done) live(done);
+      await refresh();
+      loadSessions();
+      return result;
     } catch (error) {
-      live("接管失败：" + error.message);
+      live(error.message);
+      $("action-hint").textContent = error.message;
+      return null;
     }
-    await refresh();
   }
 
-  async function confirmAndSubmit() {
-    if (!current || $("confirm").disabled) return;
-    try {
-      const turn = await api("POST", sessionPath(current, "/messages"), { text: "确认" });
-      lastTurn = turn;
-      if (turn.registration_id) registrationId = turn.registration_id;
-      live("已确认并提交");
-    } catch (error) {
-      live("提交失败：" + error.message);
-    }
-    await refresh();
+  async function accept() {
+    if ($("accept").disabled) return;
+    await action("/accept", undefined, "已接管此来电，来电人已收到您已接入的消息");
+    $("reply").focus();
   }
 
-  function printForm() {
+  async function submit() {
+    if ($("confirm").disabled) return;
+    const turn = await action("/submit", undefined, "已确认并提交");
+    if (turn && turn.registration_id) {
+      registrationId = turn.registration_id;
+      live("已提交，登记编号 " + registrationId);
+      render();
+    }
+  }
+
+  let clientCount = 0;
+  $("composer").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = $("reply").value.trim();
+    if (!text || !mine()) return;
+    $("send-reply").disabled = true;
+    const clientId = "agent-" + Date.now().toString(36) + "-" + (clientCount += 1);
+    try {
+      await api("POST", sessionPath(current, "/messages"), { text, client_id: clientId });
+      $("reply").value = "";
+      live("已发送给来电人");
+      await refresh();
+    } catch (error) {
+      live("发送失败：" + error.message + "（内容已保留，可重发）");
+    } finally {
+      $("send-reply").disabled = !mine();
+    }
+  });
+  $("reply").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      $("composer").requestSubmit();
+    }
+  });
+
+  $("insert-suggestion").addEventListener("click", () => insertReply(suggestion()));
+
+  async function printForm() {
     if (!registrationId) return;
-    // A new tab cannot carry the Authorization header; the server accepts
-    // the agents' token as `access_token` for that one request.
-    window.open("/v1/registrations/" + encodeURIComponent(registrationId) + "/form?access_token=" + encodeURIComponent(token), "_blank", "noopener");
+    try {
+      await http.openForm(registrationId, token);
+    } catch (error) {
+      live("无法打开备案表：" + error.message);
+    }
   }
 
-  $("take-over").addEventListener("click", takeOver);
-  $("confirm").addEventListener("click", confirmAndSubmit);
+  $("accept").addEventListener("click", accept);
+  $("release").addEventListener("click", () => action("/release", undefined, "已交还智能助手"));
+  $("confirm").addEventListener("click", submit);
   $("print").addEventListener("click", printForm);
-  $("refresh").addEventListener("click", loadSessions);
+  $("wrap-up-open").addEventListener("click", () => {
+    $("wrap-up").hidden = false;
+    if (registrationId) $("disposition").value = "registered";
+    $("disposition").focus();
+  });
+  $("wrap-up-cancel").addEventListener("click", () => ($("wrap-up").hidden = true));
+  $("wrap-up").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const done = await action("/wrap-up", { disposition: $("disposition").value, note: $("wrap-note").value.trim() }, "已结束服务并记录处理结果");
+    if (done) {
+      $("wrap-up").hidden = true;
+      $("wrap-note").value = "";
+    }
+  });
 
   // ---- the free-text question box ----
 
@@ -637,7 +830,7 @@
       rememberPassages(answer.passages || []);
       result.replaceChildren(
         element("p", { class: answer.answered ? "" : "empty" }, answer.answer),
-        ...(answer.passages || []).map(passageDetails)
+        ...(answer.passages || []).map((passage) => passageDetails(passage, 0, [], answer.answered ? answer.answer : null))
       );
     } catch (error) {
       result.replaceChildren(element("p", { class: "error" }, "查询失败：" + error.message));
@@ -655,23 +848,22 @@
     }
     if (!event.altKey || event.ctrlKey || event.metaKey) return;
     const actions = {
-      1: () => ($("session-list").querySelector('[aria-current="true"]') || $("session-list").querySelector("button") || $("refresh")).focus(),
+      1: () => ($("session-list").querySelector('[aria-current="true"]') || $("session-list").querySelector("button") || $("session-list")).focus(),
       2: () => $("transcript").focus(),
       3: () => $("slot-table").focus(),
-      t: takeOver,
-      s: confirmAndSubmit,
+      4: () => $("reply").focus(),
+      a: accept,
+      s: submit,
       p: printForm,
-      r: loadSessions,
     };
-    const action = actions[event.key.toLowerCase()];
-    if (action) {
+    const run = actions[event.key.toLowerCase()];
+    if (run) {
       event.preventDefault();
-      action();
+      run();
     }
   });
 
-  // A link to `/agent#session=…` opens that session, also on a screen
-  // that is already open.
+  // A link to `/agent#session=…` opens that session.
   window.addEventListener("hashchange", () => {
     const wanted = new URLSearchParams(location.hash.slice(1)).get("session");
     if (token && wanted && wanted !== current) openSession(wanted);
