@@ -52,3 +52,85 @@ fn every_dialogue_script_passes_in_process() {
         failures.join("\n")
     );
 }
+
+/// On the widget, the materials question offers as quick replies exactly
+/// the proofs this registration still needs (each alternative, as the
+/// region names it) and 没有; each one is understood as that proof, and
+/// tapping it records it. Callers of several regions and categories.
+#[test]
+fn widget_materials_quick_replies_fit_the_registration() {
+    use hotline::dialogue::SessionChannel;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let assistant = Assistant::load(&root.join("corpus"), &root.join("intents")).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let callers = [
+        ("dongguan", "我退休了要去湖南长沙养老，户口已经迁过去了，想传真办"),
+        ("dongguan", "我常年住在上海，办个长期居住备案，传真办"),
+        ("jining", "我常年住在上海，想传真办个长期居住备案"),
+        ("jining", "退休了户口迁到海南三亚了，传真办备案"),
+        ("shaoguan", "我退休了去广西南宁养老，户口迁过去了，传真办"),
+        ("zhanjiang", "我长期在上海居住，想办异地长期居住备案，传真"),
+    ];
+    let answer = |slot: &str| match slot {
+        "insurance" => Some("职工医保"),
+        "destination" | "destination.province" | "destination.city" => Some("上海市"),
+        "applicant.name" => Some("我叫张建国"),
+        "applicant.id_number" => Some("身份证号440304197812032012"),
+        "applicant.phone" => Some("电话15027189963"),
+        "submit_via" => Some("传真"),
+        "by_proxy" => Some("我自己办"),
+        _ => None,
+    };
+    let mut offered = 0;
+    for (region, opening) in callers {
+        let (mut session, _) =
+            assistant.start_session(SessionChannel::Widget, Some(region), today);
+        let mut turn = assistant.turn(&mut session, opening);
+        for _ in 0..12 {
+            if session.pending.as_deref() == Some("materials") {
+                break;
+            }
+            let slot = turn.missing.first().cloned().unwrap_or_default();
+            let Some(text) = answer(&slot) else { break };
+            turn = assistant.turn(&mut session, text);
+        }
+        if session.pending.as_deref() != Some("materials") {
+            continue;
+        }
+        offered += 1;
+        let missing = &session.decision.as_ref().unwrap().missing_materials;
+        let needed: Vec<&String> = missing.iter().flat_map(|group| &group.any_of).collect();
+        let choices = turn.suggestions.clone().unwrap_or_default();
+        assert_eq!(
+            choices.last().map(String::as_str),
+            Some("没有"),
+            "{region} «{opening}»: {choices:?}"
+        );
+        let mut understood = Vec::new();
+        for choice in &choices[..choices.len() - 1] {
+            let heard = assistant.nlu.understand(choice, today).entities.materials;
+            assert!(
+                heard.len() == 1 && needed.contains(&&heard[0]),
+                "{region} «{opening}»: quick reply {choice} is heard as {heard:?}, needed {needed:?}"
+            );
+            understood.push(heard[0].clone());
+        }
+        for id in &needed {
+            assert!(
+                understood.contains(id),
+                "{region} «{opening}»: {id} is needed but not offered in {choices:?}"
+            );
+        }
+        let first = choices[0].clone();
+        assistant.turn(&mut session, &first);
+        let held = session.slots.materials.clone().unwrap_or_default();
+        assert!(
+            held.contains(&understood[0]),
+            "{region}: tapping {first} records {held:?}"
+        );
+    }
+    assert!(
+        offered >= 4,
+        "only {offered} of the callers reached the materials question"
+    );
+}

@@ -483,6 +483,16 @@ fn next_move(
             }
             session.pending = Some(slot.clone());
             let mut quick = prompt.suggestions;
+            if slot == "materials"
+                && session.channel == SessionChannel::Widget
+                && !decision.missing_materials.is_empty()
+            {
+                quick = outcome::material_choices(
+                    services,
+                    &session.slots.region,
+                    &decision.missing_materials,
+                );
+            }
             // On the agent screen the suggestion is the question to read out.
             if session.channel == SessionChannel::Agent && quick.is_empty() {
                 let spoken = services.prompt(&slot, SessionChannel::Phone, attempt).text;
@@ -507,7 +517,16 @@ fn next_move(
                 outcome::materials(services, &session.slots.region, &decision.missing_materials);
             parts.push(format!("另外还需要{missing}，请问您有吗？"));
             let mut turn = Turn::new(session, intent, say(&parts));
-            turn.suggestions = suggestions(session.channel, vec!["有".into(), "没有".into()]);
+            let quick = if session.channel == SessionChannel::Widget {
+                outcome::material_choices(
+                    services,
+                    &session.slots.region,
+                    &decision.missing_materials,
+                )
+            } else {
+                vec!["有".into(), "没有".into()]
+            };
+            turn.suggestions = suggestions(session.channel, quick);
             turn
         }
         Status::NeedsMaterials | Status::Accepted => {

@@ -23,6 +23,26 @@ pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]
         .join("、")
 }
 
+/// Quick replies for the materials question on a widget: every proof that
+/// would do for this registration (each alternative, named as the region
+/// names it), then 没有. A caller taps the one they hold, instead of a
+/// bare 有 that would be taken as the first alternative.
+pub fn material_choices(
+    services: &dyn Services,
+    region: &str,
+    groups: &[MaterialGroup],
+) -> Vec<String> {
+    let mut choices: Vec<String> = Vec::new();
+    for id in groups.iter().flat_map(|group| &group.any_of) {
+        let label = services.material_label(region, id);
+        if !choices.contains(&label) {
+            choices.push(label);
+        }
+    }
+    choices.push("没有".into());
+    choices
+}
+
 /// The question for the proofs still needed, short enough to say aloud:
 /// each item with at most two alternatives named (`户口簿或居住证等`).
 pub fn materials_question(
