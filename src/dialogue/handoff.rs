@@ -201,10 +201,14 @@ fn underneath<E>(
     };
     let mut form = session.state;
     let mut confirmed = held.confirmed && session.slots == before;
+    let mut suggestion = turn.reply.clone();
     if turn.completed.take().is_some() {
-        // The caller said "对" to the read-back: the agent submits.
+        // The caller said "对" to the read-back: the agent submits. The
+        // outcome is told once it is submitted (the submit's own reply),
+        // not before.
         form = DialogueState::Confirming;
         confirmed = true;
+        suggestion = "好的，信息都核对过了，我这就为您提交备案，请稍等。".into();
     } else if form == DialogueState::Handoff {
         // Asking for a person again changes nothing: one is there.
         form = held.form;
@@ -215,7 +219,7 @@ fn underneath<E>(
     session.held = Some(Held {
         form,
         confirmed,
-        suggestion: Some(turn.reply.clone()),
+        suggestion: Some(suggestion),
         ..held
     });
     session.state = outer;

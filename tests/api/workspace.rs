@@ -205,6 +205,14 @@ async fn an_agent_takes_a_call_to_the_end_and_the_audit_names_them() {
         .await
         .unwrap();
     assert_eq!(confirmed["reply"], "");
+    // Until the agent submits, the suggestion does not tell the caller the
+    // registration is made.
+    let view = get(client, url(format!("/v1/sessions/{id}")), AGENT_TOKEN).await;
+    let suggestion = view["held"]["suggestion"].as_str().unwrap();
+    assert!(
+        suggestion.contains("提交") && !suggestion.contains("已经为您登记"),
+        "{suggestion}"
+    );
     let (status, submitted) = post(
         client,
         url(format!("/v1/sessions/{id}/submit")),
