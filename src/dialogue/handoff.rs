@@ -230,7 +230,8 @@ fn underneath<E>(
 }
 
 /// A turn that says nothing: the session as it stands, for a message the
-/// assistant does not answer (an agent's words relayed to the caller).
-pub fn quiet_turn(session: &Session, intent: &str) -> Turn {
-    Turn::new(session, intent, String::new())
+/// assistant does not answer (an agent's words relayed to the caller);
+/// its intent is the agent's `action`.
+pub fn quiet_turn(session: &Session, action: &str) -> Turn {
+    Turn::new(session, action, String::new())
 }

@@ -86,6 +86,8 @@ pub struct SlotChange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Turn {
     pub reply: String,
+    /// The caller's [`Intent`] by name, or on a turn an agent caused,
+    /// the agent's action (`accept`, `agent_message`…).
     pub intent: String,
     pub state: DialogueState,
     pub slots: Application,
@@ -122,6 +124,7 @@ pub mod speech;
 pub use services::Services;
 
 use crate::answer::Question;
+use crate::nlu::Intent;
 use crate::rules::{Category, Channel, Status};
 
 /// Said when a fact is taken and nothing else is said about it.
@@ -129,13 +132,6 @@ const NOTED: &str = "好的，记下了。";
 
 /// Consecutive misunderstandings before the caller is handed to a person.
 pub const MAX_FAILURES: u32 = 3;
-
-const ASK_INTENTS: [&str; 4] = [
-    "ask_policy",
-    "ask_materials",
-    "ask_validity",
-    "ask_progress",
-];
 
 /// Opens a session: the registration starts as a phone one (the hotline's
 /// medium), applied for today; the caller may name another medium later.
@@ -165,7 +161,7 @@ pub fn start(
     };
     let mut turn = Turn::new(
         &session,
-        "greet",
+        Intent::Greet.name(),
         "您好，这里是医保异地就医备案服务。请问您是要办理异地就医备案，还是咨询政策？".into(),
     );
     if channel != SessionChannel::Phone {
@@ -184,21 +180,21 @@ pub fn start(
 pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn {
     let text = text.trim();
     let understanding = services.understand(text, session.today);
-    let intent = understanding.intent.clone();
+    let intent = understanding.intent;
 
-    if intent == "handoff" {
-        return hand_off(session, &intent, "好的，马上为您转接人工客服，请稍候。");
+    if intent == Intent::Handoff {
+        return hand_off(session, intent.name(), "好的，马上为您转接人工客服，请稍候。");
     }
     if session.state == DialogueState::Handoff {
-        return Turn::new(session, &intent, "已经在为您转接人工客服，请稍候。".into());
+        return Turn::new(session, intent.name(), "已经在为您转接人工客服，请稍候。".into());
     }
-    if intent == "cancel_dialogue" {
+    if intent == Intent::CancelDialogue {
         session.state = DialogueState::Idle;
         session.pending = None;
         session.failures = 0;
         return Turn::new(
             session,
-            &intent,
+            intent.name(),
             "好的，这次先不办了。以后需要办理，随时再联系我们。".into(),
         );
     }
@@ -211,31 +207,31 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     let mut passages = None;
 
     if was_confirming && changes.is_empty() && applied.rejected.is_empty() {
-        if intent == "affirm" {
-            return finish(services, session, &intent);
+        if intent == Intent::Affirm {
+            return finish(services, session, intent.name());
         }
-        if intent == "deny" || intent == "correct" {
+        if intent == Intent::Deny || intent == Intent::Correct {
             session.state = DialogueState::Collecting;
             session.pending = None;
             return Turn::new(
                 session,
-                &intent,
+                intent.name(),
                 "好的，请问哪一项不对？您直接说正确的就行。".into(),
             );
         }
     }
 
-    if !changes.is_empty() && (understanding.entities.correction || intent == "correct") {
+    if !changes.is_empty() && (understanding.entities.correction || intent == Intent::Correct) {
         parts.extend(changes_said(session, &changes));
     }
 
     let corrected = !parts.is_empty();
-    let asked = ASK_INTENTS.contains(&intent.as_str())
+    let asked = intent.is_question()
         || understanding
             .intents
             .iter()
             .skip(1)
-            .any(|(name, score)| ASK_INTENTS.contains(&name.as_str()) && *score >= 0.5);
+            .any(|(other, score)| other.is_question() && *score >= 0.5);
     // A question that names a category is answered, not classified.
     let just_asking = asked && session.state == DialogueState::Idle;
     if before.category.is_none()
@@ -271,17 +267,17 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
 
     // Outside 异地就医备案 altogether: say so, offer a person, and go on
     // with the form if one is under way.
-    if intent == "out_of_scope" && !applied.took_something {
+    if intent == Intent::OutOfScope && !applied.took_something {
         session.failures = 0;
         parts.push("这个问题不在异地就医备案的范围内，需要的话我帮您转人工客服。".into());
         if session.state != DialogueState::Collecting {
-            return Turn::new(session, &intent, say(&parts));
+            return Turn::new(session, intent.name(), say(&parts));
         }
     }
 
     // A question that happens to name a category (异地长期居住备案多久能取消)
     // is a question, not the start of a registration.
-    let wants_to_register = matches!(intent.as_str(), "register" | "register_maternity")
+    let wants_to_register = matches!(intent, Intent::Register | Intent::RegisterMaternity)
         || (applied.took_something && !asked);
     if session.state == DialogueState::Idle && !wants_to_register {
         if asked {
@@ -295,11 +291,11 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 )
             {
                 session.decision = Some(decision);
-                let mut turn = next_move(services, session, &intent, Vec::new());
+                let mut turn = next_move(services, session, intent.name(), Vec::new());
                 turn.passages = passages;
                 return turn;
             }
-            let mut turn = Turn::new(session, &intent, say(&parts));
+            let mut turn = Turn::new(session, intent.name(), say(&parts));
             turn.passages = passages;
             turn.suggestions = suggestions(
                 session.channel,
@@ -307,28 +303,28 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
             );
             return turn;
         }
-        if intent == "goodbye" {
-            return Turn::new(session, &intent, "好的，感谢您的来电，再见。".into());
+        if intent == Intent::Goodbye {
+            return Turn::new(session, intent.name(), "好的，感谢您的来电，再见。".into());
         }
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
-            return hand_off(session, &intent, "抱歉没能帮上忙，我为您转接人工客服。");
+            return hand_off(session, intent.name(), "抱歉没能帮上忙，我为您转接人工客服。");
         }
         return Turn::new(
             session,
-            &intent,
+            intent.name(),
             "请问您是要办理异地就医备案，还是咨询备案政策？".into(),
         );
     }
     if session.state == DialogueState::Done && changes.is_empty() && applied.rejected.is_empty() {
         if parts.is_empty() {
-            parts.push(if intent == "goodbye" {
+            parts.push(if intent == Intent::Goodbye {
                 "好的，感谢您的来电，再见。".into()
             } else {
                 "请问还有其他需要帮您的吗？".into()
             });
         }
-        let mut turn = Turn::new(session, &intent, say(&parts));
+        let mut turn = Turn::new(session, intent.name(), say(&parts));
         turn.passages = passages;
         return turn;
     }
@@ -342,7 +338,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         if session.failures >= MAX_FAILURES {
             return hand_off(
                 session,
-                &intent,
+                intent.name(),
                 "抱歉，几次都没能记对，我为您转接人工客服。",
             );
         }
@@ -360,7 +356,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 .trim_end_matches('。'),
             without_verdict(&prompt.text)
         ));
-        let mut turn = Turn::new(session, &intent, say(&parts));
+        let mut turn = Turn::new(session, intent.name(), say(&parts));
         turn.slot_changes = changes;
         turn.passages = passages;
         turn.suggestions = suggestions(session.channel, prompt.suggestions);
@@ -368,11 +364,11 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     }
 
     let understood =
-        applied.took_something || asked || intent == "greet" || intent == "out_of_scope";
+        applied.took_something || asked || intent == Intent::Greet || intent == Intent::OutOfScope;
     if !understood && session.state == DialogueState::Collecting {
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
-            return hand_off(session, &intent, "抱歉，我没能听明白，为您转接人工客服。");
+            return hand_off(session, intent.name(), "抱歉，我没能听明白，为您转接人工客服。");
         }
     } else if understood {
         session.failures = 0;
@@ -391,14 +387,14 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 session.pending = Some(slot.to_string());
                 let prompt = services.prompt(slot, session.channel, 1);
                 parts.push(prompt.text);
-                let mut turn = Turn::new(session, &intent, say(&parts));
+                let mut turn = Turn::new(session, intent.name(), say(&parts));
                 turn.slot_changes = changes;
                 return turn;
             }
         }
     }
 
-    let mut turn = next_move(services, session, &intent, parts);
+    let mut turn = next_move(services, session, intent.name(), parts);
     turn.slot_changes = changes;
     if turn.passages.is_none() {
         turn.passages = passages;
@@ -651,6 +647,7 @@ fn slot_of_field(field: &str) -> &'static str {
 }
 
 impl Turn {
+    /// `intent` is the caller's [`Intent`] by name, or the agent's action.
     fn new(session: &Session, intent: &str, reply: String) -> Turn {
         Turn {
             reply,

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::nlu::Intent;
+
 /// One script file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,7 +33,7 @@ pub struct ScriptTurn {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TurnExpect {
-    pub intent: Option<String>,
+    pub intent: Option<Intent>,
     pub state: Option<String>,
     #[serde(default)]
     pub reply_contains: Vec<String>,
@@ -133,8 +135,8 @@ fn check_turn(expect: &TurnExpect, turn: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let reply = turn.get("reply").and_then(Value::as_str).unwrap_or("");
     let field = |name: &str| turn.get(name).and_then(Value::as_str).unwrap_or("");
-    if let Some(intent) = &expect.intent
-        && field("intent") != intent
+    if let Some(intent) = expect.intent
+        && field("intent") != intent.name()
     {
         problems.push(format!(
             "intent: expected {intent}, got {}",
@@ -358,5 +360,13 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.starts_with("x.yaml:3:"), "{error}");
+    }
+
+    #[test]
+    fn a_misspelt_intent_in_a_script_is_an_error_at_its_line() {
+        let text = "name: a\nregion: dongguan\nchannel: phone\ntoday: 2026-11-23\nturns:\n  - user: 你好\n    expect: {intent: regster}\n";
+        let error = parse("x.yaml", text).unwrap_err();
+        assert!(error.starts_with("x.yaml:7:"), "{error}");
+        assert!(error.contains("unknown intent regster"), "{error}");
     }
 }

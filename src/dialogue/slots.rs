@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::dialogue::{Session, SlotChange};
-use crate::nlu::{DateRole, Understanding};
+use crate::nlu::{DateRole, Intent, Understanding};
 use crate::rules::{Applicant, Application, Category, Destination, Scheme};
 
 /// The slots a phone or fax registration may collect, in wire names.
@@ -56,7 +56,7 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
     if let Some(scheme) = entities.scheme {
         slots.scheme = Some(scheme);
         took_something = true;
-    } else if understanding.intent == "register_maternity" {
+    } else if understanding.intent == Intent::RegisterMaternity {
         slots.scheme = Some(Scheme::Maternity);
         took_something = true;
     }
@@ -159,9 +159,9 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
     }
 
     // 户口迁过去了 / 没迁: said outright, or as the answer to the question.
-    let yes_no = match understanding.intent.as_str() {
-        "affirm" => Some(true),
-        "deny" => Some(false),
+    let yes_no = match understanding.intent {
+        Intent::Affirm => Some(true),
+        Intent::Deny => Some(false),
         _ => None,
     };
     let hukou = entities.hukou_moved.or_else(|| {
@@ -181,8 +181,8 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
     // "有" / "都有" answers "您有吗" in the affirmative whatever intent the
     // bare word gets on its own.
     let have = says_have(text);
-    let yes = understanding.intent == "affirm" || have == Some(true);
-    let no = !yes && understanding.intent == "deny" || have == Some(false);
+    let yes = understanding.intent == Intent::Affirm || have == Some(true);
+    let no = !yes && understanding.intent == Intent::Deny || have == Some(false);
     if yes || no {
         match pending.as_deref() {
             Some("by_proxy") if slots.by_proxy.is_none() || entities.by_proxy.is_none() => {

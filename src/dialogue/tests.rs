@@ -8,17 +8,17 @@ use chrono::NaiveDate;
 use super::*;
 use crate::answer::{Answer, AskError, Question};
 use crate::assistant::RulesInputError;
-use crate::nlu::{Entities, PhoneMention, Prompt, Understanding};
+use crate::nlu::{Entities, Intent, PhoneMention, Prompt, Understanding};
 use crate::places::Place;
 use crate::rules::{Category, Class, Decision, RatioDelta, Validity};
 
 struct Fake;
 
-fn understanding(intent: &str, entities: Entities) -> Understanding {
+fn understanding(intent: Intent, entities: Entities) -> Understanding {
     Understanding {
-        intent: intent.into(),
+        intent,
         confidence: 0.9,
-        intents: vec![(intent.into(), 0.9)],
+        intents: vec![(intent, 0.9)],
         entities,
     }
 }
@@ -51,12 +51,12 @@ impl Services for Fake {
         }
         entities.correction = text.contains("改成");
         let intent = match text {
-            "转人工" => "handoff",
-            "对" => "affirm",
-            "算了不办了" => "cancel_dialogue",
-            t if t.contains("多久") => "ask_validity",
-            "嗯嗯啊" => "out_of_scope",
-            _ => "provide_info",
+            "转人工" => Intent::Handoff,
+            "对" => Intent::Affirm,
+            "算了不办了" => Intent::CancelDialogue,
+            t if t.contains("多久") => Intent::AskValidity,
+            "嗯嗯啊" => Intent::OutOfScope,
+            _ => Intent::ProvideInfo,
         };
         understanding(intent, entities)
     }

@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::Intent;
+
 /// An n-gram of one to three characters, packed into 63 bits.
 type Gram = u64;
 
@@ -34,7 +36,7 @@ type GramMap<V> = HashMap<Gram, V, BuildHasherDefault<GramHasher>>;
 /// An intent as the classifier sees it.
 #[derive(Debug, Clone)]
 pub struct IntentModel {
-    pub name: String,
+    pub intent: Intent,
     /// Words that on their own point to this intent (转人工).
     pub cues: Vec<String>,
 }
@@ -152,8 +154,8 @@ impl Classifier {
         scores
     }
 
-    pub fn intent_name(&self, index: usize) -> &str {
-        &self.intents[index].name
+    pub fn intent(&self, index: usize) -> Intent {
+        self.intents[index].intent
     }
 }
 

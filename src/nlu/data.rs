@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::cues::Cues;
+use super::intent::Intent;
 use crate::corpus::{LoadError, Problem};
 use crate::places::line_of;
 
@@ -99,7 +100,8 @@ struct TemplatesFile {
 /// Everything under `intents/`, validated.
 #[derive(Debug, Clone)]
 pub struct IntentData {
-    pub intents: Vec<IntentFile>,
+    /// One file per [`Intent`] that has examples, each with its intent.
+    pub intents: Vec<(Intent, IntentFile)>,
     pub slots: BTreeMap<String, SlotDefinition>,
     pub templates: BTreeMap<String, String>,
     pub cues: Cues,
@@ -172,7 +174,7 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<IntentFile> {
+fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<(Intent, IntentFile)> {
     let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -184,7 +186,7 @@ fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<IntentFile> {
         }
     };
     paths.sort();
-    let mut intents: Vec<IntentFile> = Vec::new();
+    let mut intents: Vec<(Intent, IntentFile)> = Vec::new();
     // Example text → (intent, path) to catch one example under two intents.
     let mut seen: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for path in paths {
@@ -195,6 +197,21 @@ fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<IntentFile> {
             .file_stem()
             .and_then(|stem| stem.to_str())
             .unwrap_or_default();
+        let known = match intent.name.parse::<Intent>() {
+            Ok(known) if known.has_examples() => Some(known),
+            Ok(_) => {
+                problems.add(
+                    &path,
+                    line_of(&text, "name:"),
+                    format!("intent {} is given when nothing matches; it takes no examples", intent.name),
+                );
+                None
+            }
+            Err(unknown) => {
+                problems.add(&path, line_of(&text, "name:"), unknown.to_string());
+                None
+            }
+        };
         if intent.name != stem {
             problems.add(
                 &path,
@@ -238,10 +255,18 @@ fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<IntentFile> {
                 );
             }
         }
-        intents.push(intent);
+        if let Some(known) = known {
+            intents.push((known, intent));
+        }
     }
-    if intents.is_empty() && problems.0.is_empty() {
-        problems.add(dir, 1, "no intent files (*.yaml)");
+    for missing in Intent::ALL.into_iter().filter(|intent| {
+        intent.has_examples() && !intents.iter().any(|(known, _)| known == intent)
+    }) {
+        problems.add(
+            &dir.join(format!("{missing}.yaml")),
+            1,
+            format!("missing: intent {missing} needs a file of examples"),
+        );
     }
     intents
 }

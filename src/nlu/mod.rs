@@ -13,6 +13,7 @@ pub mod data;
 pub mod dates;
 pub mod digits;
 pub mod facts;
+mod intent;
 mod mask;
 pub mod numbers;
 
@@ -29,34 +30,16 @@ use crate::places::{Gazetteer, Place, PlaceMention};
 use crate::rules::{Category, Channel, Insurance, Scheme};
 
 pub use dates::{DateMention, DateRole};
+pub use intent::{Intent, UnknownIntent};
 pub use mask::{mask_id, mask_name, mask_phone};
 pub use numbers::{IdMention, PhoneMention};
 
 use classifier::{Classifier, IntentModel};
 use data::SlotDefinition;
 
-/// The intent given when nothing scores above the threshold.
-pub const FALLBACK_INTENT: &str = "unknown";
-
 /// Below this score an utterance is not understood.
 const THRESHOLD: f32 = 0.15;
 
-/// Which intent leads when an utterance holds several: asking for a
-/// person first, then the caller's task (the frame of the call), then
-/// facts and questions, then the rest; 好的/你好 last.
-fn precedence(intent: &str) -> u8 {
-    match intent {
-        "handoff" => 4,
-        "register" | "register_maternity" | "cancel_or_change" | "cancel_dialogue" | "correct" => 3,
-        "provide_info" | "ask_policy" | "ask_materials" | "ask_validity" | "ask_progress" => 2,
-        "goodbye" | "out_of_scope" => 1,
-        _ => 0,
-    }
-}
-
-/// Intents that state rather than ask: a question (…吗, 怎么…) is
-/// unlikely to be one of them.
-const STATEMENT_INTENTS: [&str; 4] = ["provide_info", "affirm", "deny", "greet"];
 const QUESTION_MARKERS: [&str; 14] = [
     "吗",
     "怎么",
@@ -98,7 +81,7 @@ pub struct Nlu {
     classifier: Classifier,
     slots: BTreeMap<String, SlotDefinition>,
     templates: BTreeMap<String, String>,
-    descriptions: BTreeMap<String, String>,
+    descriptions: BTreeMap<Intent, String>,
     cues: cues::Cues,
 }
 
@@ -113,11 +96,11 @@ pub struct Prompt {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Understanding {
     /// The main intent, or `unknown` below the threshold.
-    pub intent: String,
+    pub intent: Intent,
     pub confidence: f32,
     /// Every intent found, best first; an utterance with two requests
     /// shows both.
-    pub intents: Vec<(String, f32)>,
+    pub intents: Vec<(Intent, f32)>,
     pub entities: Entities,
 }
 
@@ -181,13 +164,13 @@ impl Nlu {
         let mut models = Vec::new();
         let mut examples = Vec::new();
         let mut descriptions = BTreeMap::new();
-        for (index, intent) in data.intents.iter().enumerate() {
+        for (index, (intent, file)) in data.intents.iter().enumerate() {
             models.push(IntentModel {
-                name: intent.name.clone(),
-                cues: intent.cues.iter().map(|cue| normalize_cue(cue)).collect(),
+                intent: *intent,
+                cues: file.cues.iter().map(|cue| normalize_cue(cue)).collect(),
             });
-            descriptions.insert(intent.name.clone(), intent.description.clone());
-            for example in &intent.examples {
+            descriptions.insert(*intent, file.description.clone());
+            for example in &file.examples {
                 examples.push((index, normalize_for_intent(example, &gazetteer)));
             }
         }
@@ -270,7 +253,7 @@ impl Nlu {
     /// so that two requests in one sentence both show. The main intent is
     /// the whole utterance's best, unless that is a minor one (好的) and a
     /// clause asks for more.
-    fn classify(&self, text: &str, entities: &Entities) -> (String, f32, Vec<(String, f32)>) {
+    fn classify(&self, text: &str, entities: &Entities) -> (Intent, f32, Vec<(Intent, f32)>) {
         let whole = self.intent_scores(text, entities);
         let mut found: Vec<(usize, f32)> = Vec::new();
         let mut note = |index: usize, score: f32| {
@@ -293,33 +276,32 @@ impl Nlu {
                 }
             }
         }
-        let name = |index: usize| self.classifier.intent_name(index);
-        found.sort_by(|a, b| {
-            precedence(name(b.0))
-                .cmp(&precedence(name(a.0)))
+        let mut ranked: Vec<(Intent, f32)> = found
+            .iter()
+            .map(|(index, score)| (self.classifier.intent(*index), *score))
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.0.precedence()
+                .cmp(&a.0.precedence())
                 .then(b.1.total_cmp(&a.1))
         });
-        let mut ranked: Vec<(String, f32)> = found
-            .iter()
-            .map(|(index, score)| (name(*index).to_string(), *score))
-            .collect();
         if ranked.is_empty() && !entities.is_empty() {
             // A bare fact (a number, a place) is information given, even
             // when it reads like none of the examples.
-            ranked.push(("provide_info".to_string(), THRESHOLD));
+            ranked.push((Intent::ProvideInfo, THRESHOLD));
         }
         // 生孩子 + 备案 is the maternity registration, whatever the words.
         if entities.scheme == Some(Scheme::Maternity)
             && let Some(first) = ranked.first_mut()
-            && first.0 == "register"
+            && first.0 == Intent::Register
         {
-            first.0 = "register_maternity".to_string();
+            first.0 = Intent::RegisterMaternity;
         }
         match ranked.first() {
-            Some((intent, confidence)) => (intent.clone(), *confidence, ranked.clone()),
+            Some((intent, confidence)) => (*intent, *confidence, ranked.clone()),
             None => {
                 let confidence = whole.iter().copied().fold(0.0, f32::max);
-                (FALLBACK_INTENT.to_string(), confidence, ranked)
+                (Intent::Unknown, confidence, ranked)
             }
         }
     }
@@ -332,11 +314,11 @@ impl Nlu {
             .scores(&normalize_for_intent(text, &self.gazetteer));
         let question = QUESTION_MARKERS.iter().any(|marker| text.contains(marker));
         for (index, score) in scores.iter_mut().enumerate() {
-            let name = self.classifier.intent_name(index);
-            if question && STATEMENT_INTENTS.contains(&name) {
+            let intent = self.classifier.intent(index);
+            if question && intent.is_statement() {
                 *score -= QUESTION_PENALTY;
             }
-            if !question && !entities.is_empty() && name == "provide_info" {
+            if !question && !entities.is_empty() && intent == Intent::ProvideInfo {
                 *score += FACT_BONUS;
             }
         }
@@ -389,8 +371,8 @@ impl Nlu {
     }
 
     /// An intent's description from its file.
-    pub fn intent_description(&self, intent: &str) -> Option<&str> {
-        self.descriptions.get(intent).map(String::as_str)
+    pub fn intent_description(&self, intent: Intent) -> Option<&str> {
+        self.descriptions.get(&intent).map(String::as_str)
     }
 
     /// The shared gazetteer.

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use hotline::nlu::Intent;
 use serde::Deserialize;
 
 use super::{nlu, today};
@@ -10,9 +11,9 @@ use super::{nlu, today};
 #[derive(Deserialize)]
 struct Case {
     text: String,
-    intent: String,
+    intent: Intent,
     #[serde(default)]
-    also: Vec<String>,
+    also: Vec<Intent>,
 }
 
 fn cases() -> Vec<Case> {
@@ -48,13 +49,13 @@ fn classifies_at_least_95_percent_of_the_test_set() {
     let mut failures = Vec::new();
     for case in &cases {
         let understanding = nlu.understand(&case.text, today());
-        let shown: Vec<&str> = understanding
+        let shown: Vec<Intent> = understanding
             .intents
             .iter()
-            .map(|(name, _)| name.as_str())
+            .map(|(intent, _)| *intent)
             .collect();
         let right = understanding.intent == case.intent
-            && case.also.iter().all(|also| shown.contains(&also.as_str()));
+            && case.also.iter().all(|also| shown.contains(also));
         if !right {
             failures.push(format!(
                 "{}: expected {} {:?}, got {} {:?}",
@@ -82,5 +83,5 @@ fn classifies_at_least_95_percent_of_the_test_set() {
 #[test]
 fn gibberish_falls_back_below_the_threshold() {
     let understanding = nlu().understand("呜哩哇啦咕噜咕噜", today());
-    assert_eq!(understanding.intent, "unknown", "{understanding:?}");
+    assert_eq!(understanding.intent, Intent::Unknown, "{understanding:?}");
 }

@@ -84,6 +84,19 @@ fn malformed_files_are_reported_as_path_line_problem() {
         "{message}"
     );
 
+    let message = broken_copy(
+        "examples/greet.yaml",
+        "description: 打招呼\nname: greeting\nexamples: [你好]\n",
+    );
+    assert!(
+        message.contains("greet.yaml:2: unknown intent greeting; the intents are affirm, "),
+        "{message}"
+    );
+    assert!(
+        message.contains("greet.yaml:1: missing: intent greet needs a file of examples"),
+        "{message}"
+    );
+
     let slots = "slots:\n  insurance:\n    type: insurance\n    label: 险种\n    prompt: {phone: 您是哪种医保？, widget: 险种？, agent: 险种？}\n    reprompts: {phone: [再说一下], widget: [a, b], agent: [a, b]}\n";
     let message = broken_copy("slots.yaml", slots);
     assert!(

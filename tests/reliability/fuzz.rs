@@ -313,7 +313,7 @@ fn hostile_utterances_never_panic_or_hang_in_nlu_and_dialogue() {
     let result = runner.run(&(hostile_text(), any::<bool>()), |(text, fresh)| {
         let case_started = Instant::now();
         let understanding = assistant.nlu.understand(&text, today);
-        prop_assert!(!understanding.intent.is_empty());
+        prop_assert!(understanding.confidence.is_finite());
         let mut session = if fresh {
             assistant
                 .start_session(SessionChannel::Widget, Some("dongguan"), today)
@@ -358,7 +358,7 @@ fn utterances_of_100_kb_are_understood_without_panic() {
         let text = part.repeat(100_000 / part.len() + 1);
         let started = Instant::now();
         let understanding = assistant.nlu.understand(&text, today);
-        assert!(!understanding.intent.is_empty());
+        assert!(understanding.confidence.is_finite());
         let (mut session, _) =
             assistant.start_session(SessionChannel::Widget, Some("dongguan"), today);
         assert!(!assistant.turn(&mut session, &text).reply.is_empty());
