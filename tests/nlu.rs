@@ -11,6 +11,8 @@ mod places;
 mod prompts;
 #[path = "nlu/robustness.rs"]
 mod robustness;
+#[path = "nlu/understanding.rs"]
+mod understanding;
 #[path = "nlu/vocabulary.rs"]
 mod vocabulary;
 

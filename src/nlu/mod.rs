@@ -14,6 +14,7 @@ pub mod dates;
 pub mod digits;
 pub mod facts;
 mod intent;
+mod situation;
 mod mask;
 pub mod numbers;
 
@@ -31,6 +32,7 @@ use crate::rules::{Category, Channel, Insurance, Scheme};
 
 pub use dates::{DateMention, DateRole};
 pub use intent::{Intent, UnknownIntent};
+pub use situation::OwnCategories;
 pub use mask::{mask_id, mask_name, mask_phone};
 pub use numbers::{IdMention, PhoneMention};
 
@@ -92,6 +94,22 @@ pub struct Prompt {
     pub suggestions: Vec<String>,
 }
 
+/// What the call knows when an utterance comes: the understanding of a
+/// short reply depends on the question it answers (中 answers 对吗, 王芳
+/// answers 您叫什么名字), and a category on everything said so far.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The question just asked: an Application slot (`applicant.name`,
+    /// `by_proxy`, `materials`…), `hukou_moved`, `category`, or `confirm`
+    /// for the read-back.
+    pub pending: Option<&'a str>,
+    /// The facts about the caller's situation said in earlier turns
+    /// ([`Entities::situation`] of each), oldest first.
+    pub situation: &'a [String],
+    /// The caller's region's own categories; `None` reads national ones.
+    pub own_categories: Option<&'a OwnCategories>,
+}
+
 /// What one utterance means.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Understanding {
@@ -107,7 +125,15 @@ pub struct Understanding {
 /// The facts an utterance gives. `None`/empty means "not said".
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Entities {
+    /// The category the call points to (this utterance with the earlier
+    /// situation), in the region's own categories when the context says.
     pub category: Option<Category>,
+    /// When the call leaves exactly these categories open, the question
+    /// between them is due; empty otherwise.
+    pub category_options: Vec<Category>,
+    /// Facts about the caller's situation this utterance states (`retired`,
+    /// `hukou_stayed`…), to carry into the next turns' [`Context`].
+    pub situation: Vec<String>,
     pub insurance: Option<Insurance>,
     pub scheme: Option<Scheme>,
     pub submit_via: Option<Channel>,
@@ -189,11 +215,19 @@ impl Nlu {
     /// says more in one turn, and some extractors grow faster than linearly
     /// with the length, so a pasted wall of text must not stall a turn.
     pub fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
+        self.understand_in(text, today, &Context::default())
+    }
+
+    /// [`Nlu::understand`] in the context of the call so far.
+    pub fn understand_in(&self, text: &str, today: NaiveDate, context: &Context) -> Understanding {
         let text = match text.char_indices().nth(MAX_UTTERANCE_CHARS) {
             Some((cut, _)) => &text[..cut],
             None => text,
         };
-        let entities = self.entities(text, today);
+        let mut entities = self.entities(text, today);
+        if let (Some(category), Some(own)) = (entities.category, context.own_categories) {
+            entities.category = Some(own.own(category));
+        }
         let (intent, confidence, intents) = self.classify(text, &entities);
         Understanding {
             intent,
@@ -229,6 +263,8 @@ impl Nlu {
         );
         Entities {
             category: facts::category(text, &self.cues),
+            category_options: Vec::new(),
+            situation: Vec::new(),
             insurance: facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues),
             scheme: facts::scheme(text, &self.cues),
             submit_via: facts::submit_via(text, &self.cues),
