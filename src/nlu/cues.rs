@@ -1,5 +1,5 @@
-//! Reading `intents/entities.yaml`: the words that name facts (category,
-//! insurance, scheme, channel, materials, proxy, costs, corrections) and
+//! Reading `intents/entities.yaml`: the words that name facts (insurance,
+//! scheme, channel, materials, proxy, costs, corrections) and
 //! the words that deny them. Only the words are data; how they are used
 //! (negation, precedence) stays in `facts.rs`. Every problem is reported
 //! as `path:line: problem`.
@@ -13,37 +13,13 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 
 use crate::corpus::Problem;
 use crate::rules::load::CONTRACT_MATERIALS;
-use crate::rules::{Category, Channel};
-
-/// The categories in the order they are tried; `referral` also stands
-/// for `long_term_transfer`, which refines it.
-pub const CATEGORY_ORDER: [Category; 8] = [
-    Category::Emergency,
-    Category::Referral,
-    Category::RetiredResettled,
-    Category::PostedWorker,
-    Category::MigrantWorker,
-    Category::Entrepreneur,
-    Category::LongTermResident,
-    Category::TemporaryOther,
-];
+use crate::rules::Channel;
 
 /// The words of `entities.yaml`, checked.
 #[derive(Debug, Clone)]
 pub struct Cues {
     pub negations_before: Vec<String>,
     pub negations_after: Vec<String>,
-    /// Words per category, in [`CATEGORY_ORDER`].
-    pub categories: Vec<(Category, Vec<String>)>,
-    /// With 医院 in the utterance, these also mean a transfer (转到北京).
-    pub hospital_sends_on: Vec<String>,
-    /// A transfer said with one of these is a long-term transfer.
-    pub long_term_transfer: Vec<String>,
-    /// 退休 said with one of these (户口没迁) is long-term residence: 异地安置
-    /// needs the 户籍 moved to the new place.
-    pub retired_not_resettled: Vec<String>,
-    /// Words saying the 户籍 has moved to the new place (户口迁过去了).
-    pub hukou_moved: Vec<String>,
     pub resident: Vec<String>,
     pub employee: Vec<String>,
     pub maternity: Vec<String>,
@@ -60,7 +36,7 @@ pub struct Cues {
 }
 
 /// A map read in the order it is written.
-struct Ordered<V>(Vec<(String, V)>);
+pub(crate) struct Ordered<V>(pub(crate) Vec<(String, V)>);
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -123,7 +99,6 @@ struct CostWords {
 #[serde(deny_unknown_fields)]
 struct EntitiesFile {
     negations: Negations,
-    category: Ordered<Words>,
     insurance: InsuranceWords,
     scheme: SchemeWords,
     submit_via: Ordered<Words>,
@@ -194,63 +169,9 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("not_yet", &file.incurred_costs.not_yet);
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
-    for (key, words) in file
-        .category
-        .0
-        .iter()
-        .chain(&file.submit_via.0)
-        .chain(&file.materials.0)
-    {
+    for (key, words) in file.submit_via.0.iter().chain(&file.materials.0) {
         check(key, words);
     }
-
-    let mut categories = Vec::new();
-    let mut hospital_sends_on = Vec::new();
-    let mut long_term_transfer = Vec::new();
-    let mut retired_not_resettled = Vec::new();
-    let mut hukou_moved = Vec::new();
-    for (key, words) in file.category.0 {
-        match key.as_str() {
-            "hospital_sends_on" => hospital_sends_on = words,
-            "long_term_transfer" => long_term_transfer = words,
-            "retired_not_resettled" => retired_not_resettled = words,
-            "hukou_moved" => hukou_moved = words,
-            _ => match CATEGORY_ORDER.iter().find(|c| c.id() == key) {
-                Some(category) => categories.push((*category, words)),
-                None => {
-                    let known = CATEGORY_ORDER.map(|c| c.id()).join(", ");
-                    let known = format!(
-                        "{known}, hospital_sends_on, long_term_transfer, retired_not_resettled, hukou_moved"
-                    );
-                    problems.push(unknown_id(path, &text, "category", &key, &known));
-                }
-            },
-        }
-    }
-    for category in CATEGORY_ORDER {
-        if !categories.iter().any(|(known, _)| *known == category) {
-            problems.push(Problem::new(
-                path,
-                key_line(&text, "category"),
-                format!("category: no words for {}", category.id()),
-            ));
-        }
-    }
-    for (key, words) in [
-        ("hospital_sends_on", &hospital_sends_on),
-        ("long_term_transfer", &long_term_transfer),
-        ("retired_not_resettled", &retired_not_resettled),
-        ("hukou_moved", &hukou_moved),
-    ] {
-        if words.is_empty() {
-            problems.push(Problem::new(
-                path,
-                key_line(&text, "category"),
-                format!("category: no words for {key}"),
-            ));
-        }
-    }
-    categories.sort_by_key(|(category, _)| CATEGORY_ORDER.iter().position(|c| c == category));
 
     let mut channels = Vec::new();
     for (key, words) in file.submit_via.0 {
@@ -296,11 +217,6 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     Some(Cues {
         negations_before: file.negations.before,
         negations_after: file.negations.after,
-        categories,
-        hospital_sends_on,
-        retired_not_resettled,
-        hukou_moved,
-        long_term_transfer,
         resident: file.insurance.resident,
         employee: file.insurance.employee,
         maternity: file.scheme.maternity,

@@ -1,7 +1,8 @@
 //! Reading `intents/`: one file per intent under `examples/`, the slot
 //! definitions with their prompts in `slots.yaml`, and the confirmation
 //! and read-back templates in `templates.yaml`, the words that name facts
-//! in `entities.yaml`. Every problem is reported
+//! in `entities.yaml`, the caller's situations and the categories they
+//! point to in `situations.yaml`. Every problem is reported
 //! as `path:line: problem`.
 
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ use serde::Deserialize;
 
 use super::cues::Cues;
 use super::intent::Intent;
+use super::situation::Situations;
 use crate::corpus::{LoadError, Problem};
 use crate::places::line_of;
 
@@ -105,6 +107,7 @@ pub struct IntentData {
     pub slots: BTreeMap<String, SlotDefinition>,
     pub templates: BTreeMap<String, String>,
     pub cues: Cues,
+    pub situations: Situations,
 }
 
 /// Problems collected while loading, reported together.
@@ -140,12 +143,14 @@ pub fn load(intents_dir: &Path) -> Result<IntentData, LoadError> {
         })
         .unwrap_or_default();
     let cues = super::cues::load(&intents_dir.join("entities.yaml"), &mut problems.0);
-    match cues {
-        Some(cues) if problems.0.is_empty() => Ok(IntentData {
+    let situations = super::situation::load(&intents_dir.join("situations.yaml"), &mut problems.0);
+    match (cues, situations) {
+        (Some(cues), Some(situations)) if problems.0.is_empty() => Ok(IntentData {
             intents,
             slots,
             templates,
             cues,
+            situations,
         }),
         _ => Err(LoadError {
             problems: problems.0,

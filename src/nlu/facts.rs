@@ -1,10 +1,10 @@
-//! Facts named in words: category, insurance, scheme, channel, materials
+//! Facts named in words: insurance, scheme, channel, materials
 //! (with negation: 没有居住证), the caller's name, whether they act for
 //! someone else, costs already incurred, and corrections. The words come
 //! from `intents/entities.yaml` ([`Cues`]); how they are weighed is here.
 
 use super::cues::Cues;
-use crate::rules::{Category, Channel, Insurance, Scheme};
+use crate::rules::{Channel, Insurance, Scheme};
 
 /// Whether the words just before `at` in the same clause deny it.
 pub fn negated_before(text: &str, at: usize, cues: &Cues) -> bool {
@@ -52,50 +52,6 @@ fn affirmed(text: &str, words: &[String], cues: &Cues) -> bool {
 /// Whether one of `words` is in `text`, negated or not.
 fn contains_any(text: &str, words: &[String]) -> bool {
     words.iter().any(|word| text.contains(word.as_str()))
-}
-
-/// The national category the caller's words point to. Categories are tried
-/// in the order of [`super::cues::CATEGORY_ORDER`]; the first one named wins.
-pub fn category(text: &str, cues: &Cues) -> Option<Category> {
-    let has = |words: &[String]| affirmed(text, words, cues);
-    for (category, words) in &cues.categories {
-        if *category == Category::Referral {
-            // 医院说要转到北京: a hospital sending the patient on is a
-            // transfer even when the caller never says 转院.
-            let hospital_sends_on = text.contains("医院") && has(&cues.hospital_sends_on);
-            if has(words) || hospital_sends_on {
-                return Some(if has(&cues.long_term_transfer) {
-                    Category::LongTermTransfer
-                } else {
-                    Category::Referral
-                });
-            }
-        } else if *category == Category::RetiredResettled && has(words) {
-            // 退休了，户口没迁: retired, but not resettled (户籍迁入) there.
-            return Some(if has(&cues.retired_not_resettled) {
-                Category::LongTermResident
-            } else {
-                Category::RetiredResettled
-            });
-        } else if has(words) {
-            return Some(*category);
-        }
-    }
-    None
-}
-
-/// Whether the caller says their 户籍 has moved to the new place: `Some(false)`
-/// for 户口没迁, `Some(true)` for 户口迁过去了, `None` when not said. Plain
-/// substring matches: the not-moved words contain the negation themselves.
-pub fn hukou_moved(text: &str, cues: &Cues) -> Option<bool> {
-    let said = |words: &[String]| words.iter().any(|word| text.contains(word.as_str()));
-    if said(&cues.retired_not_resettled) {
-        Some(false)
-    } else if said(&cues.hukou_moved) {
-        Some(true)
-    } else {
-        None
-    }
 }
 
 /// 职工医保 or 城乡居民医保.

@@ -32,7 +32,7 @@ use crate::rules::{Category, Channel, Insurance, Scheme};
 
 pub use dates::{DateMention, DateRole};
 pub use intent::{Intent, UnknownIntent};
-pub use situation::OwnCategories;
+pub use situation::{OwnCategories, SeparatingQuestion};
 pub use mask::{mask_id, mask_name, mask_phone};
 pub use numbers::{IdMention, PhoneMention};
 
@@ -85,6 +85,7 @@ pub struct Nlu {
     templates: BTreeMap<String, String>,
     descriptions: BTreeMap<Intent, String>,
     cues: cues::Cues,
+    situations: situation::Situations,
 }
 
 /// What a prompt says and, on the widget, the quick replies it offers.
@@ -131,8 +132,9 @@ pub struct Entities {
     /// When the call leaves exactly these categories open, the question
     /// between them is due; empty otherwise.
     pub category_options: Vec<Category>,
-    /// Facts about the caller's situation this utterance states (`retired`,
-    /// `hukou_stayed`…), to carry into the next turns' [`Context`].
+    /// Facts about the caller's situation (`retired`, `hukou_stayed`…): what
+    /// this utterance states, and with [`Nlu::understand_in`] everything
+    /// known after it, to carry into the next turn's [`Context`].
     pub situation: Vec<String>,
     pub insurance: Option<Insurance>,
     pub scheme: Option<Scheme>,
@@ -207,6 +209,7 @@ impl Nlu {
             templates: data.templates,
             descriptions,
             cues: data.cues,
+            situations: data.situations,
         })
     }
 
@@ -225,16 +228,36 @@ impl Nlu {
             None => text,
         };
         let mut entities = self.entities(text, today);
-        if let (Some(category), Some(own)) = (entities.category, context.own_categories) {
-            entities.category = Some(own.own(category));
-        }
         let (intent, confidence, intents) = self.classify(text, &entities);
+        // 是的 / 没有 answering whether the 户口 moved is that fact.
+        if context.pending == Some("hukou_moved") && entities.hukou_moved.is_none() {
+            let answer = match intent {
+                Intent::Affirm => Some("hukou_moved"),
+                Intent::Deny => Some("hukou_stayed"),
+                _ => None,
+            };
+            if let Some(fact) = answer {
+                entities.situation.push(fact.to_string());
+                entities.hukou_moved = Some(fact == "hukou_moved");
+            }
+        }
+        let known = self.situations.combine(context.situation, &entities.situation);
+        let reading = self.situations.category(&known, context.own_categories);
+        entities.category = reading.category;
+        entities.category_options = reading.options;
+        entities.situation = known;
         Understanding {
             intent,
             confidence,
             intents,
             entities,
         }
+    }
+
+    /// The question that separates two categories left open, with the
+    /// answers to offer (from `situations.yaml`).
+    pub fn separating_question(&self, options: &[Category]) -> Option<&SeparatingQuestion> {
+        self.situations.question(options)
     }
 
     /// The words that name facts, as read from `entities.yaml`.
@@ -248,6 +271,8 @@ impl Nlu {
         let dates = dates::find_dates(text, today);
         let (materials, negated_materials) = facts::materials(text, &self.cues);
         let (name, surname) = facts::name(text);
+        let situation = self.situations.facts_in(text, &self.cues);
+        let reading = self.situations.category(&situation, None);
         let mut problems = dates.problems;
         problems.extend(
             numbers
@@ -262,9 +287,10 @@ impl Nlu {
                 .filter_map(|phone| phone.problem.as_ref().map(|p| format!("电话号码{p}"))),
         );
         Entities {
-            category: facts::category(text, &self.cues),
-            category_options: Vec::new(),
-            situation: Vec::new(),
+            category: reading.category,
+            category_options: reading.options,
+            hukou_moved: situation::hukou_moved(&situation),
+            situation,
             insurance: facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues),
             scheme: facts::scheme(text, &self.cues),
             submit_via: facts::submit_via(text, &self.cues),
@@ -280,7 +306,6 @@ impl Nlu {
             by_proxy: facts::by_proxy(text, &self.cues),
             incurred_costs: facts::incurred_costs(text, &self.cues),
             correction: facts::correction(text, &self.cues),
-            hukou_moved: facts::hukou_moved(text, &self.cues),
             problems,
         }
     }

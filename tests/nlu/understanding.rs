@@ -25,8 +25,8 @@ const FROZEN_TARGETS: [(&str, f64); 2] = [("intent", 0.95), ("category", 0.90)];
 /// these is a regression. FIXME: intent and category are still below
 /// their targets; raise each floor as the understanding improves.
 const FROZEN_FLOORS: [(&str, f64); 5] = [
-    ("intent", 0.71),
-    ("category", 0.50),
+    ("intent", 0.72),
+    ("category", 0.94),
     ("name", 0.60),
     ("proxy", 0.25),
     ("materials", 0.75),
@@ -102,7 +102,7 @@ fn understand(case: &Case) -> Understanding {
             own_categories: Some(own),
         };
         let understanding = nlu.understand_in(earlier, today(), &context);
-        situation.extend(understanding.entities.situation);
+        situation = understanding.entities.situation;
     }
     let context = Context {
         pending: case.pending.as_deref(),
@@ -251,6 +251,10 @@ fn understanding_figures_frozen_and_tuning() {
     let tuning = measure("tuning.yaml");
     let frozen = measure("frozen.yaml");
     report(&tuning.line("understanding, tuning part"));
+    // Only the tuning part's failures are for working on.
+    if std::env::var_os("SHOW_TUNING_FAILURES").is_some() {
+        report(&tuning.failures.join("\n"));
+    }
     report(&frozen.line("understanding, frozen part"));
     let targets: Vec<String> = FROZEN_TARGETS
         .iter()

@@ -1,15 +1,20 @@
-//! The words that name facts live in `intents/entities.yaml`: a word added
-//! there is understood without touching the code, and a broken file is
-//! reported as `path:line: problem`.
+//! The words that name facts live in `intents/entities.yaml`, and the
+//! caller's situations with the categories they point to in
+//! `intents/situations.yaml`: a word added there is understood without
+//! touching the code, and a broken file is reported as `path:line: problem`.
 
 use hotline::nlu::Nlu;
 use hotline::rules::Category;
 
 use super::{gazetteer, intents_copy, nlu, today};
 
-fn real_entities() -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents/entities.yaml");
+fn real(file: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents").join(file);
     std::fs::read_to_string(path).unwrap()
+}
+
+fn real_entities() -> String {
+    real("entities.yaml")
 }
 
 /// The 1-based line of the first line of `text` that starts with `prefix`
@@ -21,13 +26,17 @@ fn line_starting(text: &str, prefix: &str) -> usize {
         + 1
 }
 
-/// Loads the intents with `entities` as `entities.yaml`; it must fail.
-fn load_error(entities: &str) -> String {
-    let dir = intents_copy("entities.yaml", entities);
+/// Loads the intents with `content` as `file`; it must fail.
+fn load_error_in(file: &str, content: &str) -> String {
+    let dir = intents_copy(file, content);
     match Nlu::load(dir.path(), gazetteer()) {
-        Ok(_) => panic!("entities.yaml should not load:\n{entities}"),
+        Ok(_) => panic!("{file} should not load:\n{content}"),
         Err(error) => error.to_string(),
     }
+}
+
+fn load_error(entities: &str) -> String {
+    load_error_in("entities.yaml", entities)
 }
 
 #[test]
@@ -38,19 +47,22 @@ fn a_word_added_in_the_data_file_is_understood() {
     assert_eq!(nlu().entities(text, today()).category, None);
     assert!(nlu().entities(said, today()).materials.is_empty());
 
-    let entities = real_entities()
-        .replacen("emergency: [急诊,", "emergency: [急症, 急诊,", 1)
-        .replacen(
-            "residence_permit: [居住证]",
-            "residence_permit: [居住证, 暂住证]",
-            1,
-        );
-    let dir = intents_copy("entities.yaml", &entities);
+    let situations = real("situations.yaml").replacen("    cues: [急诊,", "    cues: [急症, 急诊,", 1);
+    assert_ne!(situations, real("situations.yaml"));
+    let dir = intents_copy("situations.yaml", &situations);
     let edited = Nlu::load(dir.path(), gazetteer()).unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(
         edited.entities(text, today()).category,
         Some(Category::Emergency)
     );
+
+    let entities = real_entities().replacen(
+        "residence_permit: [居住证]",
+        "residence_permit: [居住证, 暂住证]",
+        1,
+    );
+    let dir = intents_copy("entities.yaml", &entities);
+    let edited = Nlu::load(dir.path(), gazetteer()).unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(
         edited.entities(said, today()).materials,
         ["residence_permit"]
@@ -62,31 +74,46 @@ fn a_word_added_in_the_data_file_is_understood() {
     );
 }
 
-/// Replaces `from` by `to` in the shipped file and checks that loading
+/// Replaces `from` by `to` in the shipped `file` and checks that loading
 /// reports `problem` on the line where `key:` now stands.
-fn assert_reported(from: &str, to: &str, key: &str, problem: &str) -> String {
-    let entities = real_entities().replacen(from, to, 1);
-    assert_ne!(entities, real_entities(), "{from} is in the shipped file");
-    let line = line_starting(&entities, &format!("{key}:"));
-    let message = load_error(&entities);
+fn assert_reported_in(file: &str, from: &str, to: &str, key: &str, problem: &str) -> String {
+    let edited = real(file).replacen(from, to, 1);
+    assert_ne!(edited, real(file), "{from} is in the shipped file");
+    let line = line_starting(&edited, &format!("{key}:"));
+    let message = load_error_in(file, &edited);
     assert!(
-        message.contains(&format!("entities.yaml:{line}: {problem}")),
+        message.contains(&format!("{file}:{line}: {problem}")),
         "{message}"
     );
     message
 }
 
+fn assert_reported(from: &str, to: &str, key: &str, problem: &str) -> String {
+    assert_reported_in("entities.yaml", from, to, key, problem)
+}
+
 #[test]
-fn an_unknown_category_id_is_reported_with_file_and_line() {
-    let message = assert_reported(
-        "  emergency:",
-        "  emergencies:",
-        "emergencies",
-        "unknown category id emergencies",
+fn unknown_categories_and_facts_in_situations_are_reported_with_file_and_line() {
+    assert_reported_in(
+        "situations.yaml",
+        "{when: [emergency], category: emergency}",
+        "{when: [emergency], category: emergencies}",
+        "- {when",
+        "a rule needs `category: <id>` or `ask: [<id>, <id>]` with known categories",
     );
-    // Its words are then missing for the real id.
+    assert_reported_in(
+        "situations.yaml",
+        "{when: [emergency], category: emergency}",
+        "{when: [emergencies], category: emergency}",
+        "- {when",
+        "unknown fact emergencies",
+    );
+    let message = load_error_in(
+        "situations.yaml",
+        &real("situations.yaml").replacen("  - between: [referral, temporary_other]", "  - between: [referral, emergency]", 1),
+    );
     assert!(
-        message.contains("category: no words for emergency"),
+        message.contains("situations.yaml:1: no question between referral and temporary_other"),
         "{message}"
     );
 }
@@ -100,10 +127,10 @@ fn unknown_materials_and_channels_empty_lists_and_bad_yaml_are_reported() {
         "unknown material id passport",
     );
     assert_reported(
-        "  retired_resettled: [退休]",
-        "  retired_resettled: []",
-        "retired_resettled",
-        "retired_resettled: empty list",
+        "  resident: [居民, 新农合, 城乡, 农村合作医疗, 合作医疗, 农保, 自己交的, 自己买的, 灵活就业]",
+        "  resident: []",
+        "resident",
+        "resident: empty list",
     );
     assert_reported(
         "  fax: [传真,",
