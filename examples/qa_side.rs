@@ -1,6 +1,7 @@
 //! Our side of the peer comparison (`scripts/peer/run.sh`): writes the
 //! corpus passages as JSON lines for the peer, and answers every question
-//! of `tests/qa/questions.yaml` with `Assistant::ask`, timing each one.
+//! of both parts of the question set (`tests/qa/questions.yaml`, tuning,
+//! and `tests/qa/frozen.yaml`, frozen) with `Assistant::ask`, timing each.
 //!
 //! `cargo run --release --example qa_side -- OUT_DIR`
 //! writes OUT_DIR/passages.jsonl and OUT_DIR/ours.jsonl.
@@ -33,29 +34,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         writeln!(passages, "{line}")?;
     }
 
-    let text = std::fs::read_to_string(root.join("tests/qa/questions.yaml"))?;
-    let cases: Vec<Case> = yaml_serde::from_str(&text)?;
     let mut ours = std::fs::File::create(out.join("ours.jsonl"))?;
-    for case in &cases {
-        let question = Question {
-            text: case.q.clone(),
-            region: case.region.clone(),
-            top: Some(3),
-        };
-        let started = Instant::now();
-        let answer = assistant.ask(&question)?;
-        let micros = started.elapsed().as_secs_f64() * 1e6;
-        let ranked: Vec<&str> = answer
-            .passages
-            .iter()
-            .map(|passage| passage.passage_id.as_str())
-            .collect();
-        let line = json!({
-            "q": case.q, "region": case.region, "expect": case.expect,
-            "out_of_scope": case.out_of_scope, "answered": answer.answered,
-            "ranked": ranked, "micros": micros,
-        });
-        writeln!(ours, "{line}")?;
+    for (part, file) in [("tuning", "questions.yaml"), ("frozen", "frozen.yaml")] {
+        let text = std::fs::read_to_string(root.join("tests/qa").join(file))?;
+        let cases: Vec<Case> = yaml_serde::from_str(&text)?;
+        for case in &cases {
+            let question = Question {
+                text: case.q.clone(),
+                region: case.region.clone(),
+                top: Some(3),
+            };
+            let started = Instant::now();
+            let answer = assistant.ask(&question)?;
+            let micros = started.elapsed().as_secs_f64() * 1e6;
+            let ranked: Vec<&str> = answer
+                .passages
+                .iter()
+                .map(|passage| passage.passage_id.as_str())
+                .collect();
+            let line = json!({
+                "part": part, "q": case.q, "region": case.region, "expect": case.expect,
+                "out_of_scope": case.out_of_scope, "answered": answer.answered,
+                "ranked": ranked, "micros": micros,
+            });
+            writeln!(ours, "{line}")?;
+        }
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peer comparison: our answers against Python jieba + rank_bm25 over the
-# same corpus passages and tests/qa/questions.yaml. Installs the peer from
+# same corpus passages and both parts of the question set (tests/qa/). Installs the peer from
 # PyPI into a venv under the build folder. Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
