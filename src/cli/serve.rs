@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::{Cli, CliError};
 use crate::assistant::Assistant;
 use crate::server::{self, AgentAccount, AppState, Settings};
-use crate::store::SqliteStore;
+use crate::store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +40,10 @@ pub struct ServeArgs {
     /// Folder of the embedded database, created on first start [default: ./data].
     #[arg(long, env = "HOTLINE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// PostgreSQL shared by several nodes (`postgres://user@host:port/db`)
+    /// instead of the embedded SQLite under --data-dir [default: none].
+    #[arg(long, env = "HOTLINE_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
     /// One shared agents' token (audited as 值班坐席). Agents with their own
     /// names and tokens are listed in the config file's `[[agents]]` or
     /// added with `hotline agent add NAME` (kept in <data-dir>/agents.toml).
@@ -82,6 +86,7 @@ pub struct ServeArgs {
 struct FileConfig {
     addr: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
+    database_url: Option<String>,
     agent_token: Option<String>,
     /// Agents with their own tokens: `[[agents]] name, token_sha256`.
     #[serde(default)]
@@ -118,6 +123,7 @@ fn read_config(explicit: Option<&Path>) -> Result<FileConfig, CliError> {
 struct Resolved {
     addr: SocketAddr,
     data_dir: PathBuf,
+    database_url: Option<String>,
     log_format: LogFormat,
     settings: Settings,
 }
@@ -146,6 +152,7 @@ fn resolve(args: &ServeArgs, file: FileConfig) -> Resolved {
             .clone()
             .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from("data")),
+        database_url: args.database_url.clone().or(file.database_url),
         log_format: args
             .log_format
             .or(file.log_format)
@@ -249,10 +256,14 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<i32, CliError> {
     runtime.block_on(async move {
         let assistant = Assistant::load(&cli.corpus, &cli.intents)
             .map_err(|error| CliError::Failed(error.to_string()))?;
-        let store = SqliteStore::open(&resolved.data_dir)
+        let store = store::open(resolved.database_url.as_deref(), &resolved.data_dir)
             .await
             .map_err(|error| {
-                CliError::Failed(format!("{}: {error}", resolved.data_dir.display()))
+                let place = match resolved.database_url {
+                    Some(_) => "database".to_string(),
+                    None => resolved.data_dir.display().to_string(),
+                };
+                CliError::Failed(format!("{place}: {error}"))
             })?;
         let mut resolved = resolved;
         let added = super::agent::load(&resolved.data_dir).map_err(CliError::Usage)?;
@@ -266,18 +277,15 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<i32, CliError> {
         let address = listener
             .local_addr()
             .map_err(|error| CliError::Failed(error.to_string()))?;
-        tracing::info!(data_dir = %resolved.data_dir.display(), "listening on http://{address}");
+        let database = if resolved.database_url.is_some() { "postgresql" } else { "sqlite" };
+        tracing::info!(data_dir = %resolved.data_dir.display(), database, "listening on http://{address}");
         let trimmer = tokio::spawn(return_freed_memory_forever());
-        let state = AppState::new(
-            Arc::new(assistant),
-            Arc::new(store.clone()),
-            resolved.settings,
-        );
+        let state = AppState::new(Arc::new(assistant), store.clone(), resolved.settings);
         server::serve(listener, state, shutdown_signal())
             .await
             .map_err(|error| CliError::Failed(format!("server: {error}")))?;
         trimmer.abort();
-        store.close().await;
+        let _ = store.close().await;
         tracing::info!("stopped");
         Ok(0)
     })

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::pii;
 use crate::assistant::RulesInputError;
-use crate::store::StoreError;
+use crate::store::{Failure, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -71,27 +71,30 @@ impl IntoResponse for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
-        if storage_full(&error) {
-            tracing::error!(detail = %error, "storage full");
-            return ApiError::new(
-                StatusCode::INSUFFICIENT_STORAGE,
-                "storage_full",
-                "存储空间已满，本轮对话未保存，请稍后再试 (storage full: nothing was saved)",
-            );
+        match error.failure() {
+            Failure::Full => {
+                tracing::error!(detail = %error, "storage full");
+                ApiError::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage_full",
+                    "存储空间已满，本轮对话未保存，请稍后再试 (storage full: nothing was saved)",
+                )
+            }
+            Failure::Unavailable => {
+                tracing::error!(detail = %pii::mask_text(&error.to_string(), &[]), "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "数据库暂时无法访问，本轮对话未保存，请稍后再试 (database unavailable: nothing was saved)",
+                )
+            }
+            Failure::Conflict => ApiError::new(
+                StatusCode::CONFLICT,
+                "turn_conflict",
+                "这通对话同时收到了别的消息，本条未保存，请再发一次 (the session changed meanwhile: nothing was saved)",
+            ),
+            Failure::Internal => ApiError::internal(error),
         }
-        ApiError::internal(error)
-    }
-}
-
-/// SQLite's SQLITE_FULL (13), or the operating system's "no space left".
-fn storage_full(error: &StoreError) -> bool {
-    match error {
-        StoreError::Database(database) => database
-            .as_database_error()
-            .and_then(|error| error.code())
-            .is_some_and(|code| code == "13"),
-        StoreError::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
-        _ => false,
     }
 }
 

@@ -321,6 +321,7 @@ pub async fn create_session(
         created_at: now,
         updated_at: now,
         closed_at: None,
+        version: 0,
     };
     let greeting = TranscriptEntry {
         role: Role::Assistant,
@@ -531,6 +532,7 @@ pub async fn post_message(
         });
     }
     let write = TurnWrite {
+        version: record.version,
         session,
         at: now,
         transcript,
@@ -778,6 +780,7 @@ pub async fn edit_slot(
         at: now,
     });
     let write = TurnWrite {
+        version: record.version,
         session,
         at: now,
         transcript: spoken.into_iter().collect(),

@@ -165,6 +165,7 @@ async fn act(
         fields.insert("registration_id".into(), registration_id.clone().into());
     }
     let write = TurnWrite {
+        version: record.version,
         session,
         at: now,
         transcript: said

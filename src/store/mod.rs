@@ -1,13 +1,24 @@
 //! Persistence of sessions, registrations and the agents' audit log,
 //! behind the narrow [`Store`] trait. The embedded default is SQLite
-//! ([`SqliteStore`]); the server only ever talks to the trait.
+//! ([`SqliteStore`]); several nodes share PostgreSQL ([`PostgresStore`]),
+//! chosen by [`open`] from a database URL. The server only ever talks to
+//! the trait.
 //!
-//! **Invariant:** a turn is written in one transaction, and the server
+//! Both backends are one [`SqlStore`]: the same SQL ([`sql`]) and the same
+//! group-commit writer ([`batch`]); a backend only connects, binds and
+//! runs statements.
+//!
+//! **Invariants:** a turn is written in one transaction, and the server
 //! acknowledges it only after [`Store::record_turn`] returns, so an
-//! acknowledged turn survives a crash of the process.
+//! acknowledged turn survives a crash of the process. A turn carries the
+//! version of the session it was computed on and is refused
+//! ([`StoreError::Conflict`]) if the session has moved on since, so two
+//! nodes never apply turns of one session over each other.
 
 use std::future::Future;
+use std::path::Path;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,16 +26,24 @@ use serde::{Deserialize, Serialize};
 use crate::dialogue::{Session, SessionChannel, SlotChange};
 use crate::rules::{Application, Decision};
 
+mod batch;
+mod driver;
+mod postgres;
+mod sql;
 mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
-/// What a store operation failed with. Always internal: bad input never
-/// reaches the store.
+/// What a store operation failed with. Bad input never reaches the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// The session changed since the turn was computed (another node's
+    /// turn, or the idle closer): compute it again on the new state.
+    #[error("the session changed meanwhile")]
+    Conflict,
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored JSON of {what} is unreadable: {source}")]
@@ -37,6 +56,64 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What a failure means for whoever asked, whatever the backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// No space left: nothing was saved.
+    Full,
+    /// The database cannot be reached or is overloaded; try again later.
+    Unavailable,
+    /// Another write got there first (the session moved on, an id was
+    /// taken): compute the write again.
+    Conflict,
+    /// Anything else: a fault on our side.
+    Internal,
+}
+
+impl StoreError {
+    pub fn failure(&self) -> Failure {
+        match self {
+            StoreError::Conflict => Failure::Conflict,
+            StoreError::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => Failure::Full,
+            StoreError::Database(error) => database_failure(error),
+            StoreError::Migration(sqlx::migrate::MigrateError::Execute(error)) => {
+                database_failure(error)
+            }
+            _ => Failure::Internal,
+        }
+    }
+}
+
+/// Sorts a driver error. Codes: SQLite's primary result codes, and
+/// PostgreSQL's SQLSTATE classes (08 connection, 53 resources, 57
+/// operator intervention, 40 transaction rollback).
+fn database_failure(error: &sqlx::Error) -> Failure {
+    use sqlx::Error;
+    match error {
+        Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed
+        | Error::WorkerCrashed => Failure::Unavailable,
+        Error::Database(database) => {
+            if database.is_unique_violation() {
+                return Failure::Conflict;
+            }
+            let code = database.code().unwrap_or_default();
+            match code.as_ref() {
+                // SQLITE_FULL; disk_full.
+                "13" | "53100" => Failure::Full,
+                // SQLITE_BUSY, SQLITE_LOCKED.
+                "5" | "6" => Failure::Unavailable,
+                code if code.starts_with("08") || code.starts_with("53") || code.starts_with("57") => {
+                    Failure::Unavailable
+                }
+                // serialization_failure, deadlock_detected.
+                "40001" | "40P01" => Failure::Conflict,
+                _ => Failure::Internal,
+            }
+        }
+        _ => Failure::Internal,
+    }
+}
 
 /// The future every store method returns (boxed so the trait can be used
 /// as `dyn Store`).
@@ -58,6 +135,9 @@ pub struct SessionRecord {
     /// Set when the session was closed (idle past its TTL); kept for the
     /// records, never deleted.
     pub closed_at: Option<DateTime<Utc>>,
+    /// Raised by every turn and by closing; a turn names the version it
+    /// was computed on ([`TurnWrite::version`]). 0 for a new session.
+    pub version: i64,
 }
 
 /// Who spoke a line of the transcript.
@@ -78,7 +158,7 @@ impl Role {
         }
     }
 
-    fn parse(text: &str) -> Role {
+    pub(crate) fn parse(text: &str) -> Role {
         match text {
             "caller" => Role::Caller,
             "agent" => Role::Agent,
@@ -134,6 +214,8 @@ pub struct AuditEntry {
 /// Everything one turn changes, written in a single transaction.
 #[derive(Debug, Clone)]
 pub struct TurnWrite {
+    /// The [`SessionRecord::version`] the turn was computed on.
+    pub version: i64,
     pub session: Session,
     pub at: DateTime<Utc>,
     pub transcript: Vec<TranscriptEntry>,
@@ -225,6 +307,143 @@ pub trait Store: Send + Sync {
 
     /// The missed questions, most frequent first, at most `limit`.
     fn misses(&self, limit: usize) -> StoreFuture<'_, Vec<MissEntry>>;
+
+    /// Waits for open connections to finish and closes the database.
+    fn close(&self) -> StoreFuture<'_, ()>;
+}
+
+/// Opens the store a server is configured with: PostgreSQL for a
+/// `postgres://` (or `postgresql://`) URL, else SQLite under `data_dir`.
+pub async fn open(database_url: Option<&str>, data_dir: &Path) -> StoreResult<Arc<dyn Store>> {
+    match database_url.filter(|url| !url.trim().is_empty()) {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(Arc::new(PostgresStore::connect(url).await?))
+        }
+        Some(url) => Err(StoreError::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "unsupported database URL `{}`: expected postgres://…, or none for SQLite",
+                url.split(':').next().unwrap_or_default()
+            ),
+        ))),
+        None => Ok(Arc::new(SqliteStore::open(data_dir).await?)),
+    }
+}
+
+/// How a backend reads: runs one statement on its pool and hands back
+/// the rows, which [`sql`] turns into records.
+pub trait Reads: Send + Sync + 'static {
+    type Row: sql::Columns + Send;
+    fn fetch_all(&self, statement: sql::Statement) -> StoreFuture<'_, Vec<Self::Row>>;
+    fn close(&self) -> StoreFuture<'_, ()>;
+}
+
+/// A [`Store`] over SQL: reads straight from the backend's pool, writes
+/// through the group-commit [`batch::Writer`].
+#[derive(Debug, Clone)]
+pub struct SqlStore<R> {
+    reads: R,
+    writer: batch::Writer,
+}
+
+impl<R: Reads> SqlStore<R> {
+    async fn rows<T>(
+        &self,
+        statement: sql::Statement,
+        read: fn(&R::Row) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        self.reads.fetch_all(statement).await?.iter().map(read).collect()
+    }
+
+    async fn row<T>(
+        &self,
+        statement: sql::Statement,
+        read: fn(&R::Row) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        Ok(self.rows(statement, read).await?.into_iter().next())
+    }
+
+    async fn write(&self, write: batch::Write) -> StoreResult<()> {
+        self.writer.write(write).await.map(|_| ())
+    }
+
+    /// Waits for open connections to finish and closes the database.
+    pub async fn close(&self) {
+        let _ = self.reads.close().await;
+    }
+}
+
+impl<R: Reads> Store for SqlStore<R> {
+    fn create_session<'a>(
+        &'a self,
+        record: &'a SessionRecord,
+        transcript: &'a [TranscriptEntry],
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(self.write(batch::Write::CreateSession {
+            record: Box::new(record.clone()),
+            transcript: transcript.to_vec(),
+        }))
+    }
+
+    fn session<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<SessionRecord>> {
+        Box::pin(self.row(sql::session(id), sql::session_from_row))
+    }
+
+    fn transcript<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Vec<TranscriptEntry>> {
+        Box::pin(self.rows(sql::transcript(id), sql::transcript_from_row))
+    }
+
+    fn slot_history<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Vec<SlotHistoryEntry>> {
+        Box::pin(self.rows(sql::slot_history(id), sql::slot_change_from_row))
+    }
+
+    fn record_turn<'a>(&'a self, id: &'a str, write: &'a TurnWrite) -> StoreFuture<'a, ()> {
+        Box::pin(self.write(batch::Write::Turn {
+            session_id: id.to_string(),
+            write: Box::new(write.clone()),
+        }))
+    }
+
+    fn list_sessions(&self, include_closed: bool) -> StoreFuture<'_, Vec<SessionSummary>> {
+        Box::pin(self.rows(sql::sessions(include_closed), sql::summary_from_row))
+    }
+
+    fn close_idle(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> StoreFuture<'_, u64> {
+        Box::pin(self.writer.write(batch::Write::CloseIdle { cutoff, now }))
+    }
+
+    fn registration<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<RegistrationRecord>> {
+        Box::pin(self.row(sql::registration(id), sql::registration_from_row))
+    }
+
+    fn registrations_of<'a>(&'a self, session_id: &'a str) -> StoreFuture<'a, Vec<String>> {
+        Box::pin(self.rows(sql::registrations_of(session_id), |row| {
+            sql::Columns::text(row, "id")
+        }))
+    }
+
+    fn add_audit<'a>(&'a self, entry: &'a AuditEntry) -> StoreFuture<'a, ()> {
+        Box::pin(self.write(batch::Write::Audit(entry.clone())))
+    }
+
+    fn audit_log<'a>(&'a self, session_id: Option<&'a str>) -> StoreFuture<'a, Vec<AuditEntry>> {
+        Box::pin(self.rows(sql::audit_log(session_id), sql::audit_from_row))
+    }
+
+    fn record_miss<'a>(&'a self, miss: &'a Miss) -> StoreFuture<'a, ()> {
+        Box::pin(self.write(batch::Write::Miss(miss.clone())))
+    }
+
+    fn misses(&self, limit: usize) -> StoreFuture<'_, Vec<MissEntry>> {
+        Box::pin(self.rows(sql::misses(limit), sql::miss_from_row))
+    }
+
+    fn close(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            SqlStore::close(self).await;
+            Ok(())
+        })
+    }
 }
 
 /// Times are stored as fixed-width RFC 3339 text so they sort as text.

@@ -852,6 +852,7 @@ async fn registrations_and_their_form() {
         created_at: chrono::Utc::now(),
     };
     let write = TurnWrite {
+        version: record.version,
         session: record.session.clone(),
         at: chrono::Utc::now(),
         transcript: Vec::new(),
@@ -1241,6 +1242,7 @@ async fn a_bad_write_in_a_batch_fails_alone() {
         at: chrono::Utc::now(),
     };
     let write = |record: &hotline::store::SessionRecord, text: &str| TurnWrite {
+        version: record.version,
         session: record.session.clone(),
         at: chrono::Utc::now(),
         transcript: vec![line(text), line(&format!("{text}，收到"))],

@@ -50,6 +50,7 @@ pub fn command(program: &str) -> Command {
         .current_dir(repo_dir())
         .env_remove("RUST_LOG")
         .env_remove("HOTLINE_CONFIG")
+        .env_remove("HOTLINE_DATABASE_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
