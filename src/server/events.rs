@@ -18,10 +18,19 @@ use super::{AppState, pii};
 pub struct SessionEvent {
     pub session_id: String,
     /// `turn`, `slot`, `decision`, `registration`, `agent` (accepted,
-    /// released, wrapped up) or `closed`.
+    /// released, wrapped up), `closed`, or `resync` (events may have been
+    /// missed: read the session again; for every session when
+    /// `session_id` is empty).
     pub kind: &'static str,
     /// The event's body; it carries `session_id`.
     pub data: serde_json::Value,
+}
+
+/// The event kinds there are, as received from another node.
+pub fn known_kind(kind: &str) -> Option<&'static str> {
+    ["turn", "slot", "decision", "registration", "agent", "closed", "resync"]
+        .into_iter()
+        .find(|known| *known == kind)
 }
 
 enum Item {
@@ -49,7 +58,8 @@ pub fn stream(
         .filter_map(move |item| {
             let wanted = match item {
                 Item::Event(event)
-                    if session_id.as_ref().is_none_or(|id| *id == event.session_id) =>
+                    if event.session_id.is_empty()
+                        || session_id.as_ref().is_none_or(|id| *id == event.session_id) =>
                 {
                     Some(event)
                 }

@@ -446,9 +446,25 @@ pub async fn post_message(
             format!("client_id: longer than {MAX_CLIENT_ID_CHARS} characters"),
         ));
     }
-    let lock = state.session_lock(&id);
+    retrying_conflicts(|| {
+        apply_message(&state, &credential, &id, &text, characters, client_id.clone())
+    })
+    .await
+}
+
+/// One attempt at a message's turn: on the session as stored now, under
+/// this node's lock of it.
+async fn apply_message(
+    state: &AppState,
+    credential: &Credential,
+    id: &str,
+    text: &str,
+    characters: usize,
+    client_id: Option<String>,
+) -> Result<Response, ApiError> {
+    let lock = state.session_lock(id);
     let _guard = lock.lock().await;
-    let (record, access) = open_session(&state, &credential, &id).await?;
+    let (record, access) = open_session(state, credential, id).await?;
     let channel = record.channel;
     if let Some(delivered) = record
         .session
@@ -461,10 +477,10 @@ pub async fn post_message(
         let body = turn_json(&delivered.turn, registration_id, access, channel);
         return Ok(axum::Json(body).into_response());
     }
-    ensure_open(&state, &record).await?;
+    ensure_open(state, &record).await?;
 
     let started = Instant::now();
-    let agent = match &credential {
+    let agent = match credential {
         Credential::Agent(name) => Some(name.clone()),
         _ => None,
     };
@@ -484,7 +500,7 @@ pub async fn post_message(
         (session, turn)
     } else {
         let assistant = state.assistant().clone();
-        let utterance = text.clone();
+        let utterance = text.to_string();
         compute(characters, move || {
             let turn = if handoff::is_held(&session) {
                 handoff::caller_says(assistant.as_ref(), &mut session, &utterance)
@@ -506,12 +522,12 @@ pub async fn post_message(
     };
     let registration = turn.completed.as_ref().map(|completed| RegistrationRecord {
         id: format!("r_{}", random_hex(8)),
-        session_id: id.clone(),
+        session_id: id.to_string(),
         application: completed.application.clone(),
         decision: completed.decision.clone(),
         created_at: now,
     });
-    let registration_id = registration.as_ref().map(|r| r.id.clone());
+    let registration_id = registration.as_ref().map(|r| r.id.to_string());
     if let Some(client_id) = client_id {
         session.delivered = Some(Delivered {
             client_id,
@@ -521,7 +537,7 @@ pub async fn post_message(
     }
     let mut transcript = vec![TranscriptEntry {
         role: speaker,
-        text: text.clone(),
+        text: text.to_string(),
         at: now,
     }];
     if !turn.reply.is_empty() {
@@ -542,11 +558,11 @@ pub async fn post_message(
             at: now,
             actor: agent,
             action: "message".into(),
-            session_id: Some(id.clone()),
+            session_id: Some(id.to_string()),
             detail: serde_json::json!({"text": text}),
         }),
     };
-    state.store().record_turn(&id, &write).await?;
+    state.store().record_turn(id, &write).await?;
 
     record_turn_metrics(&turn, started);
     // The utterance itself is not logged: a name in free text cannot be
@@ -560,8 +576,8 @@ pub async fn post_message(
         "turn"
     );
     publish_turn(
-        &state,
-        &id,
+        state,
+        id,
         speaker,
         &text,
         &turn,
@@ -569,6 +585,34 @@ pub async fn post_message(
         registration_id.as_deref(),
     );
     Ok(axum::Json(turn_json(&turn, registration_id.as_deref(), access, channel)).into_response())
+}
+
+/// How many times a turn is computed before its conflict reaches the
+/// caller as a 409.
+const TURN_ATTEMPTS: u32 = 20;
+
+/// Runs `attempt` again while it ends in `turn_conflict`: another node's
+/// turn on the same session (or the idle closer) landed first, so the
+/// store refused this one, computed on the older state, with nothing
+/// written. The next attempt reads the session as it is now. A short
+/// random pause spreads the contenders; after [`TURN_ATTEMPTS`] the
+/// conflict is the answer.
+pub(super) async fn retrying_conflicts<F, Fut>(mut attempt: F) -> Result<Response, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    for tried in 1..TURN_ATTEMPTS {
+        match attempt().await {
+            Err(error) if error.code == "turn_conflict" => {
+                metrics::counter!("hotline_turn_conflicts_total").increment(1);
+                let pause = rand::random_range(0..=u64::from(tried.min(10)) * 2);
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
+            done => return done,
+        }
+    }
+    attempt().await
 }
 
 fn record_turn_metrics(turn: &Turn, started: Instant) {
@@ -764,11 +808,21 @@ pub async fn edit_slot(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<SlotEditRequest>,
 ) -> Result<Response, ApiError> {
+    retrying_conflicts(|| apply_slot_edit(&state, &credential, &id, &request)).await
+}
+
+/// One attempt of [`edit_slot`], on the session as stored now.
+async fn apply_slot_edit(
+    state: &AppState,
+    credential: &Credential,
+    id: &str,
+    request: &SlotEditRequest,
+) -> Result<Response, ApiError> {
     let agent = credential.agent()?.to_string();
-    let lock = state.session_lock(&id);
+    let lock = state.session_lock(id);
     let _guard = lock.lock().await;
-    let (record, _) = open_session(&state, &credential, &id).await?;
-    ensure_open(&state, &record).await?;
+    let (record, _) = open_session(state, credential, id).await?;
+    ensure_open(state, &record).await?;
     let mut session = record.session;
     let turn = state
         .assistant()
@@ -790,13 +844,13 @@ pub async fn edit_slot(
             at: now,
             actor: agent,
             action: "edit_slot".into(),
-            session_id: Some(id.clone()),
+            session_id: Some(id.to_string()),
             detail: serde_json::json!({"slot": request.slot, "value": request.value}),
         }),
     };
-    state.store().record_turn(&id, &write).await?;
+    state.store().record_turn(id, &write).await?;
     tracing::info!(session_id = %id, slot = %request.slot, "agent edited a slot");
-    publish_turn(&state, &id, Role::Agent, "", &turn, &write.session, None);
+    publish_turn(state, id, Role::Agent, "", &turn, &write.session, None);
     Ok(axum::Json(turn_json(&turn, None, Access::Agent, SessionChannel::Agent)).into_response())
 }
 

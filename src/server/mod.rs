@@ -15,11 +15,11 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, header};
 use tokio::net::TcpListener;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::assistant::Assistant;
-use crate::store::Store;
+use crate::store::{FromOtherNodes, SharedEvent, Store};
 
 mod answer_cache;
 mod auth;
@@ -110,6 +110,8 @@ struct Inner {
     store: Arc<dyn Store>,
     settings: Settings,
     events: broadcast::Sender<SessionEvent>,
+    /// To the other nodes sharing the database, when there are any.
+    to_other_nodes: Option<mpsc::UnboundedSender<SessionEvent>>,
     /// One lock per session, so that two messages to the same session are
     /// applied one after the other, each on the state the other left.
     session_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -119,9 +121,18 @@ struct Inner {
 }
 
 impl AppState {
+    /// The state over `store`; where other nodes share its database, also
+    /// the tasks passing events to and from them (so it must then be
+    /// called inside the runtime).
     pub fn new(assistant: Arc<Assistant>, store: Arc<dyn Store>, settings: Settings) -> AppState {
         let (events, _) = broadcast::channel(1024);
         let (shutdown, _) = watch::channel(false);
+        let to_other_nodes = store.other_nodes_events().map(|from_others| {
+            tokio::spawn(receive_forever(from_others, events.clone()));
+            let (to_others, outgoing) = mpsc::unbounded_channel();
+            tokio::spawn(share_forever(outgoing, store.clone()));
+            to_others
+        });
         AppState {
             inner: Arc::new(Inner {
                 answers: answer_cache::AnswerCache::new(settings.answer_cache_bytes),
@@ -129,6 +140,7 @@ impl AppState {
                 store,
                 settings,
                 events,
+                to_other_nodes,
                 session_locks: Mutex::new(HashMap::new()),
                 print_tickets: PrintTickets::default(),
                 shutdown,
@@ -156,13 +168,16 @@ impl AppState {
         &self.inner.settings
     }
 
-    /// Whether any agent's screen is watching the event stream: when none
-    /// is, events are not even built.
+    /// Whether any screen may be watching the event stream (here, or on
+    /// another node): when none is, events are not even built.
     fn watched(&self) -> bool {
-        self.inner.events.receiver_count() > 0
+        self.inner.to_other_nodes.is_some() || self.inner.events.receiver_count() > 0
     }
 
     fn publish(&self, event: SessionEvent) {
+        if let Some(to_others) = &self.inner.to_other_nodes {
+            let _ = to_others.send(event.clone());
+        }
         // No subscriber is not an error: nobody is watching that session.
         let _ = self.inner.events.send(event);
     }
@@ -188,6 +203,55 @@ impl AppState {
 
     fn shutdown_signal(&self) -> watch::Receiver<bool> {
         self.inner.shutdown.subscribe()
+    }
+}
+
+/// Passes this node's events on to the other nodes, as many as have
+/// queued in one go, in order.
+async fn share_forever(mut outgoing: mpsc::UnboundedReceiver<SessionEvent>, store: Arc<dyn Store>) {
+    while let Some(first) = outgoing.recv().await {
+        let mut batch = vec![first];
+        while let Ok(next) = outgoing.try_recv() {
+            batch.push(next);
+        }
+        let shared: Vec<SharedEvent> = batch
+            .into_iter()
+            .map(|event| SharedEvent {
+                session_id: event.session_id,
+                kind: event.kind.to_string(),
+                data: event.data,
+            })
+            .collect();
+        if let Err(error) = store.share_events(&shared).await {
+            // The other nodes' screens miss these; the store has them.
+            tracing::warn!(%error, events = shared.len(), "could not pass events to the other nodes");
+        }
+    }
+}
+
+/// Hands the other nodes' events to this node's streams; after a gap, a
+/// `resync` for every screen.
+async fn receive_forever(
+    mut from_others: mpsc::UnboundedReceiver<FromOtherNodes>,
+    events: broadcast::Sender<SessionEvent>,
+) {
+    while let Some(received) = from_others.recv().await {
+        let event = match received {
+            FromOtherNodes::Event(shared) => match events::known_kind(&shared.kind) {
+                Some(kind) => SessionEvent {
+                    session_id: shared.session_id,
+                    kind,
+                    data: shared.data,
+                },
+                None => continue,
+            },
+            FromOtherNodes::Resync => SessionEvent {
+                session_id: String::new(),
+                kind: "resync",
+                data: serde_json::json!({}),
+            },
+        };
+        let _ = events.send(event);
     }
 }
 

@@ -11,7 +11,8 @@ use utoipa::ToSchema;
 
 use super::auth::{Access, Credential};
 use super::handlers::{
-    ErrorBody, ensure_open, open_session, publish_turn, random_hex, session_event, turn_json,
+    ErrorBody, ensure_open, open_session, publish_turn, random_hex, retrying_conflicts, session_event,
+    turn_json,
 };
 use super::json::ApiJson;
 use super::{ApiError, AppState, events, pii};
@@ -136,7 +137,20 @@ async fn act(
     state: &AppState,
     credential: &Credential,
     id: &str,
-    change: impl FnOnce(
+    change: impl Fn(
+        &mut crate::dialogue::Session,
+        &str,
+    ) -> Result<(Option<crate::dialogue::Turn>, Said), ApiError>,
+) -> Result<Response, ApiError> {
+    retrying_conflicts(|| act_once(state, credential, id, &change)).await
+}
+
+/// One attempt of [`act`], on the session as stored now.
+async fn act_once(
+    state: &AppState,
+    credential: &Credential,
+    id: &str,
+    change: &impl Fn(
         &mut crate::dialogue::Session,
         &str,
     ) -> Result<(Option<crate::dialogue::Turn>, Said), ApiError>,

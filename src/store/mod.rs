@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
 
 use crate::dialogue::{Session, SessionChannel, SlotChange};
 use crate::rules::{Application, Decision};
@@ -310,6 +311,35 @@ pub trait Store: Send + Sync {
 
     /// Waits for open connections to finish and closes the database.
     fn close(&self) -> StoreFuture<'_, ()>;
+
+    /// Passes events on to the other nodes sharing this database, in
+    /// order; nothing to do where one node has the database to itself.
+    fn share_events<'a>(&'a self, _events: &'a [SharedEvent]) -> StoreFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// The events the other nodes share, as they come; `None` where one
+    /// node has the database to itself.
+    fn other_nodes_events(&self) -> Option<mpsc::UnboundedReceiver<FromOtherNodes>> {
+        None
+    }
+}
+
+/// A live event (a turn, a slot edit, a decision …) passed between nodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedEvent {
+    pub session_id: String,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// What arrives from the other nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FromOtherNodes {
+    Event(SharedEvent),
+    /// Events may have been missed (the link to the others was lost and
+    /// is back): screens should read what they show from the store again.
+    Resync,
 }
 
 /// Opens the store a server is configured with: PostgreSQL for a
@@ -344,6 +374,8 @@ pub trait Reads: Send + Sync + 'static {
 pub struct SqlStore<R> {
     reads: R,
     writer: batch::Writer,
+    /// Live events to and from the other nodes (PostgreSQL only).
+    relay: Option<postgres::Relay>,
 }
 
 impl<R: Reads> SqlStore<R> {
@@ -443,6 +475,19 @@ impl<R: Reads> Store for SqlStore<R> {
             SqlStore::close(self).await;
             Ok(())
         })
+    }
+
+    fn share_events<'a>(&'a self, events: &'a [SharedEvent]) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            match &self.relay {
+                Some(relay) => relay.send(events).await,
+                None => Ok(()),
+            }
+        })
+    }
+
+    fn other_nodes_events(&self) -> Option<mpsc::UnboundedReceiver<FromOtherNodes>> {
+        self.relay.as_ref().map(postgres::Relay::listen)
     }
 }
 

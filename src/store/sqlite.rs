@@ -57,6 +57,7 @@ impl SqlStore<Pooled<Sqlite>> {
         Ok(SqlStore {
             reads: Pooled { pool },
             writer: Writer::start(Pooled { pool: writer }),
+            relay: None,
         })
     }
 }

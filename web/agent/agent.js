@@ -203,6 +203,12 @@
         loadSessionsSoon();
         touch(data);
       },
+      // Events may have been missed (another node's were too large to
+      // pass on, or the server's link to the others was down): read again.
+      resync: () => {
+        loadSessionsSoon();
+        refreshSoon();
+      },
     }, {
       onOpen: () => live("实时连接正常"),
       onDrop: (error) => live("实时连接中断，正在重连…（" + error.message + "）"),

@@ -348,7 +348,9 @@
       timer = setTimeout(refresh, 80);
     };
     const on = {};
-    for (const kind of ["turn", "slot", "decision", "registration", "agent", "closed"]) on[kind] = refreshSoon;
+    for (const kind of ["turn", "slot", "decision", "registration", "agent", "closed", "resync"]) {
+      on[kind] = refreshSoon;
+    }
     stream = http.events(sessionPath("/events"), session.token, on, {
       onOpen: () => {
         setOnline(true);
