@@ -144,6 +144,15 @@ window.HotlineLabels = (function () {
     return ids.map((m) => name(materials, m)).join(" 或 ");
   }
 
+  /** A Decision's validity in words; 长期有效 only when the policy says so. */
+  function validity(v) {
+    if (!v || !v.start) return "";
+    if (v.end_kind === "date" && v.end) return v.start + " 至 " + v.end;
+    if (v.end_kind === "long_term") return v.start + " 起长期有效";
+    if (v.end_kind === "not_set") return v.start + " 起，不设终止日期";
+    return v.start + " 起，到期日以证件或备案表为准";
+  }
+
   /** Reads a dotted slot (`applicant.phone`) out of the slots object. */
   function slotGet(slotsObject, slot) {
     return slot.split(".").reduce((at, key) => (at == null ? undefined : at[key]), slotsObject);
@@ -155,6 +164,7 @@ window.HotlineLabels = (function () {
     slotValue,
     slotGet,
     materialGroup,
+    validity,
     category: (id) => (id ? name(categories, id) : ""),
     channel: (id) => name(channels, id),
     material: (id) => name(materials, id),

@@ -5,7 +5,7 @@
 use crate::dialogue::SessionChannel;
 use crate::dialogue::services::Services;
 use crate::dialogue::speech;
-use crate::rules::{Application, Channel, Decision, MaterialGroup, Status};
+use crate::rules::{Application, Channel, Decision, EndKind, MaterialGroup, Status};
 
 /// `户口簿或居住证、身份证` — one group per item, alternatives with 或.
 pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]) -> String {
@@ -205,18 +205,18 @@ pub fn final_reply(
     }
 }
 
+/// 长期有效 only when the policy says so (`end_kind: long_term`).
 fn validity(decision: &Decision) -> String {
-    match (decision.validity.start, decision.validity.end) {
-        (Some(start), None) if decision.class == Some(crate::rules::Class::LongTerm) => {
-            format!("备案从{}开始生效，长期有效。", speech::date(start))
+    let Some(start) = decision.validity.start.map(speech::date) else {
+        return String::new();
+    };
+    match (decision.validity.end_kind, decision.validity.end) {
+        (Some(EndKind::Date), Some(end)) => {
+            format!("备案有效期从{start}到{}。", speech::date(end))
         }
-        (Some(start), None) => format!("备案从{}开始生效，不设终止日期。", speech::date(start)),
-        (Some(start), Some(end)) => format!(
-            "备案有效期从{}到{}。",
-            speech::date(start),
-            speech::date(end)
-        ),
-        _ => String::new(),
+        (Some(EndKind::LongTerm), _) => format!("备案从{start}开始生效，长期有效。"),
+        (Some(EndKind::NotSet), _) => format!("备案从{start}开始生效，不设终止日期。"),
+        _ => format!("备案从{start}开始生效，到期日要看证件或备案表上的日期。"),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::answer::{Answer, AskError, Question};
 use crate::assistant::RulesInputError;
 use crate::nlu::{Entities, Intent, PhoneMention, Prompt, Understanding};
 use crate::places::Place;
-use crate::rules::{Category, Class, Decision, RatioDelta, Validity};
+use crate::rules::{Category, Class, Decision, EndKind, RatioDelta, Validity};
 
 struct Fake;
 
@@ -94,6 +94,7 @@ impl Services for Fake {
             validity: Validity {
                 start: Some(today),
                 end: None,
+                end_kind: Some(EndKind::LongTerm),
             },
             change_allowed_from: None,
             processing_deadline: Some(today),

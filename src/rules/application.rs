@@ -273,8 +273,26 @@ pub struct MaterialGroup {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validity {
     pub start: Option<NaiveDate>,
-    /// Last valid day, inclusive; `None` means 长期有效 (or not known yet).
+    /// Last valid day, inclusive; set only when `end_kind` is `date`.
     pub end: Option<NaiveDate>,
+    /// What kind of end the registration has; `None` until the rules know
+    /// the start.
+    pub end_kind: Option<EndKind>,
+}
+
+/// How a registration ends. Only `LongTerm` may be told as 长期有效.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndKind {
+    /// `end` is the last valid day.
+    Date,
+    /// 长期有效.
+    LongTerm,
+    /// The policy sets no end (不设有效期).
+    NotSet,
+    /// It ends with something the Application does not carry (the
+    /// 居住证's expiry, the date written on the form); the notes say what.
+    Conditional,
 }
 
 /// Percentage points added to the reimbursement ratio; `None` where the

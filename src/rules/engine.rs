@@ -47,15 +47,9 @@ pub fn evaluate_with(
             return Err(input_error("materials", format!("未知材料：{material}")));
         }
     }
+    // An admission after the application day is a planned stay registered
+    // ahead, the normal case: validity then starts on the application day.
     let apply_date = application.apply_date.unwrap_or(today);
-    if let Some(admission) = application.admission_date
-        && admission > apply_date
-    {
-        return Err(input_error(
-            "admission_date",
-            format!("入院日期 {admission} 晚于申请日期 {apply_date}"),
-        ));
-    }
     let mut run = Run {
         policies,
         region,
@@ -225,6 +219,9 @@ impl<'a> Run<'a> {
         if let Some(status) = self.check_document(&scheme.document) {
             return status;
         }
+        if let Some(status) = self.check_home_area() {
+            return status;
+        }
         let rule = match self.category_rule(scheme) {
             Ok(rule) => rule,
             Err(status) => return status,
@@ -259,6 +256,19 @@ impl<'a> Run<'a> {
             self.trace.note(note.clone());
         }
         None
+    }
+
+    /// A destination inside the insured's own 统筹区 is not 异地就医: no
+    /// registration, whatever the category.
+    fn check_home_area(&mut self) -> Option<Status> {
+        let city = self.destination_city()?;
+        if self.scope == Some(Scope::CrossProvince) || !same_place(city, &self.region.name) {
+            return None;
+        }
+        let note = param!(self, self.region.home_area)?.clone();
+        self.trace.note(note);
+        self.decision.registration_required = Some(false);
+        Some(Status::NotRequired)
     }
 
     /// The rule for the application's category, following `maps_to`.
@@ -522,7 +532,7 @@ impl<'a> Run<'a> {
         via: Option<Channel>,
         missing: &mut Vec<&'static str>,
     ) -> bool {
-        let groups = self.required_groups(rule, via);
+        let groups = self.required_groups(rule, via, missing);
         if self.application.materials.is_none() && !groups.is_empty() {
             missing.push("materials");
         }
@@ -583,14 +593,28 @@ impl<'a> Run<'a> {
         Some(matched)
     }
 
-    fn required_groups(&mut self, rule: &CategoryRule, via: Option<Channel>) -> Vec<MaterialGroup> {
+    /// The groups this channel, scope and proxy need. A group limited to one
+    /// scope waits for the destination: then the province is asked.
+    fn required_groups(
+        &mut self,
+        rule: &CategoryRule,
+        via: Option<Channel>,
+        missing: &mut Vec<&'static str>,
+    ) -> Vec<MaterialGroup> {
         let Some(groups) = rule.materials.as_ref().and_then(|m| param!(self, m)) else {
             return Vec::new();
         };
         let by_proxy = self.application.by_proxy.unwrap_or(false);
+        if self.scope.is_none()
+            && groups.iter().any(|g| g.only_scope.is_some())
+            && !missing.contains(&"destination.province")
+        {
+            missing.push("destination.province");
+        }
         groups
             .iter()
             .filter(|g| !g.only_by_proxy || by_proxy)
+            .filter(|g| g.only_scope.is_none() || g.only_scope == self.scope)
             .filter(|g| match via {
                 Some(via) => {
                     !g.except_via.contains(&via)
@@ -615,10 +639,12 @@ impl<'a> Run<'a> {
             StartRule::ApplyDate => Some(self.apply_date),
             StartRule::TransferStart => self.application.transfer_start_date,
         };
+        // The clause on late registration also says when an admission date
+        // matters; a planned admission (after the application) changes nothing.
         if validity.start == StartRule::ApplyDate
             && let Some(admission) = self.application.admission_date
-            && admission < self.apply_date
             && let Some(late) = rule.late_start.as_ref().and_then(|l| param!(self, l))
+            && admission < self.apply_date
         {
             let earliest = late
                 .max_days_back
@@ -634,6 +660,10 @@ impl<'a> Run<'a> {
                 start.checked_add_days(Days::new(u64::from(days.saturating_sub(1))))
             }
             (None, None) => None,
+        };
+        self.decision.validity.end_kind = match self.decision.validity.end {
+            Some(_) => Some(EndKind::Date),
+            None => validity.end,
         };
         if let Some(months) = commitment.and_then(|c| c.supplement_months) {
             self.decision.supplement_deadline = add_months_inclusive(start, months);
@@ -726,6 +756,12 @@ pub fn add_months_inclusive(start: NaiveDate, months: u32) -> Option<NaiveDate> 
 /// Whether two province names denote the same province: equal, or equal
 /// once the 省/市 suffix is dropped (湖南 = 湖南省, 北京 = 北京市).
 pub fn same_province(a: &str, b: &str) -> bool {
+    same_place(a, b)
+}
+
+/// Whether two place names are the same once the 省/市 suffix is dropped
+/// (东莞 = 东莞市).
+fn same_place(a: &str, b: &str) -> bool {
     fn bare(name: &str) -> &str {
         let name = name.trim();
         name.strip_suffix('省')

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::Policies;
-use super::application::{Category, Citation};
+use super::application::{Category, Citation, EndKind};
 use super::policy::*;
 use crate::corpus::{Corpus, LoadError, Passage, Problem};
 
@@ -189,6 +189,7 @@ impl Check<'_> {
         if let Some(param) = region.province_level_destinations.as_mut() {
             self.param(param, &documents);
         }
+        self.param(&mut region.home_area, &documents);
         for (scheme_id, scheme) in region.schemes.iter_mut() {
             if scheme_id != "general" && scheme_id != "maternity" {
                 self.fail(
@@ -269,6 +270,17 @@ impl Check<'_> {
             ratio_delta,
             personal_account
         );
+        for version in rule.validity.iter().flat_map(Param::versions) {
+            let length = version.value.months.is_some() || version.value.days.is_some();
+            let problem = match (length, version.value.end) {
+                (false, None | Some(EndKind::Date)) => {
+                    "validity without months or days needs `end`: long_term, not_set or conditional"
+                }
+                (true, Some(_)) => "validity with months or days ends on a date: leave out `end`",
+                _ => continue,
+            };
+            self.fail(&version.cite, problem.into());
+        }
         if let Some(materials) = rule.materials.as_mut() {
             self.param(materials, documents);
             for version in materials.versions() {

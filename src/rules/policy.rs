@@ -91,6 +91,10 @@ pub struct RegionPolicy {
     /// Material ids this region names beyond the contract's list, with labels.
     #[serde(default)]
     pub materials: BTreeMap<String, String>,
+    /// The clause that makes registration a matter of places outside the
+    /// insured's own 统筹区, and what the caller is told when the
+    /// destination is inside it (no registration needed).
+    pub home_area: Param<String>,
     /// 就医省份 to which a registration goes at province level rather than to
     /// a city (Zhanjiang: 北京、天津…).
     #[serde(default)]
@@ -241,6 +245,10 @@ pub struct GroupRule {
     /// Needed only when someone else applies on the insured's behalf.
     #[serde(default)]
     pub only_by_proxy: bool,
+    /// Needed only for this scope (湛江: the 社会保障卡 for a cross-province
+    /// referral). Until the destination is known, the province is asked.
+    #[serde(default)]
+    pub only_scope: Option<Scope>,
 }
 
 /// Where validity starts and how long it lasts.
@@ -249,12 +257,17 @@ pub struct GroupRule {
 pub struct ValidityRule {
     #[serde(default)]
     pub start: StartRule,
-    /// Months of validity; absent = no end date (长期有效 / 不设有效期).
+    /// Months of validity; absent = no end date, and `end` says why.
     #[serde(default)]
     pub months: Option<u32>,
     /// Days of validity (inclusive of the start day), where a text counts days.
     #[serde(default)]
     pub days: Option<u32>,
+    /// The kind of end when the text gives no length: `long_term`,
+    /// `not_set` or `conditional`. The loader requires it exactly when
+    /// `months` and `days` are both absent.
+    #[serde(default)]
+    pub end: Option<super::application::EndKind>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::rules::{Category, Channel, Insurance, Status};
+use crate::rules::{Category, Channel, EndKind, Insurance, Status};
 use crate::store::RegistrationRecord;
 
 /// What the form needs to know about the region, from data: the names in
@@ -127,10 +127,11 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
     row(
         &mut html,
         "备案有效期",
-        Some(match (decision.validity.start, decision.validity.end) {
-            (Some(start), Some(end)) => format!("{start} 至 {end}"),
-            (Some(start), None) => format!("{start} 起长期有效"),
-            _ => String::new(),
+        decision.validity.start.map(|start| match decision.validity.end_kind {
+            Some(EndKind::Date) => format!("{start} 至 {}", decision.validity.end.unwrap_or(start)),
+            Some(EndKind::LongTerm) => format!("{start} 起长期有效"),
+            Some(EndKind::NotSet) => format!("{start} 起，不设终止日期"),
+            _ => format!("{start} 起，到期日以证件或备案表为准"),
         }),
     );
     row(

@@ -178,7 +178,7 @@ async fn compute<T: Send + 'static>(
 /// Evaluates an Application (plus an optional `today`, default the
 /// server's date) with the rules module (contract §2.2).
 #[utoipa::path(post, path = "/v1/rules/evaluate", request_body(content = Object, description = "Application (contract §2.2) with an optional `today`"),
-    responses((status = 200, description = "Decision (contract §2.2)", body = Object),
+    responses((status = 200, description = "Decision (contract §2.2). `validity.end_kind` is `date` (`end` is the last valid day), `long_term` (长期有效), `not_set` (不设有效期) or `conditional` (ends with something the Application does not carry; `notes` say what); `end` is null unless `end_kind` is `date`. An `admission_date` after the application day is a planned admission and is decided, not refused.", body = Object),
               (status = 400, description = "unknown field or bad value, named", body = ErrorBody)))]
 pub async fn evaluate(
     State(state): State<AppState>,

@@ -697,10 +697,9 @@
       if (value === null || value === undefined || value === "") return;
       facts.push(element("dt", {}, term), element("dd", {}, value));
     };
-    const validity = decision.validity || {};
     fact("备案类型", decision.class ? labels.klass(decision.class) : null);
     fact("备案地", decision.registered_to);
-    if (validity.start) fact("有效期", validity.start + " 至 " + (validity.end || "长期有效"));
+    fact("有效期", labels.validity(decision.validity));
     fact("变更锁定", decision.change_allowed_from ? decision.change_allowed_from + " 前不能变更或取消" : null);
     fact("办结时限", decision.processing_deadline);
     fact("补交期限", decision.supplement_deadline ? decision.supplement_deadline + " 前补交证明材料" : null);

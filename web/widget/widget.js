@@ -162,8 +162,7 @@
       facts.append(dt, dd);
     };
     fact("登记编号", registrationId);
-    const validity = (decision && decision.validity) || {};
-    if (validity.start) fact("有效期", validity.start + " 至 " + (validity.end || "长期有效"));
+    fact("有效期", labels.validity(decision && decision.validity));
     const print = document.createElement("button");
     print.type = "button";
     print.id = "open-form";
