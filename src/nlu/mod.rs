@@ -444,10 +444,12 @@ impl Nlu {
 
 /// The destination among the places mentioned: one the caller goes to
 /// (去/到/回…) before one they are in (在/住), before any other; never the
-/// place they are insured in (东莞参保) when another is named.
+/// place they are insured in (东莞参保) nor where their 户口 stays (户口还在东莞).
 fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
     const GOING: [&str; 8] = ["去", "到", "回", "搬", "迁", "往", "定居", "转"];
     const BEING: [&str; 3] = ["在", "住", "那"];
+    // Where the 户口 stays: never the destination, even when alone.
+    const HUKOU: i32 = i32::MIN;
     let rank = |mention: &PlaceMention| -> i32 {
         let before: String = {
             let chars: Vec<char> = text[..mention.start].chars().collect();
@@ -465,6 +467,18 @@ fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
         {
             return -1;
         }
+        // 户口还在东莞 names where the 户口 is; 户口迁到三亚 names where it goes.
+        let near: String = {
+            let chars: Vec<char> = text[..mention.start].chars().collect();
+            chars[chars.len().saturating_sub(6)..].iter().collect()
+        };
+        let after_hukou = ["户口", "户籍"]
+            .iter()
+            .filter_map(|word| near.rfind(word).map(|at| &near[at..]))
+            .next();
+        if after_hukou.is_some_and(|rest| !GOING.iter().any(|word| rest.contains(word))) {
+            return HUKOU;
+        }
         if GOING.iter().any(|word| before.contains(word)) {
             2
         } else if BEING.iter().any(|word| before.contains(word)) {
@@ -476,6 +490,9 @@ fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
     let mut best: Option<(&PlaceMention, i32)> = None;
     for mention in mentions {
         let score = rank(mention);
+        if score == HUKOU {
+            continue;
+        }
         if best.is_none_or(|(_, best_score)| score > best_score) {
             best = Some((mention, score));
         }

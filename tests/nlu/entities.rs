@@ -228,6 +228,30 @@ fn places_as_destinations() {
     }
 }
 
+/// Where the 户口 stays is not where the caller goes; where it moves to is.
+#[test]
+fn the_place_of_the_hukou_is_not_the_destination() {
+    for text in [
+        "没迁，户口还在东莞",
+        "户口在湛江没动",
+        "我户籍还是济宁的",
+        "户口本还在韶关老家",
+    ] {
+        let destination = nlu().entities(text, today()).destination;
+        assert!(destination.is_none(), "{text}: {destination:?}");
+    }
+    let moved = nlu()
+        .entities("户口迁到三亚了", today())
+        .destination
+        .expect("户口迁到三亚: a destination");
+    assert_eq!(moved.city.as_deref(), Some("三亚市"));
+    let both = nlu()
+        .entities("户口在东莞，人要去三亚住", today())
+        .destination
+        .expect("two places: the one gone to");
+    assert_eq!(both.city.as_deref(), Some("三亚市"));
+}
+
 #[test]
 fn categories() {
     use hotline::rules::Category::*;
