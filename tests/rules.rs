@@ -176,12 +176,15 @@ fn fixture_corpus(rules: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let region = dir.path().join("testville");
     std::fs::create_dir_all(&region).unwrap();
-    // The search vocabulary is shared by every region: copy it as it is.
-    let search = dir.path().join("search");
-    std::fs::create_dir_all(&search).unwrap();
-    for entry in std::fs::read_dir(corpus_dir().join("search")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, search.join(path.file_name().unwrap())).unwrap();
+    // The search vocabulary and the holiday calendar are shared by every
+    // region: the real ones will do.
+    for shared in ["search", "calendar"] {
+        let folder = dir.path().join(shared);
+        std::fs::create_dir_all(&folder).unwrap();
+        for entry in std::fs::read_dir(corpus_dir().join(shared)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, folder.join(path.file_name().unwrap())).unwrap();
+        }
     }
     std::fs::write(
         dir.path().join("regions.toml"),
@@ -198,13 +201,6 @@ fn fixture_corpus(rules: &str) -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(region.join("rules.yaml"), rules).unwrap();
-    // The search vocabulary is shared by every region: the real one will do.
-    let search = dir.path().join("search");
-    std::fs::create_dir_all(&search).unwrap();
-    for entry in std::fs::read_dir(corpus_dir().join("search")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), search.join(entry.file_name())).unwrap();
-    }
     dir
 }
 

@@ -203,7 +203,7 @@ impl Corpus {
 }
 
 /// Folders under `corpus/` that hold data for other modules, not documents.
-const NON_DOCUMENT_FOLDERS: &[&str] = &["search", "places"];
+const NON_DOCUMENT_FOLDERS: &[&str] = &["search", "places", "calendar"];
 
 /// The `*.md` files one folder below `dir`, sorted, skipping READMEs.
 fn document_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {

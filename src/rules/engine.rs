@@ -14,7 +14,6 @@ use super::Policies;
 use super::application::*;
 use super::policy::*;
 use crate::assistant::RulesInputError;
-use crate::calendar;
 
 /// Turns whatever the caller said into a full province name (湖南 → 湖南省);
 /// `None` when it is not a province.
@@ -691,10 +690,13 @@ impl<'a> Run<'a> {
             }
             return;
         };
-        let deadline = calendar::add_working_days(self.apply_date, days);
+        let deadline = self
+            .policies
+            .calendar
+            .add_working_days(self.apply_date, days);
         self.decision.processing_deadline = Some(deadline.date);
         if let Some(note) = deadline.note {
-            self.trace.note(note.to_string());
+            self.trace.note(note);
         }
     }
 

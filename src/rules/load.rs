@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use super::Policies;
 use super::application::{Category, Citation, EndKind};
 use super::policy::*;
+use crate::calendar::Calendar;
 use crate::corpus::{Corpus, LoadError, Passage, Problem};
 
 /// The material ids of the public contract (§2.2); a region's file adds its own.
@@ -53,12 +54,17 @@ impl Policies {
             .filter(|file| file.is_file())
             .collect();
         files.sort();
+        let mut problems = Vec::new();
+        let calendar = read_calendar(&corpus_dir.join("calendar")).unwrap_or_else(|found| {
+            problems.extend(found);
+            Calendar::default()
+        });
         let mut policies = Policies {
             regions: BTreeMap::new(),
             citations,
             known_materials: CONTRACT_MATERIALS.iter().map(|id| id.to_string()).collect(),
+            calendar,
         };
-        let mut problems = Vec::new();
         let mut loaded = Vec::new();
         for file in files {
             match read_region(&file) {
@@ -105,6 +111,22 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     paths.sort();
     Ok(paths)
+}
+
+/// Reads `corpus/calendar/<year>.toml`, every year, and checks them.
+fn read_calendar(dir: &Path) -> Result<Calendar, Vec<Problem>> {
+    let files = read_dir_sorted(dir).map_err(|error| error.problems)?;
+    let mut years = Vec::new();
+    for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => years.push((path, text)),
+            Err(error) => return Err(vec![problem(&path, 1, error.to_string())]),
+        }
+    }
+    if years.is_empty() {
+        return Err(vec![problem(dir, 1, "no <year>.toml: deadlines need the holiday calendar")]);
+    }
+    Calendar::parse(&years)
 }
 
 fn read_region(file: &Path) -> Result<RegionPolicy, Problem> {

@@ -28,4 +28,6 @@ pub struct Policies {
     pub citations: BTreeMap<String, Citation>,
     /// Material ids of the contract and of every region file.
     pub known_materials: BTreeSet<String>,
+    /// The official working days (`corpus/calendar/`), for deadlines.
+    pub calendar: crate::calendar::Calendar,
 }
