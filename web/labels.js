@@ -57,7 +57,7 @@ window.HotlineLabels = (function () {
   };
 
   const states = {
-    idle: "未开始",
+    idle: "咨询中",
     collecting: "收集信息中",
     confirming: "待确认",
     done: "已完成",

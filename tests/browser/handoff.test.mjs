@@ -101,6 +101,22 @@ test("a caller asks for a person; an agent takes the call to the end", async () 
   assert.equal(await widget.locator("#messages .message.assistant").count(), assistantBubbles);
   await assertAccessible(agent, "the agent screen, the call taken");
 
+  // The caller asks about proofs; the agent looks it up and puts the
+  // answer, with its clause cited once, in the reply box in one click,
+  // and sends it (the answers never cover the reply box).
+  await agent.locator("#ask").fill("退休人员异地安置要带什么材料");
+  await agent.locator("#ask").press("Enter");
+  const found = agent.locator("#ask-result details.passage").first();
+  await found.waitFor();
+  const source = (await found.locator("summary").innerText()).match(/^《[^》]+》/)[0];
+  await found.locator("summary").click();
+  await found.getByRole("button", { name: "插入回复" }).click();
+  const inserted = await agent.locator("#reply").inputValue();
+  assert.equal(inserted.split(source).length - 1, 1, `the reply cites ${source} once: ${inserted}`);
+  await agent.locator("#send-reply").click({ timeout: 3000 });
+  await widget.locator("#messages .message.agent", { hasText: source }).waitFor();
+  await screenshot(agent, "agent-knowledge-inserted");
+
   // The agent starts correcting the phone; the caller writes meanwhile;
   // the half-typed value survives the new turn.
   const phoneRow = agent.locator('#slot-table [data-slot="applicant.phone"]');

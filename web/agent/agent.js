@@ -419,12 +419,16 @@
     const passages = (lastTurn && lastTurn.passages) || [];
     if (passages.length) {
       rememberPassages(passages);
-      $("passages").replaceChildren(...passages.map(passageDetails));
+      $("passages").replaceChildren(...passages.map((passage) => passageDetails(passage, null)));
     }
   }
 
-  /** A passage with its whole text and a button that puts it in the reply. */
-  function passageDetails(passage, _index, _all, answer) {
+  /**
+   * A passage with its whole text and a button that puts a short reply
+   * with its clause in the reply box: `answer` (the answer the passage
+   * backs) or else the passage's first sentence.
+   */
+  function passageDetails(passage, answer) {
     return element(
       "details",
       { class: "passage" },
@@ -434,11 +438,15 @@
     );
   }
 
-  /** A short answer with the clause it rests on, for the reply box. */
+  /**
+   * A short answer with the clause it rests on, for the reply box. An
+   * answer that already names its document is not cited twice.
+   */
   function shortReply(answer, passage) {
-    const firstSentence = (text) => (String(text).match(/^[^。！？]*[。！？]?/) || [""])[0];
+    const firstSentence = (text) => (String(text).match(/^[^。！？]*[。！？]?/) || [""])[0].trim();
     const text = answer || firstSentence(passage.text);
-    return text + "（依据《" + passage.title + "》" + passage.clause + "）";
+    const title = "《" + passage.title + "》";
+    return text.includes(title) ? text : text + "（依据" + title + passage.clause + "）";
   }
 
   function insertReply(text) {
@@ -460,7 +468,7 @@
         turn.passages = answer.passages || [];
         turn.answer = answer.answer;
         rememberPassages(turn.passages);
-        $("passages").replaceChildren(...turn.passages.map((passage) => passageDetails(passage, 0, [], null)));
+        $("passages").replaceChildren(...turn.passages.map((passage, index) => passageDetails(passage, index === 0 && answer.answered ? answer.answer : null)));
       }
     } catch (_) {
       // The reply stands without its clauses.
@@ -835,7 +843,7 @@
       rememberPassages(answer.passages || []);
       result.replaceChildren(
         element("p", { class: answer.answered ? "" : "empty" }, answer.answer),
-        ...(answer.passages || []).map((passage) => passageDetails(passage, 0, [], answer.answered ? answer.answer : null))
+        ...(answer.passages || []).map((passage, index) => passageDetails(passage, index === 0 && answer.answered ? answer.answer : null))
       );
     } catch (error) {
       result.replaceChildren(element("p", { class: "error" }, "查询失败：" + error.message));
