@@ -155,11 +155,54 @@ impl Assistant {
         slot: &str,
         value: serde_json::Value,
     ) -> Result<Turn, RulesInputError> {
-        let value = (!value.is_null()).then_some(value);
+        let value = match value {
+            serde_json::Value::Null => None,
+            value => Some(checked_number(slot, value, session.today)?),
+        };
         dialogue::handoff::agent_edit(self, session, slot, value).map_err(|message| RulesInputError {
             field: slot.to_string(),
             message,
         })
+    }
+}
+
+/// An ID number or phone an agent types is checked as a caller's is
+/// (length, birth date, check character; a dialable number), so a typo is
+/// refused instead of being read back and printed on the form. The value
+/// is kept in its normal form (`X` upper-case, `0769-22334455`).
+fn checked_number(
+    slot: &str,
+    value: serde_json::Value,
+    today: NaiveDate,
+) -> Result<serde_json::Value, RulesInputError> {
+    use crate::nlu::numbers::{check_id, check_phone};
+    let Some(text) = value.as_str() else {
+        return Ok(value);
+    };
+    let digits: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let (what, normalized, problem) = match slot {
+        "applicant.id_number" => {
+            let id = check_id(text, &digits, today);
+            ("身份证号", id.normalized, id.problem)
+        }
+        "applicant.phone" if !digits.chars().all(|c| c.is_ascii_digit()) => {
+            ("联系电话", digits, Some("只能填数字".to_string()))
+        }
+        "applicant.phone" => {
+            let phone = check_phone(text, &digits);
+            ("联系电话", phone.normalized, phone.problem)
+        }
+        _ => return Ok(value),
+    };
+    match problem {
+        Some(problem) => Err(RulesInputError {
+            field: slot.to_string(),
+            message: format!("{what}{problem}，请核对后再保存"),
+        }),
+        None => Ok(serde_json::Value::String(normalized)),
     }
 }
 

@@ -16,7 +16,7 @@ use hotline::server::Settings;
 use hotline::store::{RegistrationRecord, Store, TurnWrite};
 use serde_json::{Value, json};
 
-const ID_NUMBER: &str = "44190019900101123X";
+const ID_NUMBER: &str = "44190019900101124X";
 const PHONE: &str = "13912345678";
 const NAME: &str = "欧阳娜娜";
 
@@ -504,7 +504,7 @@ async fn agent_slot_edit_is_stored_audited_and_the_id_masked_for_the_widget() {
     assert!(!shown.contains(ID_NUMBER), "{shown}");
     assert_eq!(
         widget_view["slots"]["applicant"]["id_number"],
-        "4419**********123X"
+        "4419**********124X"
     );
     assert_eq!(widget_view["slots"]["applicant"]["phone"], PHONE);
     assert_eq!(widget_view["slots"]["applicant"]["name"], NAME);
@@ -718,7 +718,7 @@ async fn personal_data_never_reaches_the_logs() {
             .any(|line| line.contains("\"turn\"") && line.contains(&id)),
         "the turns were logged:\n{logs}"
     );
-    for secret in [ID_NUMBER, PHONE, NAME, "44190019900101123"] {
+    for secret in [ID_NUMBER, PHONE, NAME, "44190019900101124"] {
         assert!(
             !logs.contains(secret),
             "`{secret}` leaked into the logs:\n{logs}"

@@ -376,3 +376,53 @@ async fn a_print_link_opens_one_form_without_a_token() {
     assert_eq!(refused.status(), 403);
     server.stop().await;
 }
+
+/// An agent's typo in an ID number or phone is refused with the reason
+/// (nothing is read back or stored); a good one is kept in normal form.
+#[tokio::test]
+async fn an_agents_typo_in_an_id_or_phone_is_refused() {
+    let (_data, server) = fresh_server(test_settings()).await;
+    let client = &server.client;
+    let base = &server.base;
+    let (id, token, _) = open_session(client, base, widget()).await;
+    fill_until_read_back(client, base, &id, &token).await;
+    let edit = |slot: &'static str, value: &'static str| {
+        post(
+            client,
+            format!("{base}/v1/sessions/{id}/slots"),
+            AGENT_TOKEN,
+            Some(json!({"slot": slot, "value": value})),
+        )
+    };
+    for (slot, typo, reason) in [
+        ("applicant.id_number", "440304197812032013", "校验位"),
+        ("applicant.id_number", "44030419781203201", "位数"),
+        ("applicant.id_number", "440304207812032012", "出生日期"),
+        ("applicant.phone", "123", "位数"),
+        ("applicant.phone", "1502718996", "位数"),
+        ("applicant.phone", "25027189963", "1开头"),
+        ("applicant.phone", "一五零二七一八九九六三", "数字"),
+        ("applicant.phone", "0769-12345", "座机"),
+    ] {
+        let (status, body) = edit(slot, typo).await;
+        assert_eq!(status, 400, "{slot} = {typo}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(reason) && message.contains(slot),
+            "{slot} = {typo}: {message}"
+        );
+    }
+    let view = get(client, format!("{base}/v1/sessions/{id}"), AGENT_TOKEN).await;
+    assert_eq!(view["slots"]["applicant"]["id_number"], "440304197812032012");
+    assert_eq!(view["slots"]["applicant"]["phone"], "15027189963");
+    assert_eq!(view["state"], "confirming", "a refused edit changes nothing");
+
+    let (status, _) = edit("applicant.id_number", "11010519491231002x").await;
+    assert_eq!(status, 200);
+    let (status, _) = edit("applicant.phone", "0769 2233 4455").await;
+    assert_eq!(status, 200);
+    let view = get(client, format!("{base}/v1/sessions/{id}"), AGENT_TOKEN).await;
+    assert_eq!(view["slots"]["applicant"]["id_number"], "11010519491231002X");
+    assert_eq!(view["slots"]["applicant"]["phone"], "0769-22334455");
+    server.stop().await;
+}

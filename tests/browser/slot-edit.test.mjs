@@ -38,6 +38,18 @@ test("an agent edits a slot and sees the decision change", async () => {
   const materials = agent.locator('#slot-table [data-slot="materials"]');
   await materials.filter({ hasText: "户口簿" }).waitFor();
 
+  // A typo in the phone is refused with the reason; the editor keeps it.
+  agent.expectConsole(/status of 400 \(Bad Request\).*\/slots/);
+  const phoneRow = agent.locator('#slot-table [data-slot="applicant.phone"]');
+  await phoneRow.getByRole("button", { name: /修改/ }).click();
+  await phoneRow.locator("input").fill("1502718996");
+  await phoneRow.getByRole("button", { name: "保存" }).click();
+  await phoneRow.locator(".error", { hasText: "位数不对" }).waitFor();
+  assert.doesNotMatch(await phoneRow.locator(".error").innerText(), /applicant|[a-z]{4,}/, "the reason is in Chinese");
+  assert.equal(await phoneRow.locator("input").inputValue(), "1502718996");
+  await phoneRow.getByRole("button", { name: "取消" }).click();
+  await agent.locator('#slot-table [data-slot="applicant.phone"]', { hasText: "15027189963" }).waitFor();
+
   // The caller turns out to have no 户口簿: the agent unticks it.
   await materials.getByRole("button", { name: /修改/ }).click();
   await materials.getByLabel("户口簿").uncheck();

@@ -585,7 +585,8 @@
         editors.delete(slot);
         await refresh();
       } catch (failure) {
-        error.textContent = "修改未保存：" + failure.message;
+        // The server names the field by its id; the row already says which.
+        error.textContent = "修改未保存：" + failure.message.replace(/^[a-z_.]+: /, "");
       }
     };
     const editing = element(
