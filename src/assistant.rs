@@ -42,12 +42,12 @@ impl Assistant {
     pub fn load(corpus_dir: &Path, intents_dir: &Path) -> Result<Assistant, LoadError> {
         let corpus = Corpus::load(corpus_dir)?;
         let jieba = search::load_jieba(&corpus.lexicon);
-        let search = SearchIndex::build(&corpus, jieba).map_err(|error| LoadError {
+        let search = SearchIndex::build(&corpus, Arc::clone(&jieba)).map_err(|error| LoadError {
             problems: vec![Problem::new(corpus_dir, 1, error.to_string())],
         })?;
         let policies = Policies::load(corpus_dir, &corpus)?;
         let gazetteer = Arc::new(Gazetteer::load(corpus_dir)?);
-        let nlu = Nlu::load(intents_dir, Arc::clone(&gazetteer))?;
+        let nlu = Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?;
         Ok(Assistant {
             corpus,
             search,

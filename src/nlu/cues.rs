@@ -127,21 +127,7 @@ fn unknown_id(path: &Path, text: &str, kind: &str, key: &str, known: &str) -> Pr
 
 /// Reads and checks `path`; problems are pushed onto `problems`.
 pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
-            problems.push(Problem::new(path, 1, format!("cannot read: {error}")));
-            return None;
-        }
-    };
-    let file: EntitiesFile = match yaml_serde::from_str(&text) {
-        Ok(file) => file,
-        Err(error) => {
-            let line = error.location().map_or(1, |location| location.line());
-            problems.push(Problem::new(path, line, error.to_string()));
-            return None;
-        }
-    };
+    let (file, text) = super::data::read_yaml_file::<EntitiesFile>(path, problems)?;
     let before = problems.len();
     let mut check = |key: &str, words: &Words| {
         if words.is_empty() {

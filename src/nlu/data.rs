@@ -2,16 +2,20 @@
 //! definitions with their prompts in `slots.yaml`, and the confirmation
 //! and read-back templates in `templates.yaml`, the words that name facts
 //! in `entities.yaml`, the caller's situations and the categories they
-//! point to in `situations.yaml`. Every problem is reported
+//! point to in `situations.yaml`, surnames and name cues in `names.yaml`. Every problem is reported
 //! as `path:line: problem`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
 
 use serde::Deserialize;
 
 use super::cues::Cues;
 use super::intent::Intent;
+use super::names::Names;
 use super::situation::Situations;
 use crate::corpus::{LoadError, Problem};
 use crate::places::line_of;
@@ -61,6 +65,10 @@ pub struct IntentFile {
     pub description: String,
     #[serde(default)]
     pub cues: Vec<String>,
+    /// Short replies that mean this intent when a yes/no question is
+    /// pending (中, 要得), whatever they would mean on their own.
+    #[serde(default)]
+    pub replies: Vec<String>,
     pub examples: Vec<String>,
 }
 
@@ -100,7 +108,6 @@ struct TemplatesFile {
 }
 
 /// Everything under `intents/`, validated.
-#[derive(Debug, Clone)]
 pub struct IntentData {
     /// One file per [`Intent`] that has examples, each with its intent.
     pub intents: Vec<(Intent, IntentFile)>,
@@ -108,6 +115,7 @@ pub struct IntentData {
     pub templates: BTreeMap<String, String>,
     pub cues: Cues,
     pub situations: Situations,
+    pub names: Names,
 }
 
 /// Problems collected while loading, reported together.
@@ -124,8 +132,8 @@ impl Problems {
     }
 }
 
-/// Loads and checks `intents_dir`.
-pub fn load(intents_dir: &Path) -> Result<IntentData, LoadError> {
+/// Loads and checks `intents_dir`; `jieba` tags the words of names.
+pub fn load(intents_dir: &Path, jieba: Arc<Jieba>) -> Result<IntentData, LoadError> {
     let mut problems = Problems::default();
     let intents = load_intents(&intents_dir.join("examples"), &mut problems);
     let slots_path = intents_dir.join("slots.yaml");
@@ -144,13 +152,15 @@ pub fn load(intents_dir: &Path) -> Result<IntentData, LoadError> {
         .unwrap_or_default();
     let cues = super::cues::load(&intents_dir.join("entities.yaml"), &mut problems.0);
     let situations = super::situation::load(&intents_dir.join("situations.yaml"), &mut problems.0);
-    match (cues, situations) {
-        (Some(cues), Some(situations)) if problems.0.is_empty() => Ok(IntentData {
+    let names = super::names::load(&intents_dir.join("names.yaml"), jieba, &mut problems.0);
+    match (cues, situations, names) {
+        (Some(cues), Some(situations), Some(names)) if problems.0.is_empty() => Ok(IntentData {
             intents,
             slots,
             templates,
             cues,
             situations,
+            names,
         }),
         _ => Err(LoadError {
             problems: problems.0,
@@ -162,10 +172,19 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     path: &Path,
     problems: &mut Problems,
 ) -> Option<(T, String)> {
+    read_yaml_file(path, &mut problems.0)
+}
+
+/// Reads and parses one YAML file, with its text for line numbers; a
+/// problem names the file and line.
+pub(crate) fn read_yaml_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<(T, String)> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) => {
-            problems.add(path, 1, format!("cannot read: {error}"));
+            problems.push(Problem::new(path, 1, format!("cannot read: {error}")));
             return None;
         }
     };
@@ -173,7 +192,7 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
         Ok(value) => Some((value, text)),
         Err(error) => {
             let line = error.location().map_or(1, |location| location.line());
-            problems.add(path, line, error.to_string());
+            problems.push(Problem::new(path, line, error.to_string()));
             None
         }
     }

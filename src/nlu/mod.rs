@@ -14,6 +14,7 @@ pub mod dates;
 pub mod digits;
 pub mod facts;
 mod intent;
+mod names;
 mod situation;
 mod mask;
 pub mod numbers;
@@ -62,6 +63,13 @@ const QUESTION_PENALTY: f32 = 0.2;
 /// A statement that gives facts (没有居住证但是有房本) is information.
 const FACT_BONUS: f32 = 0.15;
 
+/// Confidence given to a short reply recognised as the answer to a yes/no
+/// question.
+const REPLY_CONFIDENCE: f32 = 0.9;
+
+/// Particles a short reply may end with (中啊, 要得嘛).
+const REPLY_PARTICLES: &[char] = &['啊', '呀', '吧', '嘛', '哈', '呢', '的', '哦', '噢', '喔', '了', '咧'];
+
 /// Words that join two requests in one utterance (我要办备案，对了要带什么材料).
 const CLAUSE_JOINERS: [&str; 7] = [
     "对了",
@@ -86,6 +94,9 @@ pub struct Nlu {
     descriptions: BTreeMap<Intent, String>,
     cues: cues::Cues,
     situations: situation::Situations,
+    /// Short replies to a yes/no question, with the intent each means.
+    replies: Vec<(String, Intent)>,
+    names: names::Names,
 }
 
 /// What a prompt says and, on the widget, the quick replies it offers.
@@ -149,6 +160,9 @@ pub struct Entities {
     /// Material ids the caller says they do not have (没有居住证).
     pub negated_materials: Vec<String>,
     pub name: Option<String>,
+    /// The name was read without anything saying it is one (no 我叫, no
+    /// name question pending): check it with the caller before using it.
+    pub name_unsure: bool,
     /// The surname alone, when that is all that was said (我姓王).
     pub surname: Option<String>,
     pub by_proxy: Option<bool>,
@@ -181,6 +195,7 @@ impl Entities {
             && self.by_proxy.is_none()
             && self.incurred_costs.is_none()
             && self.hukou_moved.is_none()
+            && self.situation.is_empty()
     }
 }
 
@@ -188,11 +203,23 @@ impl Nlu {
     /// Loads `intents_dir` (intents, slots, templates, entity words) and builds the
     /// classifier; every problem is reported as `path:line: problem`.
     pub fn load(intents_dir: &Path, gazetteer: Arc<Gazetteer>) -> Result<Nlu, LoadError> {
-        let data = data::load(intents_dir)?;
+        Nlu::load_with(intents_dir, gazetteer, Arc::new(jieba_rs::Jieba::new()))
+    }
+
+    /// [`Nlu::load`] with a segmenter already loaded (the search's), so the
+    /// product keeps one in memory.
+    pub fn load_with(
+        intents_dir: &Path,
+        gazetteer: Arc<Gazetteer>,
+        jieba: Arc<jieba_rs::Jieba>,
+    ) -> Result<Nlu, LoadError> {
+        let data = data::load(intents_dir, jieba)?;
         let mut models = Vec::new();
         let mut examples = Vec::new();
         let mut descriptions = BTreeMap::new();
+        let mut replies = Vec::new();
         for (index, (intent, file)) in data.intents.iter().enumerate() {
+            replies.extend(file.replies.iter().map(|reply| (normalize_cue(reply), *intent)));
             models.push(IntentModel {
                 intent: *intent,
                 cues: file.cues.iter().map(|cue| normalize_cue(cue)).collect(),
@@ -210,6 +237,8 @@ impl Nlu {
             descriptions,
             cues: data.cues,
             situations: data.situations,
+            replies,
+            names: data.names,
         })
     }
 
@@ -227,8 +256,22 @@ impl Nlu {
             Some((cut, _)) => &text[..cut],
             None => text,
         };
-        let mut entities = self.entities(text, today);
-        let (intent, confidence, intents) = self.classify(text, &entities);
+        let name_expected = context.pending == Some("applicant.name");
+        let mut entities = self.entities_expecting(text, today, name_expected);
+        let (mut intent, mut confidence, mut intents) = self.classify(text, &entities);
+        if context.pending.is_some_and(|pending| self.is_yes_no(pending))
+            && let Some(reply) = self.short_reply(text, intent)
+        {
+            intent = reply;
+            confidence = confidence.max(REPLY_CONFIDENCE);
+            intents.retain(|(other, _)| *other != reply);
+            intents.insert(0, (reply, confidence));
+        }
+        // A channel named in a question (大厅几点开门, 小程序能办吗) is the
+        // question's topic, not the caller's choice.
+        if intent.is_question() {
+            entities.submit_via = None;
+        }
         // 是的 / 没有 answering whether the 户口 moved is that fact.
         if context.pending == Some("hukou_moved") && entities.hukou_moved.is_none() {
             let answer = match intent {
@@ -254,6 +297,35 @@ impl Nlu {
         }
     }
 
+    /// Whether the question `pending` asks is answered yes or no: the
+    /// read-back, a yes/no slot, whether the 户口 moved, "您有吗".
+    fn is_yes_no(&self, pending: &str) -> bool {
+        matches!(pending, "confirm" | "hukou_moved" | "materials")
+            || self
+                .slots
+                .get(pending)
+                .is_some_and(|slot| slot.kind == "boolean")
+    }
+
+    /// The intent of a short reply (中, 要得, 不中) said alone or before the
+    /// rest of the turn (中，就这么着吧). A correction, a cancellation or a
+    /// request for a person said after it still wins (对，但是电话错了).
+    fn short_reply(&self, text: &str, classified: Intent) -> Option<Intent> {
+        if matches!(
+            classified,
+            Intent::Correct | Intent::CancelDialogue | Intent::Handoff
+        ) {
+            return None;
+        }
+        let first = clauses(text).into_iter().next()?;
+        let first = normalize_cue(first.trim_end_matches(REPLY_PARTICLES));
+        let first = collapse_repeats(&first.chars().collect::<Vec<_>>());
+        self.replies
+            .iter()
+            .find(|(reply, _)| *reply == first)
+            .map(|(_, intent)| *intent)
+    }
+
     /// The question that separates two categories left open, with the
     /// answers to offer (from `situations.yaml`).
     pub fn separating_question(&self, options: &[Category]) -> Option<&SeparatingQuestion> {
@@ -267,10 +339,16 @@ impl Nlu {
 
     /// Only the facts of an utterance.
     pub fn entities(&self, text: &str, today: NaiveDate) -> Entities {
+        self.entities_expecting(text, today, false)
+    }
+
+    /// The facts of an utterance; `name_expected` when the name question
+    /// is pending.
+    fn entities_expecting(&self, text: &str, today: NaiveDate, name_expected: bool) -> Entities {
         let numbers = numbers::find_numbers(text, today);
         let dates = dates::find_dates(text, today);
         let (materials, negated_materials) = facts::materials(text, &self.cues);
-        let (name, surname) = facts::name(text);
+        let name = self.names.read(text, name_expected, &self.gazetteer);
         let situation = self.situations.facts_in(text, &self.cues);
         let reading = self.situations.category(&situation, None);
         let mut problems = dates.problems;
@@ -301,8 +379,9 @@ impl Nlu {
             phones: numbers.phones,
             materials,
             negated_materials,
-            name: name.filter(|name| self.gazetteer.resolve(name).is_none()),
-            surname,
+            name_unsure: name.name.is_some() && !name.cued,
+            name: name.name.filter(|name| self.gazetteer.resolve(name).is_none()),
+            surname: name.surname,
             by_proxy: facts::by_proxy(text, &self.cues),
             incurred_costs: facts::incurred_costs(text, &self.cues),
             correction: facts::correction(text, &self.cues),

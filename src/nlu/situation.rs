@@ -242,21 +242,7 @@ struct SituationsFile {
 /// Reads and checks `path`: every fact a rule or `replaces` names exists,
 /// every category is a category, every `ask` pair has its question.
 pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Situations> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
-            problems.push(Problem::new(path, 1, format!("cannot read: {error}")));
-            return None;
-        }
-    };
-    let file: SituationsFile = match yaml_serde::from_str(&text) {
-        Ok(file) => file,
-        Err(error) => {
-            let line = error.location().map_or(1, |location| location.line());
-            problems.push(Problem::new(path, line, error.to_string()));
-            return None;
-        }
-    };
+    let (file, text) = super::data::read_yaml_file::<SituationsFile>(path, problems)?;
     let before = problems.len();
     let mut problem = |needle: &str, message: String| {
         problems.push(Problem::new(path, line_of(&text, needle), message));

@@ -390,6 +390,15 @@ fn names() {
         ("谢谢您", None),
         ("辛苦了", None),
         ("谢芳", Some("谢芳")),
+        ("俺叫亓玉山", Some("亓玉山")),
+        ("我是东莞参保的，冼国栋，电话等下说", Some("冼国栋")),
+        ("我妈让我打的，叫佘桂香，她腿脚不好", Some("佘桂香")),
+        ("名字慕容晓峰", Some("慕容晓峰")),
+        ("弓长张，海洋的海，波浪的波", Some("张海波")),
+        ("单位派的", None),
+        ("常州", None),
+        ("明白了", None),
+        ("是的", None),
     ];
     for (text, expected) in cases {
         assert_eq!(
@@ -398,6 +407,10 @@ fn names() {
             "{text}"
         );
     }
+    // Read without a cue, a name is to be checked with the caller; after
+    // 我叫 it is not.
+    assert!(nlu().entities("冼国栋，电话等下说", today()).name_unsure);
+    assert!(!nlu().entities("我叫冼国栋", today()).name_unsure);
     let entities = nlu().entities("我姓王", today());
     assert_eq!(
         (entities.name, entities.surname.as_deref()),

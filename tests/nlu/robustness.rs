@@ -82,7 +82,8 @@ proptest! {
         let _ = dates::find_dates(&text, today());
         let _ = numbers::find_numbers(&text, today());
         let _ = digits::digit_runs(&text, 1);
-        let _ = facts::name(&text);
+        let asked_name = hotline::nlu::Context { pending: Some("applicant.name"), ..Default::default() };
+        let _ = nlu().understand_in(&text, today(), &asked_name);
         let _ = facts::materials(&text, nlu().cues());
         let _ = gazetteer().find_in(&text);
         let _ = hotline::nlu::mask_id(&text);

@@ -1,0 +1,328 @@
+//! People's names as callers say them: after a cue (我叫, 俺叫, 名字王淑芬,
+//! …叫何翠萍…), bare anywhere in a sentence (周国强，身份证号…), as the answer
+//! to the name question, spelled out (耳东陈，伟大的伟), with single,
+//! compound and rare surnames (冼, 佘, 亓, 欧阳). The surname table, the
+//! cues and the words that only look like names are data
+//! (`intents/names.yaml`); jieba's part-of-speech tags tell a name (`nr`)
+//! from a common word that starts with a surname (单位, 高兴, 常州).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use serde::Deserialize;
+
+use crate::corpus::Problem;
+use crate::places::Gazetteer;
+
+/// A name read from an utterance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameReading {
+    pub name: Option<String>,
+    /// The surname alone, when that is all that was said (我姓王).
+    pub surname: Option<String>,
+    /// False when nothing said it was a name (no cue, no name question
+    /// pending): the dialogue then checks it with the caller.
+    pub cued: bool,
+}
+
+/// `names.yaml`, checked, with the segmenter that tags names.
+pub struct Names {
+    surnames: Vec<char>,
+    compound_surnames: Vec<String>,
+    spelled_surnames: Vec<(String, char)>,
+    cues: Vec<String>,
+    not_in_names: Vec<char>,
+    not_names: Vec<String>,
+    jieba: Arc<Jieba>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamesFile {
+    surnames: String,
+    compound_surnames: Vec<String>,
+    spelled_surnames: super::cues::Ordered<String>,
+    cues: Vec<String>,
+    not_in_names: String,
+    not_names: Vec<String>,
+}
+
+/// Reads and checks `path`; `jieba` tags the words.
+pub fn load(path: &Path, jieba: Arc<Jieba>, problems: &mut Vec<Problem>) -> Option<Names> {
+    let (file, text) = super::data::read_yaml_file::<NamesFile>(path, problems)?;
+    let before = problems.len();
+    let mut spelled_surnames = Vec::new();
+    for (spelling, surname) in file.spelled_surnames.0 {
+        let mut chars = surname.chars();
+        match (chars.next(), chars.next()) {
+            (Some(surname), None) => spelled_surnames.push((spelling, surname)),
+            _ => problems.push(Problem::new(
+                path,
+                crate::places::line_of(&text, &format!("{spelling}:")),
+                format!("spelled surname {spelling}: one character expected, got {surname}"),
+            )),
+        }
+    }
+    if file.compound_surnames.iter().any(|s| s.chars().count() != 2) {
+        problems.push(Problem::new(
+            path,
+            crate::places::line_of(&text, "compound_surnames:"),
+            "compound surnames have two characters",
+        ));
+    }
+    let mut cues = file.cues;
+    // 名字叫 before 名字: the longer cue says more.
+    cues.sort_by_key(|cue| std::cmp::Reverse(cue.chars().count()));
+    (problems.len() == before).then(|| Names {
+        surnames: file.surnames.chars().filter(|c| !c.is_whitespace()).collect(),
+        compound_surnames: file.compound_surnames,
+        spelled_surnames,
+        cues,
+        not_in_names: file.not_in_names.chars().collect(),
+        not_names: file.not_names,
+        jieba,
+    })
+}
+
+impl Names {
+    /// The name in `text`. `expected` says the name question is pending:
+    /// a bare name is then the answer, not a guess.
+    pub fn read(&self, text: &str, expected: bool, gazetteer: &Gazetteer) -> NameReading {
+        let words = self.words(text);
+        if let Some(name) = self.spelled(text) {
+            return self.reading(name, true);
+        }
+        if let Some(name) = self.after_cue(text, &words, gazetteer) {
+            return self.reading(name, true);
+        }
+        if let Some(reading) = self.surname_said(text) {
+            return reading;
+        }
+        if let Some(name) = self.bare(text, &words, gazetteer) {
+            return self.reading(name, expected);
+        }
+        NameReading::default()
+    }
+
+    fn reading(&self, name: String, cued: bool) -> NameReading {
+        let surname = self.surname_of(&name);
+        NameReading {
+            name: Some(name),
+            surname,
+            cued,
+        }
+    }
+
+    /// jieba's words with their tags and byte offsets.
+    fn words(&self, text: &str) -> Vec<(usize, usize, String)> {
+        let mut at = 0;
+        self.jieba
+            .tag(text, true)
+            .into_iter()
+            .map(|tag| {
+                let start = text[at..].find(tag.word).map_or(at, |found| at + found);
+                at = start + tag.word.len();
+                (start, at, tag.tag.to_string())
+            })
+            .collect()
+    }
+
+    fn surname_of(&self, name: &str) -> Option<String> {
+        self.compound_surnames
+            .iter()
+            .find(|s| name.starts_with(s.as_str()))
+            .cloned()
+            .or_else(|| {
+                name.chars()
+                    .next()
+                    .filter(|c| self.surnames.contains(c))
+                    .map(String::from)
+            })
+    }
+
+    /// A name at the start of `rest` (at byte `offset` of the utterance):
+    /// a surname, then one or two characters of a given name (a compound
+    /// surname, up to two), stopping at a character no name holds.
+    fn name_at(
+        &self,
+        text: &str,
+        offset: usize,
+        words: &[(usize, usize, String)],
+        gazetteer: &Gazetteer,
+    ) -> Option<String> {
+        let rest = &text[offset..];
+        let surname = self.surname_of(rest)?;
+        let given: String = rest[surname.len()..]
+            .chars()
+            .take_while(|c| is_han(*c) && !self.not_in_names.contains(c))
+            .take(2)
+            .collect();
+        if given.is_empty() {
+            return None;
+        }
+        let name = format!("{surname}{given}");
+        // A common word that merely starts with a surname (单位, 高兴, 常州):
+        // jieba reads the surname's character into a longer word that is
+        // not a name.
+        if let Some((start, end, tag)) = words.iter().find(|(start, _, _)| *start == offset)
+            && end - start > surname.len()
+            && !tag.starts_with("nr")
+        {
+            return None;
+        }
+        let valid = !self.not_names.iter().any(|word| name.starts_with(word.as_str()))
+            && gazetteer.mentions_in(&name).is_empty();
+        valid.then_some(name)
+    }
+
+    /// 我叫张建国, 名字王淑芬, …叫何翠萍…, 名字说错了，是陈美林.
+    fn after_cue(
+        &self,
+        text: &str,
+        words: &[(usize, usize, String)],
+        gazetteer: &Gazetteer,
+    ) -> Option<String> {
+        let mut found: Vec<(usize, String)> = Vec::new();
+        for cue in &self.cues {
+            for (at, _) in text.match_indices(cue.as_str()) {
+                if let Some(name) = self.name_at(text, at + cue.len(), words, gazetteer) {
+                    found.push((at, name));
+                }
+            }
+        }
+        // 名字说错了，是陈美林: after 名字, the name follows the last 是/叫.
+        if let Some(at) = text.find("名字") {
+            let rest = &text[at..];
+            if let Some((cue_at, cue)) = rest.char_indices().rfind(|(_, c)| matches!(c, '是' | '叫'))
+                && let Some(name) = self.name_at(text, at + cue_at + cue.len_utf8(), words, gazetteer)
+            {
+                return Some(name);
+            }
+        }
+        found.sort_by_key(|(at, _)| *at);
+        found.into_iter().next().map(|(_, name)| name)
+    }
+
+    /// 我姓王 (surname only), 我姓王叫王建华, 姓王叫建华.
+    fn surname_said(&self, text: &str) -> Option<NameReading> {
+        let at = text.find('姓')?;
+        let after = &text[at + '姓'.len_utf8()..];
+        let surname = self.surname_of(after)?;
+        let rest = &after[surname.len()..];
+        if let Some(at) = rest.find('叫') {
+            let given: String = rest[at + '叫'.len_utf8()..]
+                .chars()
+                .take_while(|c| is_han(*c) && !self.not_in_names.contains(c))
+                .take(4)
+                .collect();
+            let full = if given.starts_with(&surname) {
+                given
+            } else {
+                format!("{surname}{given}")
+            };
+            if (2..=4).contains(&full.chars().count()) {
+                return Some(NameReading {
+                    name: Some(full),
+                    surname: Some(surname),
+                    cued: true,
+                });
+            }
+        }
+        Some(NameReading {
+            name: None,
+            surname: Some(surname),
+            cued: true,
+        })
+    }
+
+    /// A clause that is only a name (周国强，身份证号…; 梁志豪), or a full
+    /// name jieba tags as one (`nr`) inside a sentence without pauses.
+    fn bare(
+        &self,
+        text: &str,
+        words: &[(usize, usize, String)],
+        gazetteer: &Gazetteer,
+    ) -> Option<String> {
+        for (start, clause) in clauses(text) {
+            let plain = clause.trim_end_matches(['啊', '呀', '吧', '嘛', '哈', '呢']);
+            let count = plain.chars().count();
+            if !(2..=4).contains(&count) || !plain.chars().all(is_han) {
+                continue;
+            }
+            if self.not_names.iter().any(|word| word == plain) {
+                continue;
+            }
+            if let Some(name) = self.name_at(text, start, words, gazetteer)
+                && name == plain
+            {
+                return Some(name);
+            }
+        }
+        words
+            .iter()
+            .filter(|(start, end, tag)| {
+                tag.starts_with("nr") && (3..=4).contains(&text[*start..*end].chars().count())
+            })
+            .find_map(|(start, end, _)| {
+                self.name_at(text, *start, words, gazetteer)
+                    .filter(|name| name == &text[*start..*end])
+            })
+    }
+
+    /// 耳东陈，伟大的伟，明天的明 → 陈伟明: a spelled or named surname, then
+    /// each character of the given name named by a word that holds it.
+    fn spelled(&self, text: &str) -> Option<String> {
+        let mut name = String::new();
+        for (_, clause) in clauses(text) {
+            if name.is_empty() {
+                if let Some(surname) = self
+                    .spelled_surnames
+                    .iter()
+                    .find(|(spelling, surname)| clause == format!("{spelling}{surname}"))
+                    .map(|(_, surname)| *surname)
+                {
+                    name.push(surname);
+                    continue;
+                }
+            }
+            match named_character(clause) {
+                Some(c) if !name.is_empty() || self.surnames.contains(&c) => name.push(c),
+                _ if name.chars().count() >= 2 => break,
+                _ => name.clear(),
+            }
+        }
+        (2..=4).contains(&name.chars().count()).then_some(name)
+    }
+}
+
+/// 伟大的伟 → 伟: a word, 的, and one of the word's characters.
+fn named_character(clause: &str) -> Option<char> {
+    let (word, named) = clause.rsplit_once('的')?;
+    let mut chars = named.chars();
+    let c = chars.next()?;
+    (chars.next().is_none() && is_han(c) && word.chars().count() >= 2 && word.contains(c))
+        .then_some(c)
+}
+
+/// Clauses between pauses, with their byte offsets.
+fn clauses(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() || "，。,；;！!？?、：:".contains(c) {
+            if at > start {
+                out.push((start, &text[start..at]));
+            }
+            start = at + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push((start, &text[start..]));
+    }
+    out
+}
+
+pub fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
