@@ -249,14 +249,18 @@ async fn each_agent_has_their_own_token_and_the_audit_log_names_them() {
     }
     let (status, _) = get_json(client, server.url("/v1/audit"), Some(AGENT_TOKEN)).await;
     assert_eq!(status, 403, "a token nobody was given opens nothing");
-    let (status, audit) =
-        get_json(client, server.url("/v1/audit"), Some("token-of-li-min")).await;
+    let (status, audit) = get_json(client, server.url("/v1/audit"), Some("token-of-li-min")).await;
     assert_eq!(status, 200);
     let actors: Vec<(&str, &str)> = audit["entries"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["actor"].as_str().unwrap(), e["detail"]["slot"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap(),
+                e["detail"]["slot"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert!(actors.contains(&("李敏", "insurance")), "{audit}");
     assert!(actors.contains(&("王强", "applicant.phone")), "{audit}");
@@ -1167,12 +1171,29 @@ async fn openapi_document_describes_the_contract() {
         "/v1/sessions/{id}/slots",
         "/v1/registrations/{id}",
         "/v1/registrations/{id}/form",
+        "/v1/registrations/{id}/print-link",
+        "/v1/sessions/{id}/accept",
+        "/v1/sessions/{id}/release",
+        "/v1/sessions/{id}/submit",
+        "/v1/sessions/{id}/wrap-up",
+        "/v1/events",
+        "/v1/audit",
+        "/v1/agents/me",
         "/metrics",
     ] {
         assert!(
             paths.contains_key(path),
             "{path} missing from the OpenAPI document"
         );
+    }
+    // The README's route table names every documented route.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            let route = format!("{} {path}", method.to_uppercase());
+            assert!(readme.contains(&route), "README lists no `{route}`");
+        }
     }
     // Every operation has responses, and every $ref resolves.
     let schemas = document["components"]["schemas"].as_object().unwrap();
