@@ -159,9 +159,11 @@ impl Assistant {
             serde_json::Value::Null => None,
             value => Some(checked_number(slot, value, session.today)?),
         };
-        dialogue::handoff::agent_edit(self, session, slot, value).map_err(|message| RulesInputError {
-            field: slot.to_string(),
-            message,
+        dialogue::handoff::agent_edit(self, session, slot, value).map_err(|message| {
+            RulesInputError {
+                field: slot.to_string(),
+                message,
+            }
         })
     }
 }

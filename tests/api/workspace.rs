@@ -55,7 +55,10 @@ async fn fill_until_read_back(client: &reqwest::Client, base: &str, id: &str, to
         if turn["state"] == "confirming" {
             return;
         }
-        let slot = turn["missing"][0].as_str().unwrap_or("materials").to_string();
+        let slot = turn["missing"][0]
+            .as_str()
+            .unwrap_or("materials")
+            .to_string();
         turn = say(client, base, id, token, answer(&slot))
             .await
             .json()
@@ -107,7 +110,11 @@ async fn an_agent_takes_a_call_to_the_end_and_the_audit_names_them() {
     assert_eq!(cards[0]["name"], "张建国");
     assert_eq!(cards[0]["phone"], "150****9963");
     assert!(cards.iter().any(|card| card["session_id"] == busy.as_str()));
-    assert!(!cards.iter().any(|card| card["session_id"] == unused.as_str()));
+    assert!(
+        !cards
+            .iter()
+            .any(|card| card["session_id"] == unused.as_str())
+    );
     let everything = get(
         client,
         url("/v1/sessions?include_empty=true".into()),
@@ -148,7 +155,12 @@ async fn an_agent_takes_a_call_to_the_end_and_the_audit_names_them() {
     )
     .await;
     assert_eq!(status, 409);
-    assert!(taken["error"]["message"].as_str().unwrap().contains("值班坐席"));
+    assert!(
+        taken["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("值班坐席")
+    );
 
     // The agent writes; the caller's answer gets no reply from the assistant.
     let (status, _) = post(
@@ -333,7 +345,12 @@ async fn an_agents_correction_is_read_back_to_the_caller() {
     // The assistant has the call: the read-back of the new value goes to
     // the caller before they can confirm.
     let view = get(client, format!("{base}/v1/sessions/{id}"), &token).await;
-    let last = view["transcript"].as_array().unwrap().last().unwrap().clone();
+    let last = view["transcript"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["role"], "assistant");
     assert!(
         last["text"].as_str().unwrap().contains("13912345678"),
@@ -413,16 +430,25 @@ async fn an_agents_typo_in_an_id_or_phone_is_refused() {
         );
     }
     let view = get(client, format!("{base}/v1/sessions/{id}"), AGENT_TOKEN).await;
-    assert_eq!(view["slots"]["applicant"]["id_number"], "440304197812032012");
+    assert_eq!(
+        view["slots"]["applicant"]["id_number"],
+        "440304197812032012"
+    );
     assert_eq!(view["slots"]["applicant"]["phone"], "15027189963");
-    assert_eq!(view["state"], "confirming", "a refused edit changes nothing");
+    assert_eq!(
+        view["state"], "confirming",
+        "a refused edit changes nothing"
+    );
 
     let (status, _) = edit("applicant.id_number", "11010519491231002x").await;
     assert_eq!(status, 200);
     let (status, _) = edit("applicant.phone", "0769 2233 4455").await;
     assert_eq!(status, 200);
     let view = get(client, format!("{base}/v1/sessions/{id}"), AGENT_TOKEN).await;
-    assert_eq!(view["slots"]["applicant"]["id_number"], "11010519491231002X");
+    assert_eq!(
+        view["slots"]["applicant"]["id_number"],
+        "11010519491231002X"
+    );
     assert_eq!(view["slots"]["applicant"]["phone"], "0769-22334455");
     server.stop().await;
 }
