@@ -116,6 +116,8 @@ test("a caller asks for a person; an agent takes the call to the end", async () 
   await agent.locator("#send-reply").click({ timeout: 3000 });
   await widget.locator("#messages .message.agent", { hasText: source }).waitFor();
   await screenshot(agent, "agent-knowledge-inserted");
+  await agent.locator("#ask-close").click();
+  await agent.locator("#ask-result details").first().waitFor({ state: "detached" });
 
   // The agent starts correcting the phone; the caller writes meanwhile;
   // the half-typed value survives the new turn.

@@ -842,7 +842,10 @@
       if (view && view.region) body.region = view.region;
       const answer = await api("POST", "/v1/ask", body);
       rememberPassages(answer.passages || []);
+      // 收起 gives the room back to the call once the answer is used.
+      const close = element("button", { type: "button", class: "small", id: "ask-close", onclick: () => result.replaceChildren() }, "收起查询结果");
       result.replaceChildren(
+        close,
         element("p", { class: answer.answered ? "" : "empty" }, answer.answer),
         ...(answer.passages || []).map((passage, index) => passageDetails(passage, index === 0 && answer.answered ? answer.answer : null))
       );
