@@ -10,10 +10,11 @@ use chrono::NaiveDate;
 use crate::answer::{self, Answer, AskError, Evidence, Question};
 use crate::corpus::{Corpus, LoadError, Problem, Scheme};
 use crate::dialogue::{self, Session, SessionChannel, Turn};
-use crate::nlu::{Nlu, Prompt, Understanding};
+use crate::nlu::{Nlu, Understanding};
 use crate::places::Gazetteer;
 use crate::rules::{Application, Decision, Policies};
 use crate::search::{self, Scope, SearchIndex};
+use crate::slot_table::SlotTable;
 
 pub struct Assistant {
     pub corpus: Corpus,
@@ -23,8 +24,10 @@ pub struct Assistant {
     pub policies: Policies,
     /// Provinces and cities, for destinations and in/cross-province.
     pub gazetteer: Arc<Gazetteer>,
-    /// Intents, slots and prompts (`intents/`), and entity extraction.
+    /// Intents and entity extraction (`intents/`).
     pub nlu: Nlu,
+    /// The Application's slots (`intents/slots.yaml`).
+    pub slots: SlotTable,
 }
 
 /// Why the rules module refused an Application (bad input, never a panic).
@@ -48,12 +51,14 @@ impl Assistant {
         let policies = Policies::load(corpus_dir, &corpus)?;
         let gazetteer = Arc::new(Gazetteer::load(corpus_dir)?);
         let nlu = Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?;
+        let slots = SlotTable::load(&intents_dir.join("slots.yaml"))?;
         Ok(Assistant {
             corpus,
             search,
             policies,
             gazetteer,
             nlu,
+            slots,
         })
     }
 
@@ -225,8 +230,8 @@ impl dialogue::Services for Assistant {
         Assistant::ask(self, question)
     }
 
-    fn prompt(&self, slot: &str, channel: SessionChannel, attempt: u32) -> Prompt {
-        self.nlu.prompt(slot, channel, attempt)
+    fn slots(&self) -> &SlotTable {
+        &self.slots
     }
 
     fn material_label(&self, region: &str, material: &str) -> String {

@@ -21,6 +21,7 @@ pub mod places;
 pub mod rules;
 pub mod search;
 pub mod server;
+pub mod slot_table;
 pub mod store;
 
 pub use assistant::Assistant;

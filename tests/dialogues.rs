@@ -134,3 +134,46 @@ fn widget_materials_quick_replies_fit_the_registration() {
         "only {offered} of the callers reached the materials question"
     );
 }
+
+/// The rules ask only for slots the slot table asks, and for the 备案表's
+/// own fields (`ask: phone_fax`) only on a phone or fax registration.
+#[test]
+fn the_rules_missing_facts_are_slots_the_table_asks() {
+    use hotline::rules::{Application, Category, Channel, Insurance, Scheme};
+    use hotline::slot_table::Ask;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let assistant = Assistant::load(&root.join("corpus"), &root.join("intents")).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut phone_fax_asked = 0;
+    for region in assistant.regions() {
+        for category in Category::ALL.into_iter().map(Some).chain([None]) {
+            for via in [Channel::Phone, Channel::Fax, Channel::Window] {
+                for scheme in [Scheme::General, Scheme::Maternity] {
+                    let application = Application {
+                        region: region.clone(),
+                        scheme: Some(scheme),
+                        insurance: Some(Insurance::Employee),
+                        category,
+                        submit_via: Some(via),
+                        apply_date: Some(today),
+                        ..Application::default()
+                    };
+                    let Ok(decision) = assistant.evaluate(&application, today) else {
+                        continue;
+                    };
+                    for fact in &decision.missing_facts {
+                        let slot = assistant.slots.get(fact).unwrap_or_else(|| {
+                            panic!("{region} {category:?}: {fact} is not in slots.yaml")
+                        });
+                        assert_ne!(slot.ask, Ask::Never, "{fact} is never asked");
+                        if slot.ask == Ask::PhoneFax {
+                            assert!(matches!(via, Channel::Phone | Channel::Fax), "{fact}");
+                            phone_fax_asked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(phone_fax_asked > 0);
+}

@@ -83,25 +83,21 @@ window.HotlineLabels = (function () {
   const accounts = { medical_account: "医保个人账户", financial_account: "本人金融账户" };
   const roles = { caller: "来电人", assistant: "助手", agent: "坐席" };
 
-  // The slots the agents' screen lists, in the order of the 备案表.
-  const slots = [
-    ["category", "人员类别"],
-    ["insurance", "参保险种"],
-    ["scheme", "险种类型"],
-    ["destination.province", "备案省份"],
-    ["destination.city", "备案城市"],
-    ["applicant.name", "姓名"],
-    ["applicant.id_number", "身份证号"],
-    ["applicant.phone", "联系电话"],
-    ["applicant.address", "联系地址"],
-    ["materials", "已有材料"],
-    ["submit_via", "办理渠道"],
-    ["by_proxy", "是否代办"],
-    ["apply_date", "申请日期"],
-    ["admission_date", "入院日期"],
-    ["transfer_start_date", "转院开始日期"],
-    ["incurred_costs_at_destination", "已在异地发生费用"],
-  ];
+  // The slots the agents' screen lists and their labels, in the order of
+  // the 备案表: the server's slot table (GET /v1/slots), the one list of
+  // them. A group (destination) names its parts together.
+  const slots = [];
+  const groups = {};
+  const ready = fetch("/v1/slots")
+    .then((response) => (response.ok ? response.json() : { slots: [] }))
+    .then((table) => {
+      const all = table.slots || [];
+      for (const slot of all) {
+        if (all.some((other) => other.path.startsWith(slot.path + "."))) groups[slot.path] = slot.label;
+        else if (slot.type !== "region") slots.push([slot.path, slot.label]);
+      }
+    })
+    .catch(() => {});
 
   function name(table, id) {
     return id in table ? table[id] : String(id);
@@ -111,7 +107,7 @@ window.HotlineLabels = (function () {
     const found = slots.find(([id]) => id === slot);
     if (found) return found[1];
     // `destination` or `applicant` alone name the whole group.
-    if (slot === "destination") return "备案地";
+    if (slot in groups) return groups[slot];
     if (slot === "applicant") return "申请人信息";
     return slot;
   }
@@ -159,6 +155,7 @@ window.HotlineLabels = (function () {
   }
 
   return {
+    ready,
     slots,
     slotLabel,
     slotValue,

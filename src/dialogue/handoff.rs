@@ -132,7 +132,7 @@ pub fn agent_edit(
 ) -> Result<Turn, String> {
     underneath(session, |session| {
         let mut turn = super::edit_slot(services, session, slot, value)?;
-        if let Some(said) = super::changes_said(session, &turn.slot_changes) {
+        if let Some(said) = super::changes_said(services, session, &turn.slot_changes) {
             turn.reply = format!("{said}{}", turn.reply);
         }
         Ok(turn)

@@ -126,6 +126,7 @@ pub use services::Services;
 use crate::answer::Question;
 use crate::nlu::Intent;
 use crate::rules::{Category, Channel, Status};
+use crate::slot_table::Prompt;
 
 /// Said when a fact is taken and nothing else is said about it.
 const NOTED: &str = "好的，记下了。";
@@ -202,7 +203,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     let before = session.slots.clone();
     let was_confirming = session.state == DialogueState::Confirming;
     let applied = slots::apply(session, &understanding, text);
-    let changes = slots::diff(&before, &session.slots, "caller");
+    let changes = slots::diff(services.slots(), &before, &session.slots, "caller");
     let mut parts: Vec<String> = Vec::new();
     let mut passages = None;
 
@@ -222,7 +223,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     }
 
     if !changes.is_empty() && (understanding.entities.correction || intent == Intent::Correct) {
-        parts.extend(changes_said(session, &changes));
+        parts.extend(changes_said(services, session, &changes));
     }
 
     let corrected = !parts.is_empty();
@@ -343,10 +344,10 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
             );
         }
         session.pending = Some(rejected.slot.to_string());
-        let prompt = services.prompt(rejected.slot, session.channel, session.failures);
+        let prompt = prompt(services, rejected.slot, session.channel, session.failures);
         parts.push(format!(
             "您说的{}{}，{}",
-            speech::slot_name(rejected.slot),
+            services.slots().label(rejected.slot),
             // "2月没有30号，请再说一下日期": the reprompt that follows asks.
             rejected
                 .reason
@@ -378,14 +379,14 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         match services.evaluate(&session.slots, session.today) {
             Ok(decision) => session.decision = Some(decision),
             Err(error) => {
-                let slot = slot_of_field(&error.field);
+                let slot = slot_of_field(services, &error.field);
                 parts.push(format!(
                     "{}好像不对（{}），",
-                    speech::slot_name(slot),
+                    services.slots().label(&slot),
                     error.message
                 ));
-                session.pending = Some(slot.to_string());
-                let prompt = services.prompt(slot, session.channel, 1);
+                session.pending = Some(slot.clone());
+                let prompt = prompt(services, &slot, session.channel, 1);
                 parts.push(prompt.text);
                 let mut turn = Turn::new(session, intent.name(), say(&parts));
                 turn.slot_changes = changes;
@@ -467,7 +468,7 @@ fn next_move(
                 0
             };
             session.state = DialogueState::Collecting;
-            let mut prompt = services.prompt(&slot, session.channel, attempt);
+            let mut prompt = prompt(services, &slot, session.channel, attempt);
             // The generic materials question names documents some regions
             // do not ask for; name exactly what this registration needs.
             if slot == "materials" && !decision.missing_materials.is_empty() {
@@ -491,7 +492,7 @@ fn next_move(
             }
             // On the agent screen the suggestion is the question to read out.
             if session.channel == SessionChannel::Agent && quick.is_empty() {
-                let spoken = services.prompt(&slot, SessionChannel::Phone, attempt).text;
+                let spoken = self::prompt(services, &slot, SessionChannel::Phone, attempt).text;
                 quick.push(if slot == "materials" {
                     prompt.text.clone()
                 } else {
@@ -528,7 +529,11 @@ fn next_move(
         Status::NeedsMaterials | Status::Accepted => {
             session.state = DialogueState::Confirming;
             session.pending = None;
-            parts.push(outcome::read_back(&session.slots, session.channel));
+            parts.push(outcome::read_back(
+                services.slots(),
+                &session.slots,
+                session.channel,
+            ));
             let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(
                 session.channel,
@@ -570,12 +575,18 @@ fn needs_hukou_answer(services: &dyn Services, session: &Session, decision: &Dec
 
 /// "好的，已经把联系电话改成…。": the changed values said back, so the
 /// caller hears what was corrected; `None` when nothing can be said.
-pub(crate) fn changes_said(session: &Session, changes: &[SlotChange]) -> Option<String> {
+pub(crate) fn changes_said(
+    services: &dyn Services,
+    session: &Session,
+    changes: &[SlotChange],
+) -> Option<String> {
     let said: Vec<String> = changes
         .iter()
         .filter_map(|change| {
-            speech::slot_value(&session.slots, &change.slot, session.channel)
-                .map(|value| format!("{}改成{}", speech::slot_name(&change.slot), value))
+            speech::slot_value(&session.slots, &change.slot, session.channel).map(|value| {
+                let label = services.slots().label(&change.slot);
+                format!("{label}改成{value}")
+            })
         })
         .collect();
     (!said.is_empty()).then(|| format!("好的，已经把{}。", said.join("，")))
@@ -638,12 +649,24 @@ fn suggestions(channel: SessionChannel, suggestions: Vec<String>) -> Option<Vec<
 }
 
 /// The slot a rules input error names (`admission_date`, `destination.province`).
-fn slot_of_field(field: &str) -> &'static str {
-    slots::SLOTS
-        .iter()
-        .copied()
-        .find(|slot| field.starts_with(slot))
-        .unwrap_or("category")
+fn slot_of_field(services: &dyn Services, field: &str) -> String {
+    services
+        .slots()
+        .reported()
+        .find(|slot| field.starts_with(&slot.path))
+        .map_or_else(|| "category".to_string(), |slot| slot.path.clone())
+}
+
+/// The question for `slot`, or a plain request to say it again for a slot
+/// the table does not ask.
+fn prompt(services: &dyn Services, slot: &str, channel: SessionChannel, attempt: u32) -> Prompt {
+    services
+        .slots()
+        .prompt(slot, channel, attempt)
+        .unwrap_or_else(|| Prompt {
+            text: "不好意思，我没听明白，请您再说一遍。".into(),
+            suggestions: Vec::new(),
+        })
 }
 
 impl Turn {
@@ -677,8 +700,8 @@ pub fn edit_slot(
     value: Option<serde_json::Value>,
 ) -> Result<Turn, String> {
     let before = session.slots.clone();
-    session.slots = slots::set_value(&session.slots, slot, value)?;
-    let changes = slots::diff(&before, &session.slots, "agent");
+    session.slots = slots::set_value(services.slots(), &session.slots, slot, value)?;
+    let changes = slots::diff(services.slots(), &before, &session.slots, "agent");
     let decision = services
         .evaluate(&session.slots, session.today)
         .map_err(|error| error.to_string());

@@ -6,6 +6,7 @@ use crate::dialogue::SessionChannel;
 use crate::dialogue::services::Services;
 use crate::dialogue::speech;
 use crate::rules::{Application, Channel, Decision, EndKind, MaterialGroup, Status};
+use crate::slot_table::SlotTable;
 
 /// `户口簿或居住证、身份证` — one group per item, alternatives with 或.
 pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]) -> String {
@@ -288,36 +289,16 @@ fn fax_instructions(
     format!("请把我们代填的备案表{copies}传真给经办机构，联系方式：{contact}。")
 }
 
-/// The read-back before confirmation: every key fact, then the question.
-pub fn read_back(application: &Application, channel: SessionChannel) -> String {
-    let mut facts = Vec::new();
-    let applicant = application.applicant.as_ref();
-    if let Some(name) = applicant.and_then(|a| a.name.as_deref()) {
-        facts.push(name.to_string());
-    }
-    if let Some(id) = applicant.and_then(|a| a.id_number.as_deref()) {
-        facts.push(format!("身份证号{}", speech::id_number_on(channel, id)));
-    }
-    if let Some(phone) = applicant.and_then(|a| a.phone.as_deref()) {
-        facts.push(format!("电话{}", speech::phone_on(channel, phone)));
-    }
-    if let Some(insurance) = application.insurance {
-        facts.push(speech::insurance(insurance).to_string());
-    }
-    if let Some(category) = application.category {
-        facts.push(format!("按{}", speech::category(category)));
-    }
-    if let Some(destination) = speech::destination(application) {
-        facts.push(format!("备案到{destination}"));
-    }
-    if let Some(date) = application.admission_date {
-        facts.push(format!("入院日期{}", speech::date(date)));
-    }
-    if let Some(date) = application.transfer_start_date {
-        facts.push(format!("转院日期{}", speech::date(date)));
-    }
-    if let Some(channel) = application.submit_via {
-        facts.push(format!("通过{}办理", speech::channel(channel)));
-    }
+/// The read-back before confirmation: every slot the table reads back,
+/// in its order, then the question.
+pub fn read_back(table: &SlotTable, application: &Application, channel: SessionChannel) -> String {
+    let facts: Vec<String> = table
+        .iter()
+        .filter_map(|slot| {
+            let phrase = slot.read_back.as_ref()?;
+            let value = speech::slot_value(application, &slot.path, channel)?;
+            Some(phrase.replace("{value}", &value))
+        })
+        .collect();
     format!("我跟您核对一下：{}。信息都对吗？", facts.join("，"))
 }

@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 
 use crate::answer::{Answer, AskError, Question};
 use crate::assistant::RulesInputError;
-use crate::dialogue::SessionChannel;
-use crate::nlu::{Prompt, Understanding};
+use crate::nlu::Understanding;
 use crate::rules::{Application, Decision};
+use crate::slot_table::SlotTable;
 
 pub trait Services {
     /// Intent and entities of one utterance, dates read against `today`.
@@ -20,9 +20,8 @@ pub trait Services {
     ) -> Result<Decision, RulesInputError>;
     /// Free-text questions, answered from the policy texts.
     fn ask(&self, question: &Question) -> Result<Answer, AskError>;
-    /// The question for `slot` on `channel`; `attempt` 0 is the first ask,
-    /// higher values are the escalating reprompts.
-    fn prompt(&self, slot: &str, channel: SessionChannel, attempt: u32) -> Prompt;
+    /// The Application's slots: labels, prompts, read-backs.
+    fn slots(&self) -> &SlotTable;
     /// How a caller names a material id (户口簿, 居住证 …).
     fn material_label(&self, region: &str, material: &str) -> String;
     /// The agency's phone/fax number and office hours for a region.

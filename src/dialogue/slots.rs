@@ -8,25 +8,7 @@ use serde_json::Value;
 use crate::dialogue::{Session, SlotChange};
 use crate::nlu::{DateRole, Intent, Understanding};
 use crate::rules::{Applicant, Application, Category, Destination, Scheme};
-
-/// The slots a phone or fax registration may collect, in wire names.
-pub const SLOTS: [&str; 15] = [
-    "region",
-    "scheme",
-    "insurance",
-    "category",
-    "destination",
-    "submit_via",
-    "materials",
-    "by_proxy",
-    "apply_date",
-    "admission_date",
-    "transfer_start_date",
-    "incurred_costs_at_destination",
-    "applicant.name",
-    "applicant.id_number",
-    "applicant.phone",
-];
+use crate::slot_table::SlotTable;
 
 /// A value the caller gave that cannot be taken, with the slot it was for
 /// and the reason in words a caller understands.
@@ -264,14 +246,19 @@ fn bare_name(text: &str) -> Option<String> {
 }
 
 /// The slot-by-slot difference between two Applications, with `source`.
-pub fn diff(before: &Application, after: &Application, source: &str) -> Vec<SlotChange> {
-    SLOTS
-        .iter()
+pub fn diff(
+    table: &SlotTable,
+    before: &Application,
+    after: &Application,
+    source: &str,
+) -> Vec<SlotChange> {
+    table
+        .reported()
         .filter_map(|slot| {
-            let old = value_at(before, slot);
-            let new = value_at(after, slot);
+            let old = value_at(before, &slot.path);
+            let new = value_at(after, &slot.path);
             (old != new).then(|| SlotChange {
-                slot: slot.to_string(),
+                slot: slot.path.clone(),
                 old,
                 new,
                 source: source.to_string(),
@@ -292,11 +279,12 @@ pub fn value_at(application: &Application, slot: &str) -> Option<Value> {
 /// Sets a dotted slot from a JSON value (agents editing the form), checking
 /// the value against the Application's types. `None` clears the slot.
 pub fn set_value(
+    table: &SlotTable,
     application: &Application,
     slot: &str,
     value: Option<Value>,
 ) -> Result<Application, String> {
-    if !SLOTS.contains(&slot) && slot != "applicant.address" {
+    if table.get(slot).is_none() {
         return Err(format!("unknown slot `{slot}`"));
     }
     let mut json = serde_json::to_value(application).map_err(|error| error.to_string())?;

@@ -144,26 +144,6 @@ pub fn slot_value(application: &Application, slot: &str, on: SessionChannel) -> 
     }
 }
 
-/// What a slot is called when talking to a caller.
-pub fn slot_name(slot: &str) -> &'static str {
-    match slot {
-        "scheme" => "险种",
-        "insurance" => "参保类型",
-        "category" => "备案类型",
-        "destination" => "就医地",
-        "submit_via" => "办理方式",
-        "materials" => "材料",
-        "by_proxy" => "是否代办",
-        "admission_date" => "入院日期",
-        "transfer_start_date" => "转院日期",
-        "incurred_costs_at_destination" => "是否在就医地看过病",
-        "applicant.name" => "姓名",
-        "applicant.id_number" => "身份证号",
-        "applicant.phone" => "联系电话",
-        _ => "信息",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use super::*;
 use crate::answer::{Answer, AskError, Question};
 use crate::assistant::RulesInputError;
-use crate::nlu::{Entities, Intent, PhoneMention, Prompt, Understanding};
+use crate::nlu::{Entities, Intent, PhoneMention, Understanding};
+use crate::slot_table::SlotTable;
 use crate::places::Place;
 use crate::rules::{Category, Class, Decision, EndKind, RatioDelta, Validity};
 
@@ -122,11 +123,12 @@ impl Services for Fake {
         })
     }
 
-    fn prompt(&self, slot: &str, _channel: SessionChannel, attempt: u32) -> Prompt {
-        Prompt {
-            text: format!("请问{slot}？（第{attempt}次）"),
-            suggestions: vec![],
-        }
+    fn slots(&self) -> &SlotTable {
+        static TABLE: std::sync::LazyLock<SlotTable> = std::sync::LazyLock::new(|| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents/slots.yaml");
+            SlotTable::load(&path).expect("intents/slots.yaml loads")
+        });
+        &TABLE
     }
 
     fn material_label(&self, _region: &str, material: &str) -> String {
@@ -152,7 +154,7 @@ fn takes_several_facts_at_once_and_asks_only_what_is_missing() {
     let turn = step(&Fake, &mut session, "我退休了要去长沙");
     assert_eq!(turn.state, DialogueState::Collecting);
     assert_eq!(session.pending.as_deref(), Some("applicant.phone"));
-    assert!(turn.reply.contains("applicant.phone"), "{}", turn.reply);
+    assert!(turn.reply.contains("请留一个联系电话"), "{}", turn.reply);
     assert_eq!(turn.slot_changes.len(), 2);
 }
 
@@ -201,7 +203,7 @@ fn a_question_mid_form_is_answered_and_the_form_resumes() {
     step(&Fake, &mut session, "我退休了要去长沙");
     let turn = step(&Fake, &mut session, "备案以后多久有效");
     assert!(turn.reply.starts_with("长期有效。"), "{}", turn.reply);
-    assert!(turn.reply.contains("applicant.phone"), "{}", turn.reply);
+    assert!(turn.reply.contains("请留一个联系电话"), "{}", turn.reply);
 }
 
 #[test]

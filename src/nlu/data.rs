@@ -1,9 +1,9 @@
-//! Reading `intents/`: one file per intent under `examples/`, the slot
-//! definitions with their prompts in `slots.yaml`, and the confirmation
-//! and read-back templates in `templates.yaml`, the words that name facts
-//! in `entities.yaml`, the caller's situations and the categories they
-//! point to in `situations.yaml`, surnames and name cues in `names.yaml`. Every problem is reported
-//! as `path:line: problem`.
+//! Reading `intents/`: one file per intent under `examples/`, the
+//! confirmation and read-back templates in `templates.yaml`, the words that
+//! name facts in `entities.yaml`, the caller's situations and the
+//! categories they point to in `situations.yaml`, surnames and name cues in
+//! `names.yaml` (the slots are `crate::slot_table`'s). Every problem is
+//! reported as `path:line: problem`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,31 +22,6 @@ use crate::places::line_of;
 
 /// At least this many examples per intent: fewer make a poor neighbour set.
 pub const MIN_EXAMPLES: usize = 20;
-/// At least this many reprompts per slot and channel (escalation).
-pub const MIN_REPROMPTS: usize = 2;
-/// A phone prompt is read aloud: it must stay short.
-pub const MAX_PHONE_PROMPT_CHARS: usize = 60;
-
-/// The slots a prompt may be defined for: the Application's fields.
-pub const SLOT_NAMES: [&str; 16] = [
-    "category",
-    "insurance",
-    "scheme",
-    "destination",
-    "destination.province",
-    "destination.city",
-    "submit_via",
-    "materials",
-    "by_proxy",
-    "admission_date",
-    "transfer_start_date",
-    "incurred_costs_at_destination",
-    "applicant.name",
-    "applicant.id_number",
-    "applicant.phone",
-    "applicant.address",
-];
-
 /// Templates the dialogue relies on; a missing one is a load error.
 pub const REQUIRED_TEMPLATES: [&str; 6] = [
     "fallback",
@@ -72,35 +47,6 @@ pub struct IntentFile {
     pub examples: Vec<String>,
 }
 
-/// The same text for each channel.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PerChannel<T> {
-    pub phone: T,
-    pub widget: T,
-    pub agent: T,
-}
-
-/// One slot: its type, label, prompts and reprompts per channel, and
-/// quick replies for the widget.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SlotDefinition {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub label: String,
-    pub prompt: PerChannel<String>,
-    pub reprompts: PerChannel<Vec<String>>,
-    #[serde(default)]
-    pub suggestions: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SlotsFile {
-    slots: BTreeMap<String, SlotDefinition>,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TemplatesFile {
@@ -111,7 +57,6 @@ struct TemplatesFile {
 pub struct IntentData {
     /// One file per [`Intent`] that has examples, each with its intent.
     pub intents: Vec<(Intent, IntentFile)>,
-    pub slots: BTreeMap<String, SlotDefinition>,
     pub templates: BTreeMap<String, String>,
     pub cues: Cues,
     pub situations: Situations,
@@ -136,13 +81,6 @@ impl Problems {
 pub fn load(intents_dir: &Path, jieba: Arc<Jieba>) -> Result<IntentData, LoadError> {
     let mut problems = Problems::default();
     let intents = load_intents(&intents_dir.join("examples"), &mut problems);
-    let slots_path = intents_dir.join("slots.yaml");
-    let slots = read_yaml::<SlotsFile>(&slots_path, &mut problems)
-        .map(|(file, text)| {
-            check_slots(&file.slots, &slots_path, &text, &mut problems);
-            file.slots
-        })
-        .unwrap_or_default();
     let templates_path = intents_dir.join("templates.yaml");
     let templates = read_yaml::<TemplatesFile>(&templates_path, &mut problems)
         .map(|(file, text)| {
@@ -156,7 +94,6 @@ pub fn load(intents_dir: &Path, jieba: Arc<Jieba>) -> Result<IntentData, LoadErr
     match (cues, situations, names) {
         (Some(cues), Some(situations), Some(names)) if problems.0.is_empty() => Ok(IntentData {
             intents,
-            slots,
             templates,
             cues,
             situations,
@@ -293,60 +230,6 @@ fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<(Intent, IntentFile)
         );
     }
     intents
-}
-
-fn check_slots(
-    slots: &BTreeMap<String, SlotDefinition>,
-    path: &Path,
-    text: &str,
-    problems: &mut Problems,
-) {
-    for (name, slot) in slots {
-        let line = line_of(text, &format!("{name}:"));
-        if !SLOT_NAMES.contains(&name.as_str()) {
-            problems.add(
-                path,
-                line,
-                format!("unknown slot {name}; slots are the Application's fields"),
-            );
-        }
-        for (channel, reprompts) in [
-            ("phone", &slot.reprompts.phone),
-            ("widget", &slot.reprompts.widget),
-            ("agent", &slot.reprompts.agent),
-        ] {
-            if reprompts.len() < MIN_REPROMPTS {
-                problems.add(
-                    path,
-                    line,
-                    format!("slot {name}: {channel} needs at least {MIN_REPROMPTS} reprompts"),
-                );
-            }
-        }
-        let phone_texts = std::iter::once(&slot.prompt.phone).chain(&slot.reprompts.phone);
-        for phone in phone_texts {
-            if phone.chars().count() > MAX_PHONE_PROMPT_CHARS {
-                problems.add(
-                    path,
-                    line_of(text, phone),
-                    format!(
-                        "slot {name}: phone prompt longer than {MAX_PHONE_PROMPT_CHARS} characters"
-                    ),
-                );
-            }
-            if phone.contains('\n')
-                || phone.contains('*')
-                || phone.contains("1.")
-                || phone.contains('#')
-            {
-                problems.add(
-                    path,
-                    line_of(text, phone),
-                    format!("slot {name}: phone prompts are spoken: no lists or markup"),
-                );
-            }
-        }
-    }
 }
 
 fn check_templates(

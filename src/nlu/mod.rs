@@ -2,7 +2,7 @@
 //! `intents/`) and the facts they give (entities: dates, 身份证 and phone
 //! numbers, places, category, insurance, materials…), including speech as
 //! recognition writes it (no punctuation, digits read one by one,
-//! homophones). Also the slots' prompts and templates.
+//! homophones). Also the reply templates.
 //!
 //! Loading reads `intents/`; `understand` is pure and fast (no IO, no
 //! clock: the caller passes `today`).
@@ -27,7 +27,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::corpus::LoadError;
-use crate::dialogue::SessionChannel;
 use crate::places::{Gazetteer, Place, PlaceMention};
 use crate::rules::{Category, Channel, Insurance, Scheme};
 
@@ -38,7 +37,6 @@ pub use mask::{mask_id, mask_name, mask_phone};
 pub use numbers::{IdMention, PhoneMention};
 
 use classifier::{Classifier, IntentModel};
-use data::SlotDefinition;
 
 /// Below this score an utterance is not understood.
 const THRESHOLD: f32 = 0.15;
@@ -89,7 +87,6 @@ pub const MAX_UTTERANCE_CHARS: usize = 2000;
 pub struct Nlu {
     gazetteer: Arc<Gazetteer>,
     classifier: Classifier,
-    slots: BTreeMap<String, SlotDefinition>,
     templates: BTreeMap<String, String>,
     descriptions: BTreeMap<Intent, String>,
     cues: cues::Cues,
@@ -97,13 +94,6 @@ pub struct Nlu {
     /// Short replies to a yes/no question, with the intent each means.
     replies: Vec<(String, Intent)>,
     names: names::Names,
-}
-
-/// What a prompt says and, on the widget, the quick replies it offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Prompt {
-    pub text: String,
-    pub suggestions: Vec<String>,
 }
 
 /// What the call knows when an utterance comes: the understanding of a
@@ -200,7 +190,7 @@ impl Entities {
 }
 
 impl Nlu {
-    /// Loads `intents_dir` (intents, slots, templates, entity words) and builds the
+    /// Loads `intents_dir` (intents, templates, entity words) and builds the
     /// classifier; every problem is reported as `path:line: problem`.
     pub fn load(intents_dir: &Path, gazetteer: Arc<Gazetteer>) -> Result<Nlu, LoadError> {
         Nlu::load_with(intents_dir, gazetteer, Arc::new(jieba_rs::Jieba::new()))
@@ -232,7 +222,6 @@ impl Nlu {
         Ok(Nlu {
             classifier: Classifier::build(models, &examples),
             gazetteer,
-            slots: data.slots,
             templates: data.templates,
             descriptions,
             cues: data.cues,
@@ -465,49 +454,9 @@ impl Nlu {
         scores
     }
 
-    /// The question for `slot` on `channel`: attempt 0 is the first ask,
-    /// 1, 2… the escalating reprompts (the last one repeats). Quick replies
-    /// go with widget and agent prompts. An unknown slot gets the
-    /// `fallback` template.
-    pub fn prompt(&self, slot: &str, channel: SessionChannel, attempt: u32) -> Prompt {
-        let Some(definition) = self.slots.get(slot) else {
-            return Prompt {
-                text: self.template("fallback").unwrap_or_default().to_string(),
-                suggestions: Vec::new(),
-            };
-        };
-        let (first, reprompts) = match channel {
-            SessionChannel::Phone => (&definition.prompt.phone, &definition.reprompts.phone),
-            SessionChannel::Widget => (&definition.prompt.widget, &definition.reprompts.widget),
-            SessionChannel::Agent => (&definition.prompt.agent, &definition.reprompts.agent),
-        };
-        let text = match attempt {
-            0 => first,
-            n => reprompts
-                .get(n as usize - 1)
-                .or(reprompts.last())
-                .unwrap_or(first),
-        };
-        let suggestions = match channel {
-            SessionChannel::Phone => Vec::new(),
-            SessionChannel::Widget | SessionChannel::Agent => definition.suggestions.clone(),
-        };
-        Prompt {
-            text: text.clone(),
-            suggestions,
-        }
-    }
-
     /// A named template (confirmations, read-backs…) with `{placeholders}`.
     pub fn template(&self, name: &str) -> Option<&str> {
         self.templates.get(name).map(String::as_str)
-    }
-
-    /// A slot's label for read-backs (`applicant.phone` → 联系电话).
-    pub fn slot_label(&self, slot: &str) -> Option<&str> {
-        self.slots
-            .get(slot)
-            .map(|definition| definition.label.as_str())
     }
 
     /// An intent's description from its file.

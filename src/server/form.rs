@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use crate::rules::{Category, Channel, EndKind, Insurance, Status};
+use crate::slot_table::SlotTable;
 use crate::store::RegistrationRecord;
 
 /// What the form needs to know about the region, from data: the names in
@@ -17,6 +18,8 @@ pub struct FormLabels<'a> {
     pub title: &'a str,
     /// How a material id is named on paper.
     pub material: &'a dyn Fn(&str) -> String,
+    /// The slots' labels (`intents/slots.yaml`), the rows' headings.
+    pub slots: &'a SlotTable,
 }
 
 fn insurance_label(insurance: Insurance) -> &'static str {
@@ -70,6 +73,7 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
     let decision = &registration.decision;
     let applicant = application.applicant.clone().unwrap_or_default();
     let title = labels.title;
+    let label = |slot: &'static str| labels.slots.label(slot);
     let mut html = String::new();
     let _ = writeln!(
         html,
@@ -82,30 +86,31 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
     let _ = writeln!(html, "<section class=\"form\"><h1>{}</h1>", escape(title));
     let _ = writeln!(
         html,
-        "<p>登记编号：{} · 参保地：{}</p><table>",
+        "<p>登记编号：{} · {}：{}</p><table>",
         escape(&registration.id),
+        escape(labels.slots.label("region")),
         escape(labels.region_name)
     );
-    row(&mut html, "姓名", applicant.name.clone());
-    row(&mut html, "公民身份号码", applicant.id_number.clone());
-    row(&mut html, "联系电话", applicant.phone.clone());
-    row(&mut html, "联系地址", applicant.address.clone());
+    row(&mut html, label("applicant.name"), applicant.name.clone());
+    row(&mut html, label("applicant.id_number"), applicant.id_number.clone());
+    row(&mut html, label("applicant.phone"), applicant.phone.clone());
+    row(&mut html, label("applicant.address"), applicant.address.clone());
     row(
         &mut html,
-        "参保险种",
+        label("insurance"),
         application
             .insurance
             .map(|i| insurance_label(i).to_string()),
     );
     row(
         &mut html,
-        "备案人员类别",
+        label("category"),
         application.category.map(|c| Category::label(c).to_string()),
     );
     let destination = application.destination.clone().unwrap_or_default();
     row(
         &mut html,
-        "就医地（省、市）",
+        label("destination"),
         Some(format!(
             "{}{}",
             destination.province.unwrap_or_default(),
@@ -114,14 +119,14 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
     );
     row(
         &mut html,
-        "申请方式",
+        label("submit_via"),
         application
             .submit_via
             .map(|c| Channel::label(c).to_string()),
     );
     row(
         &mut html,
-        "申请日期",
+        label("apply_date"),
         application.apply_date.map(|d| d.to_string()),
     );
     row(

@@ -46,6 +46,7 @@ pub fn routes(settings: &Settings) -> Router<AppState> {
         .route("/metrics", get(metrics_text))
         .route("/v1/ask", post(ask))
         .route("/v1/rules/evaluate", post(evaluate))
+        .route("/v1/slots", get(slots))
         .route(
             "/v1/sessions",
             post(create_session).get(workspace::list_sessions),
@@ -85,6 +86,13 @@ pub async fn metrics_text() -> Response {
         super::metrics::render(),
     )
         .into_response()
+}
+
+/// The Application's slots (`intents/slots.yaml`): path, label, when the
+/// dialogue asks it, prompts. The web pages name and order slots by it.
+#[utoipa::path(get, path = "/v1/slots", responses((status = 200, description = "`{\"slots\": [{\"path\", \"label\", \"type\", \"ask\", …}]}`", body = Object)))]
+pub async fn slots(State(state): State<AppState>) -> Response {
+    axum::Json(&state.assistant().slots).into_response()
 }
 
 /// `POST /v1/ask` body.
@@ -988,6 +996,7 @@ pub async fn registration_form(
         region_name,
         title,
         material: &material,
+        slots: &assistant.slots,
     };
     Ok(Html(form::render(&registration, &labels)).into_response())
 }

@@ -17,6 +17,7 @@ use super::{handlers, workspace};
         handlers::metrics_text,
         handlers::ask,
         handlers::evaluate,
+        handlers::slots,
         handlers::create_session,
         workspace::list_sessions,
         workspace::all_events,

@@ -91,6 +91,7 @@
   }
 
   async function enter() {
+    await labels.ready;
     try {
       me = (await api("GET", "/v1/agents/me")).name;
     } catch (error) {
