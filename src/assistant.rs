@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::answer::{self, Answer, AskError, Evidence, Question};
 use crate::corpus::{Corpus, LoadError, Problem, Scheme};
+use crate::dialogue::replies::Replies;
 use crate::dialogue::{self, Session, SessionChannel, Turn};
 use crate::nlu::{Nlu, Understanding};
 use crate::places::Gazetteer;
@@ -28,6 +29,8 @@ pub struct Assistant {
     pub nlu: Nlu,
     /// The Application's slots (`intents/slots.yaml`).
     pub slots: SlotTable,
+    /// Every reply the dialogue speaks (`intents/templates.yaml`).
+    pub replies: Replies,
 }
 
 /// Why the rules module refused an Application (bad input, never a panic).
@@ -52,6 +55,7 @@ impl Assistant {
         let gazetteer = Arc::new(Gazetteer::load(corpus_dir)?);
         let nlu = Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?;
         let slots = SlotTable::load(&intents_dir.join("slots.yaml"))?;
+        let replies = Replies::load(&intents_dir.join("templates.yaml"))?;
         Ok(Assistant {
             corpus,
             search,
@@ -59,6 +63,7 @@ impl Assistant {
             gazetteer,
             nlu,
             slots,
+            replies,
         })
     }
 
@@ -232,6 +237,10 @@ impl dialogue::Services for Assistant {
 
     fn slots(&self) -> &SlotTable {
         &self.slots
+    }
+
+    fn replies(&self) -> &Replies {
+        &self.replies
     }
 
     fn material_label(&self, region: &str, material: &str) -> String {

@@ -111,7 +111,7 @@ pub fn end(session: &mut Session) {
 /// they said; the reply is the agent's suggestion, and the caller hears
 /// nothing from the assistant (the returned turn's reply is empty).
 pub fn caller_says(services: &dyn Services, session: &mut Session, text: &str) -> Turn {
-    let turn = underneath(session, |session| {
+    let turn = underneath(services, session, |session| {
         Ok::<_, std::convert::Infallible>(super::step(services, session, text))
     });
     match turn {
@@ -130,7 +130,7 @@ pub fn agent_edit(
     slot: &str,
     value: Option<serde_json::Value>,
 ) -> Result<Turn, String> {
-    underneath(session, |session| {
+    underneath(services, session, |session| {
         let mut turn = super::edit_slot(services, session, slot, value)?;
         if let Some(said) = super::changes_said(services, session, &turn.slot_changes) {
             turn.reply = format!("{said}{}", turn.reply);
@@ -181,6 +181,7 @@ pub fn submit(services: &dyn Services, session: &mut Session) -> Result<Turn, Re
 /// registration (the agent submits it), and any change of the form asks
 /// for a new confirmation.
 fn underneath<E>(
+    services: &dyn Services,
     session: &mut Session,
     work: impl FnOnce(&mut Session) -> Result<Turn, E>,
 ) -> Result<Turn, E> {
@@ -208,7 +209,7 @@ fn underneath<E>(
         // not before.
         form = DialogueState::Confirming;
         confirmed = true;
-        suggestion = "好的，信息都核对过了，我这就为您提交备案，请稍等。".into();
+        suggestion = services.replies().agent_submitting.text(session.channel).into();
     } else if form == DialogueState::Handoff {
         // Asking for a person again changes nothing: one is there.
         form = held.form;

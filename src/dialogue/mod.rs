@@ -116,6 +116,7 @@ pub struct Completed {
 
 pub mod handoff;
 pub mod outcome;
+pub mod replies;
 pub mod script;
 pub mod services;
 pub mod slots;
@@ -127,9 +128,6 @@ use crate::answer::Question;
 use crate::nlu::Intent;
 use crate::rules::{Category, Channel, Status};
 use crate::slot_table::Prompt;
-
-/// Said when a fact is taken and nothing else is said about it.
-const NOTED: &str = "好的，记下了。";
 
 /// Consecutive misunderstandings before the caller is handed to a person.
 pub const MAX_FAILURES: u32 = 3;
@@ -160,11 +158,8 @@ pub fn start(
         held: None,
         delivered: None,
     };
-    let mut turn = Turn::new(
-        &session,
-        Intent::Greet.name(),
-        "您好，这里是医保异地就医备案服务。请问您是要办理异地就医备案，还是咨询政策？".into(),
-    );
+    let greeting = services.replies().greet.text(channel).to_string();
+    let mut turn = Turn::new(&session, Intent::Greet.name(), greeting);
     if channel != SessionChannel::Phone {
         turn.suggestions = Some(vec![
             "我要办异地就医备案".into(),
@@ -172,7 +167,6 @@ pub fn start(
             "转人工".into(),
         ]);
     }
-    let _ = services;
     (session, turn)
 }
 
@@ -180,24 +174,24 @@ pub fn start(
 /// module again if anything changed, and says the next thing.
 pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn {
     let text = text.trim();
+    let replies = services.replies();
+    let channel = session.channel;
     let understanding = services.understand(text, session.today);
     let intent = understanding.intent;
 
     if intent == Intent::Handoff {
-        return hand_off(session, intent.name(), "好的，马上为您转接人工客服，请稍候。");
+        return hand_off(session, intent.name(), replies.handoff.text(channel));
     }
     if session.state == DialogueState::Handoff {
-        return Turn::new(session, intent.name(), "已经在为您转接人工客服，请稍候。".into());
+        let reply = replies.handoff_waiting.text(channel).to_string();
+        return Turn::new(session, intent.name(), reply);
     }
     if intent == Intent::CancelDialogue {
         session.state = DialogueState::Idle;
         session.pending = None;
         session.failures = 0;
-        return Turn::new(
-            session,
-            intent.name(),
-            "好的，这次先不办了。以后需要办理，随时再联系我们。".into(),
-        );
+        let reply = replies.cancel.text(channel).to_string();
+        return Turn::new(session, intent.name(), reply);
     }
 
     let before = session.slots.clone();
@@ -214,11 +208,8 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         if intent == Intent::Deny || intent == Intent::Correct {
             session.state = DialogueState::Collecting;
             session.pending = None;
-            return Turn::new(
-                session,
-                intent.name(),
-                "好的，请问哪一项不对？您直接说正确的就行。".into(),
-            );
+            let reply = replies.which_is_wrong.text(channel).to_string();
+            return Turn::new(session, intent.name(), reply);
         }
     }
 
@@ -239,14 +230,12 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         && !just_asking
         && let Some(category) = session.slots.category
     {
-        parts.push(format!(
-            "好的，您这种情况属于{}。",
-            speech::category(category)
-        ));
+        let category = speech::category(category);
+        parts.push(replies.category_heard.fill(channel, &[("category", category)]));
     }
 
     if parts.is_empty() && !changes.is_empty() && !corrected && !just_asking {
-        parts.push(NOTED.into());
+        parts.push(replies.noted.text(channel).into());
     }
 
     // A policy question in the middle of the form is answered, then the
@@ -262,7 +251,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
                 parts.push(answer.answer.clone());
                 passages = Some(answer.passages);
             }
-            _ => parts.push("这个问题我这边查不到明确规定，需要的话可以帮您转人工。".into()),
+            _ => parts.push(replies.no_answer_found.text(channel).into()),
         }
     }
 
@@ -270,7 +259,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     // with the form if one is under way.
     if intent == Intent::OutOfScope && !applied.took_something {
         session.failures = 0;
-        parts.push("这个问题不在异地就医备案的范围内，需要的话我帮您转人工客服。".into());
+        parts.push(replies.out_of_scope.text(channel).into());
         if session.state != DialogueState::Collecting {
             return Turn::new(session, intent.name(), say(&parts));
         }
@@ -305,25 +294,24 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
             return turn;
         }
         if intent == Intent::Goodbye {
-            return Turn::new(session, intent.name(), "好的，感谢您的来电，再见。".into());
+            let reply = replies.goodbye.text(channel).to_string();
+            return Turn::new(session, intent.name(), reply);
         }
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
-            return hand_off(session, intent.name(), "抱歉没能帮上忙，我为您转接人工客服。");
+            return hand_off(session, intent.name(), replies.handoff_not_helped.text(channel));
         }
-        return Turn::new(
-            session,
-            intent.name(),
-            "请问您是要办理异地就医备案，还是咨询备案政策？".into(),
-        );
+        let reply = replies.register_or_ask.text(channel).to_string();
+        return Turn::new(session, intent.name(), reply);
     }
     if session.state == DialogueState::Done && changes.is_empty() && applied.rejected.is_empty() {
         if parts.is_empty() {
-            parts.push(if intent == Intent::Goodbye {
-                "好的，感谢您的来电，再见。".into()
+            let reply = if intent == Intent::Goodbye {
+                &replies.goodbye
             } else {
-                "请问还有其他需要帮您的吗？".into()
-            });
+                &replies.anything_else
+            };
+            parts.push(reply.text(channel).into());
         }
         let mut turn = Turn::new(session, intent.name(), say(&parts));
         turn.passages = passages;
@@ -337,25 +325,19 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
         let rejected = &applied.rejected[0];
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
-            return hand_off(
-                session,
-                intent.name(),
-                "抱歉，几次都没能记对，我为您转接人工客服。",
-            );
+            return hand_off(session, intent.name(), replies.handoff_values_rejected.text(channel));
         }
         session.pending = Some(rejected.slot.to_string());
         let prompt = prompt(services, rejected.slot, session.channel, session.failures);
-        parts.push(format!(
-            "您说的{}{}，{}",
-            services.slots().label(rejected.slot),
-            // "2月没有30号，请再说一下日期": the reprompt that follows asks.
-            rejected
-                .reason
-                .split("，请")
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches('。'),
-            without_verdict(&prompt.text)
+        // "2月没有30号，请再说一下日期": the reprompt that follows asks.
+        let reason = rejected.reason.split("，请").next().unwrap_or_default();
+        parts.push(replies.value_rejected.fill(
+            channel,
+            &[
+                ("label", services.slots().label(rejected.slot)),
+                ("reason", reason.trim_end_matches('。')),
+                ("prompt", without_verdict(&prompt.text)),
+            ],
         ));
         let mut turn = Turn::new(session, intent.name(), say(&parts));
         turn.slot_changes = changes;
@@ -369,7 +351,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
     if !understood && session.state == DialogueState::Collecting {
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
-            return hand_off(session, intent.name(), "抱歉，我没能听明白，为您转接人工客服。");
+            return hand_off(session, intent.name(), replies.handoff_not_understood.text(channel));
         }
     } else if understood {
         session.failures = 0;
@@ -380,10 +362,12 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
             Ok(decision) => session.decision = Some(decision),
             Err(error) => {
                 let slot = slot_of_field(services, &error.field);
-                parts.push(format!(
-                    "{}好像不对（{}），",
-                    services.slots().label(&slot),
-                    error.message
+                parts.push(replies.value_refused_by_rules.fill(
+                    channel,
+                    &[
+                        ("label", services.slots().label(&slot)),
+                        ("reason", &error.message),
+                    ],
                 ));
                 session.pending = Some(slot.clone());
                 let prompt = prompt(services, &slot, session.channel, 1);
@@ -411,16 +395,18 @@ fn next_move(
     intent: &str,
     mut parts: Vec<String>,
 ) -> Turn {
+    let replies = services.replies();
+    let channel = session.channel;
     let Some(decision) = session.decision.clone() else {
         return Turn::new(session, intent, say(&parts));
     };
     match decision.status {
         Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable => {
             // The outcome itself shows the fact was heard.
-            parts.retain(|part| part != NOTED);
+            parts.retain(|part| part != replies.noted.text(channel));
             session.state = DialogueState::Done;
             session.pending = None;
-            parts.push(outcome::early(services, &session.slots, &decision));
+            parts.push(outcome::early(services, channel, &session.slots, &decision));
             let mut turn = Turn::new(session, intent, say(&parts));
             if decision.status == Status::ChannelUnavailable {
                 turn.suggestions = suggestions(
@@ -442,16 +428,17 @@ fn next_move(
                 .notes
                 .first()
                 .map(|note| speech::dates_in(note))
-                .unwrap_or_else(|| "这种情况我这边没法判断。".into());
+                .unwrap_or_else(|| replies.cannot_judge.text(channel).into());
             parts.push(why);
-            parts.push("我为您转接人工客服。".into());
+            parts.push(replies.handoff_cannot_judge.text(channel).into());
             hand_off(session, intent, &say(&parts))
         }
         _ if needs_hukou_answer(services, session, &decision) => {
             session.state = DialogueState::Collecting;
             session.pending = Some(HUKOU.into());
-            let place = speech::destination(&session.slots).unwrap_or_else(|| "那边".into());
-            parts.push(format!("请问您的户口已经迁到{place}了吗？"));
+            let place = speech::destination(&session.slots)
+                .unwrap_or_else(|| replies.hukou_place_unknown.text(channel).into());
+            parts.push(replies.hukou_question.fill(channel, &[("place", &place)]));
             let mut turn = Turn::new(session, intent, parts.join(""));
             turn.suggestions = suggestions(session.channel, vec!["迁过去了".into(), "没迁".into()]);
             turn
@@ -474,6 +461,7 @@ fn next_move(
             if slot == "materials" && !decision.missing_materials.is_empty() {
                 prompt.text = outcome::materials_question(
                     services,
+                    channel,
                     &session.slots.region,
                     &decision.missing_materials,
                 );
@@ -512,7 +500,11 @@ fn next_move(
             session.pending = Some("materials".into());
             let missing =
                 outcome::materials(services, &session.slots.region, &decision.missing_materials);
-            parts.push(format!("另外还需要{missing}，请问您有吗？"));
+            parts.push(
+                replies
+                    .materials_still_missing
+                    .fill(channel, &[("materials", &missing)]),
+            );
             let mut turn = Turn::new(session, intent, say(&parts));
             let quick = if session.channel == SessionChannel::Widget {
                 outcome::material_choices(
@@ -530,6 +522,7 @@ fn next_move(
             session.state = DialogueState::Confirming;
             session.pending = None;
             parts.push(outcome::read_back(
+                replies,
                 services.slots(),
                 &session.slots,
                 session.channel,
@@ -580,16 +573,20 @@ pub(crate) fn changes_said(
     session: &Session,
     changes: &[SlotChange],
 ) -> Option<String> {
+    let replies = services.replies();
     let said: Vec<String> = changes
         .iter()
         .filter_map(|change| {
             speech::slot_value(&session.slots, &change.slot, session.channel).map(|value| {
                 let label = services.slots().label(&change.slot);
-                format!("{label}改成{value}")
+                replies
+                    .changed_one
+                    .fill(session.channel, &[("label", label), ("value", &value)])
             })
         })
         .collect();
-    (!said.is_empty()).then(|| format!("好的，已经把{}。", said.join("，")))
+    let changes = said.join("，");
+    (!said.is_empty()).then(|| replies.changed.fill(session.channel, &[("changes", &changes)]))
 }
 
 /// The caller confirmed the read-back: the registration is done.
@@ -600,7 +597,7 @@ pub(crate) fn finish(services: &dyn Services, session: &mut Session, intent: &st
         .decision
         .clone()
         .expect("confirming is only reached with a decision");
-    let reply = outcome::final_reply(services, &session.slots, &decision);
+    let reply = outcome::final_reply(services, session.channel, &session.slots, &decision);
     let mut turn = Turn::new(session, intent, reply);
     if decision.status == Status::Accepted {
         turn.completed = Some(Completed {
@@ -664,7 +661,7 @@ fn prompt(services: &dyn Services, slot: &str, channel: SessionChannel, attempt:
         .slots()
         .prompt(slot, channel, attempt)
         .unwrap_or_else(|| Prompt {
-            text: "不好意思，我没听明白，请您再说一遍。".into(),
+            text: services.replies().not_heard.text(channel).into(),
             suggestions: Vec::new(),
         })
 }

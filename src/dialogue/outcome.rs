@@ -3,6 +3,7 @@
 //! Decision, so the words always match what the rules decided.
 
 use crate::dialogue::SessionChannel;
+use crate::dialogue::replies::Replies;
 use crate::dialogue::services::Services;
 use crate::dialogue::speech;
 use crate::rules::{Application, Channel, Decision, EndKind, MaterialGroup, Status};
@@ -48,6 +49,7 @@ pub fn material_choices(
 /// each item with at most two alternatives named (`户口簿或居住证等`).
 pub fn materials_question(
     services: &dyn Services,
+    channel: SessionChannel,
     region: &str,
     groups: &[MaterialGroup],
 ) -> String {
@@ -64,7 +66,11 @@ pub fn materials_question(
             format!("{}{more}", named.join("或"))
         })
         .collect();
-    format!("请问您手上有{}吗？", items.join("，还有"))
+    let items = items.join("，还有");
+    services
+        .replies()
+        .materials_question
+        .fill(channel, &[("materials", &items)])
 }
 
 fn channels(channels: &[Channel]) -> String {
@@ -77,7 +83,7 @@ fn channels(channels: &[Channel]) -> String {
 
 /// The clause a decision rests on, said in one phrase: the most specific
 /// one cited, i.e. the last that is not the title or a contact line.
-fn basis(decision: &Decision) -> String {
+fn basis(replies: &Replies, channel: SessionChannel, decision: &Decision) -> String {
     decision
         .citations
         .iter()
@@ -88,7 +94,7 @@ fn basis(decision: &Decision) -> String {
                 && !citation.clause.contains("落款")
         })
         .or(decision.citations.first())
-        .map(|citation| format!("（依据：{}）", citation.clause))
+        .map(|citation| replies.basis.fill(channel, &[("clause", &citation.clause)]))
         .unwrap_or_default()
 }
 
@@ -119,41 +125,50 @@ fn consult(decision: &Decision) -> String {
 
 /// The reply for a decision that ends the registration before any
 /// confirmation: not required, not eligible, or not through this channel.
-pub fn early(services: &dyn Services, application: &Application, decision: &Decision) -> String {
-    let _ = services;
-    let _ = application;
+pub fn early(
+    services: &dyn Services,
+    channel: SessionChannel,
+    application: &Application,
+    decision: &Decision,
+) -> String {
+    let replies = services.replies();
+    let basis = basis(replies, channel, decision);
+    let reason = reason(decision);
     match decision.status {
-        Status::NotRequired => format!(
-            "按政策，您这种情况不需要办理异地就医备案。{}{}",
-            reason(decision),
-            basis(decision)
-        ),
+        Status::NotRequired => replies
+            .not_required
+            .fill(channel, &[("reason", &reason), ("basis", &basis)]),
         Status::NotEligible => {
             let instead = if application.scheme == Some(crate::rules::Scheme::Maternity) {
-                "基本医疗保险的异地就医备案不受影响，需要的话可以另外办理。"
+                &replies.not_eligible_maternity_instead
             } else {
-                "您可以到医保经办窗口咨询其他办法，或者我帮您转人工进一步核实。"
+                &replies.not_eligible_instead
             };
-            format!(
-                "很抱歉，按政策您这种情况不能办理这项备案。{}{}{instead}{}",
-                reason(decision),
-                basis(decision),
-                consult(decision)
+            replies.not_eligible.fill(
+                channel,
+                &[
+                    ("reason", &reason),
+                    ("basis", &basis),
+                    ("instead", instead.text(channel)),
+                    ("consult", &consult(decision)),
+                ],
             )
         }
-        Status::ChannelUnavailable if decision.channels == [Channel::Hospital] => format!(
-            "您这类备案不用自己申请，由给您开转诊证明的医院直接办理，请联系转出医院。{}",
-            basis(decision)
-        ),
+        Status::ChannelUnavailable if decision.channels == [Channel::Hospital] => {
+            replies.hospital_only.fill(channel, &[("basis", &basis)])
+        }
         Status::ChannelUnavailable => {
             let via = application
                 .submit_via
                 .map(speech::channel)
-                .unwrap_or("这个渠道");
-            format!(
-                "您这类备案不能通过{via}办理，可以通过{}办理。{}",
-                channels(&decision.channels),
-                basis(decision)
+                .unwrap_or(replies.this_channel.text(channel));
+            replies.channel_unavailable.fill(
+                channel,
+                &[
+                    ("channel", via),
+                    ("channels", &channels(&decision.channels)),
+                    ("basis", &basis),
+                ],
             )
         }
         _ => String::new(),
@@ -164,68 +179,71 @@ pub fn early(services: &dyn Services, application: &Application, decision: &Deci
 /// still missing at once (一次性告知) and how to hand it in.
 pub fn final_reply(
     services: &dyn Services,
+    channel: SessionChannel,
     application: &Application,
     decision: &Decision,
 ) -> String {
+    let replies = services.replies();
     let region = application.region.as_str();
     match decision.status {
         Status::Accepted => {
-            let mut parts = vec!["好的，备案已经为您登记。".to_string()];
-            parts.push(validity(decision));
+            let mut parts = vec![replies.accepted.text(channel).to_string()];
+            parts.push(validity(replies, channel, decision));
             if let Some(deadline) = decision.processing_deadline {
                 if Some(deadline) == application.apply_date {
-                    parts.push("今天就能办结。".into());
+                    parts.push(replies.done_today.text(channel).into());
                 } else {
-                    parts.push(format!("{}前办结。", speech::date(deadline)));
+                    let deadline = speech::date(deadline);
+                    parts.push(replies.done_by.fill(channel, &[("deadline", &deadline)]));
                 }
             }
             if let Some(from) = decision.change_allowed_from {
-                parts.push(format!(
-                    "请注意，{}之前原则上不能变更或取消。",
-                    speech::date(from)
-                ));
+                let from = speech::date(from);
+                parts.push(replies.change_locked.fill(channel, &[("date", &from)]));
             }
             if let Some(deadline) = decision.supplement_deadline {
-                parts.push(format!(
-                    "承诺补交的材料请在{}前交上来。",
-                    speech::date(deadline)
-                ));
+                let deadline = speech::date(deadline);
+                parts.push(replies.supplement_by.fill(channel, &[("deadline", &deadline)]));
             }
             if application.submit_via == Some(Channel::Fax) {
-                parts.push(fax_instructions(services, application, decision));
+                parts.push(fax_instructions(services, channel, application, decision));
             }
             parts.concat()
         }
         Status::NeedsMaterials => {
             let missing = materials(services, region, &decision.missing_materials);
-            let mut reply = format!("您的信息已经记下了，还需要补充这些材料：{missing}。");
-            reply.push_str(&how_to_supply(services, application, decision));
-            reply
+            let how = how_to_supply(services, channel, application, decision);
+            replies
+                .needs_materials
+                .fill(channel, &[("materials", &missing), ("how", &how)])
         }
-        _ => early(services, application, decision),
+        _ => early(services, channel, application, decision),
     }
 }
 
 /// 长期有效 only when the policy says so (`end_kind: long_term`).
-fn validity(decision: &Decision) -> String {
+fn validity(replies: &Replies, channel: SessionChannel, decision: &Decision) -> String {
     let Some(start) = decision.validity.start.map(speech::date) else {
         return String::new();
     };
+    let start = [("start", start.as_str())];
     match (decision.validity.end_kind, decision.validity.end) {
-        (Some(EndKind::Date), Some(end)) => {
-            format!("备案有效期从{start}到{}。", speech::date(end))
-        }
-        (Some(EndKind::LongTerm), _) => format!("备案从{start}开始生效，长期有效。"),
-        (Some(EndKind::NotSet), _) => format!("备案从{start}开始生效，不设终止日期。"),
-        _ => format!("备案从{start}开始生效，到期日要看证件或备案表上的日期。"),
+        (Some(EndKind::Date), Some(end)) => replies
+            .valid_until
+            .fill(channel, &[start[0], ("end", &speech::date(end))]),
+        (Some(EndKind::LongTerm), _) => replies.valid_long_term.fill(channel, &start),
+        (Some(EndKind::NotSet), _) => replies.valid_no_end.fill(channel, &start),
+        _ => replies.valid_conditional.fill(channel, &start),
     }
 }
 
 fn how_to_supply(
     services: &dyn Services,
+    channel: SessionChannel,
     application: &Application,
     decision: &Decision,
 ) -> String {
+    let replies = services.replies();
     let contact = services
         .contact(&application.region)
         .map(|contact| format!("（{contact}）"))
@@ -243,26 +261,30 @@ fn how_to_supply(
         .collect();
     let mut ways = Vec::new();
     if decision.channels.contains(&Channel::Fax) {
-        ways.push(format!("把复印件传真给经办机构{contact}"));
+        ways.push(replies.supply_by_fax.fill(channel, &[("contact", &contact)]));
     }
     if !online.is_empty() {
-        ways.push(format!("在{}上传", channels(&online)));
+        let online = channels(&online);
+        ways.push(replies.supply_online.fill(channel, &[("channels", &online)]));
     }
     if decision.channels.contains(&Channel::Window) {
-        ways.push("带到医保经办窗口".to_string());
+        ways.push(replies.supply_at_window.text(channel).to_string());
     }
     if ways.is_empty() {
         String::new()
     } else {
-        format!("可以{}。", ways.join("，或者"))
+        let ways = ways.join("，或者");
+        replies.supply_ways.fill(channel, &[("ways", &ways)])
     }
 }
 
 fn fax_instructions(
     services: &dyn Services,
+    channel: SessionChannel,
     application: &Application,
     decision: &Decision,
 ) -> String {
+    let replies = services.replies();
     let region = application.region.as_str();
     // Exactly what to fax: for each required item the document the caller
     // said they hold, or the alternatives when they named none.
@@ -280,18 +302,26 @@ fn fax_instructions(
         .collect();
     let contact = services
         .contact(region)
-        .unwrap_or_else(|| "当地医保经办机构".into());
+        .unwrap_or_else(|| replies.agency_unnamed.text(channel).into());
     let copies = if to_fax.is_empty() {
         String::new()
     } else {
-        format!("和{}的复印件", to_fax.join("、"))
+        let to_fax = to_fax.join("、");
+        replies.fax_copies.fill(channel, &[("materials", &to_fax)])
     };
-    format!("请把我们代填的备案表{copies}传真给经办机构，联系方式：{contact}。")
+    replies
+        .fax_form
+        .fill(channel, &[("copies", &copies), ("contact", &contact)])
 }
 
 /// The read-back before confirmation: every slot the table reads back,
 /// in its order, then the question.
-pub fn read_back(table: &SlotTable, application: &Application, channel: SessionChannel) -> String {
+pub fn read_back(
+    replies: &Replies,
+    table: &SlotTable,
+    application: &Application,
+    channel: SessionChannel,
+) -> String {
     let facts: Vec<String> = table
         .iter()
         .filter_map(|slot| {
@@ -300,5 +330,6 @@ pub fn read_back(table: &SlotTable, application: &Application, channel: SessionC
             Some(phrase.replace("{value}", &value))
         })
         .collect();
-    format!("我跟您核对一下：{}。信息都对吗？", facts.join("，"))
+    let facts = facts.join("，");
+    replies.read_back.fill(channel, &[("facts", &facts)])
 }

@@ -7,6 +7,7 @@ use crate::answer::{Answer, AskError, Question};
 use crate::assistant::RulesInputError;
 use crate::nlu::Understanding;
 use crate::rules::{Application, Decision};
+use crate::dialogue::replies::Replies;
 use crate::slot_table::SlotTable;
 
 pub trait Services {
@@ -22,6 +23,8 @@ pub trait Services {
     fn ask(&self, question: &Question) -> Result<Answer, AskError>;
     /// The Application's slots: labels, prompts, read-backs.
     fn slots(&self) -> &SlotTable;
+    /// Every reply the dialogue speaks (`intents/templates.yaml`).
+    fn replies(&self) -> &Replies;
     /// How a caller names a material id (户口簿, 居住证 …).
     fn material_label(&self, region: &str, material: &str) -> String;
     /// The agency's phone/fax number and office hours for a region.

@@ -9,6 +9,7 @@ use super::*;
 use crate::answer::{Answer, AskError, Question};
 use crate::assistant::RulesInputError;
 use crate::nlu::{Entities, Intent, PhoneMention, Understanding};
+use crate::dialogue::replies::Replies;
 use crate::slot_table::SlotTable;
 use crate::places::Place;
 use crate::rules::{Category, Class, Decision, EndKind, RatioDelta, Validity};
@@ -129,6 +130,15 @@ impl Services for Fake {
             SlotTable::load(&path).expect("intents/slots.yaml loads")
         });
         &TABLE
+    }
+
+    fn replies(&self) -> &Replies {
+        static REPLIES: std::sync::LazyLock<Replies> = std::sync::LazyLock::new(|| {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents/templates.yaml");
+            Replies::load(&path).expect("intents/templates.yaml loads")
+        });
+        &REPLIES
     }
 
     fn material_label(&self, _region: &str, material: &str) -> String {

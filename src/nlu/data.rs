@@ -1,9 +1,8 @@
-//! Reading `intents/`: one file per intent under `examples/`, the
-//! confirmation and read-back templates in `templates.yaml`, the words that
-//! name facts in `entities.yaml`, the caller's situations and the
+//! Reading `intents/`: one file per intent under `examples/`, the words
+//! that name facts in `entities.yaml`, the caller's situations and the
 //! categories they point to in `situations.yaml`, surnames and name cues in
-//! `names.yaml` (the slots are `crate::slot_table`'s). Every problem is
-//! reported as `path:line: problem`.
+//! `names.yaml` (the slots are `crate::slot_table`'s, the replies
+//! `dialogue::replies`'). Every problem is reported as `path:line: problem`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,16 +21,6 @@ use crate::places::line_of;
 
 /// At least this many examples per intent: fewer make a poor neighbour set.
 pub const MIN_EXAMPLES: usize = 20;
-/// Templates the dialogue relies on; a missing one is a load error.
-pub const REQUIRED_TEMPLATES: [&str; 6] = [
-    "fallback",
-    "handoff",
-    "cancel",
-    "confirm_phone",
-    "confirm_widget",
-    "correction_ack",
-];
-
 /// One intent file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,17 +36,10 @@ pub struct IntentFile {
     pub examples: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TemplatesFile {
-    templates: BTreeMap<String, String>,
-}
-
 /// Everything under `intents/`, validated.
 pub struct IntentData {
     /// One file per [`Intent`] that has examples, each with its intent.
     pub intents: Vec<(Intent, IntentFile)>,
-    pub templates: BTreeMap<String, String>,
     pub cues: Cues,
     pub situations: Situations,
     pub names: Names,
@@ -81,20 +63,12 @@ impl Problems {
 pub fn load(intents_dir: &Path, jieba: Arc<Jieba>) -> Result<IntentData, LoadError> {
     let mut problems = Problems::default();
     let intents = load_intents(&intents_dir.join("examples"), &mut problems);
-    let templates_path = intents_dir.join("templates.yaml");
-    let templates = read_yaml::<TemplatesFile>(&templates_path, &mut problems)
-        .map(|(file, text)| {
-            check_templates(&file.templates, &templates_path, &text, &mut problems);
-            file.templates
-        })
-        .unwrap_or_default();
     let cues = super::cues::load(&intents_dir.join("entities.yaml"), &mut problems.0);
     let situations = super::situation::load(&intents_dir.join("situations.yaml"), &mut problems.0);
     let names = super::names::load(&intents_dir.join("names.yaml"), jieba, &mut problems.0);
     match (cues, situations, names) {
         (Some(cues), Some(situations), Some(names)) if problems.0.is_empty() => Ok(IntentData {
             intents,
-            templates,
             cues,
             situations,
             names,
@@ -230,26 +204,4 @@ fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<(Intent, IntentFile)
         );
     }
     intents
-}
-
-fn check_templates(
-    templates: &BTreeMap<String, String>,
-    path: &Path,
-    text: &str,
-    problems: &mut Problems,
-) {
-    for required in REQUIRED_TEMPLATES {
-        if !templates.contains_key(required) {
-            problems.add(path, 1, format!("missing template {required}"));
-        }
-    }
-    for (name, template) in templates {
-        if template.matches('{').count() != template.matches('}').count() {
-            problems.add(
-                path,
-                line_of(text, &format!("{name}:")),
-                format!("template {name}: unbalanced braces"),
-            );
-        }
-    }
 }

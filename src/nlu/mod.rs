@@ -2,7 +2,7 @@
 //! `intents/`) and the facts they give (entities: dates, 身份证 and phone
 //! numbers, places, category, insurance, materials…), including speech as
 //! recognition writes it (no punctuation, digits read one by one,
-//! homophones). Also the reply templates.
+//! homophones).
 //!
 //! Loading reads `intents/`; `understand` is pure and fast (no IO, no
 //! clock: the caller passes `today`).
@@ -87,7 +87,6 @@ pub const MAX_UTTERANCE_CHARS: usize = 2000;
 pub struct Nlu {
     gazetteer: Arc<Gazetteer>,
     classifier: Classifier,
-    templates: BTreeMap<String, String>,
     descriptions: BTreeMap<Intent, String>,
     cues: cues::Cues,
     situations: situation::Situations,
@@ -190,7 +189,7 @@ impl Entities {
 }
 
 impl Nlu {
-    /// Loads `intents_dir` (intents, templates, entity words) and builds the
+    /// Loads `intents_dir` (intents, entity words) and builds the
     /// classifier; every problem is reported as `path:line: problem`.
     pub fn load(intents_dir: &Path, gazetteer: Arc<Gazetteer>) -> Result<Nlu, LoadError> {
         Nlu::load_with(intents_dir, gazetteer, Arc::new(jieba_rs::Jieba::new()))
@@ -222,7 +221,6 @@ impl Nlu {
         Ok(Nlu {
             classifier: Classifier::build(models, &examples),
             gazetteer,
-            templates: data.templates,
             descriptions,
             cues: data.cues,
             situations: data.situations,
@@ -452,11 +450,6 @@ impl Nlu {
             }
         }
         scores
-    }
-
-    /// A named template (confirmations, read-backs…) with `{placeholders}`.
-    pub fn template(&self, name: &str) -> Option<&str> {
-        self.templates.get(name).map(String::as_str)
     }
 
     /// An intent's description from its file.

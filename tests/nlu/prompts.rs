@@ -1,16 +1,9 @@
-//! Templates, and the loader's error messages (the slots' prompts are
-//! `slot_table`'s).
+//! The loader's error messages (the slots' prompts are `slot_table`'s,
+//! the replies `dialogue::replies`').
 
 use hotline::nlu::Nlu;
 
-use super::{gazetteer, intents_copy, nlu};
-
-#[test]
-fn templates_are_found() {
-    let confirm = nlu().template("confirm_phone").unwrap();
-    assert!(confirm.contains("{summary}"));
-    assert!(nlu().template("no_such_template").is_none());
-}
+use super::{gazetteer, intents_copy};
 
 /// Loads a copy of `intents/` with one file replaced; it must fail.
 fn broken_copy(file: &str, content: &str) -> String {
@@ -57,9 +50,4 @@ fn malformed_files_are_reported_as_path_line_problem() {
         "{message}"
     );
 
-    let message = broken_copy("templates.yaml", "templates:\n  fallback: 请再说一遍\n");
-    assert!(
-        message.contains("templates.yaml:1: missing template handoff"),
-        "{message}"
-    );
 }
