@@ -214,12 +214,18 @@ fn check(slots: &[Slot], path: &Path, text: &str) -> Vec<Problem> {
         let (prompt, reprompts) = match (&slot.ask, &slot.prompt, &slot.reprompts) {
             (Ask::Never, None, None) => continue,
             (Ask::Never, _, _) => {
-                add(line, format!("slot {name} is never asked: it has no prompts"));
+                add(
+                    line,
+                    format!("slot {name} is never asked: it has no prompts"),
+                );
                 continue;
             }
             (_, Some(prompt), Some(reprompts)) => (prompt, reprompts),
             _ => {
-                add(line, format!("slot {name} is asked: it needs prompt and reprompts"));
+                add(
+                    line,
+                    format!("slot {name} is asked: it needs prompt and reprompts"),
+                );
                 continue;
             }
         };
@@ -240,7 +246,10 @@ fn check(slots: &[Slot], path: &Path, text: &str) -> Vec<Problem> {
                     ),
                 );
             }
-            if ["\n", "*", "1.", "#"].iter().any(|mark| phone.contains(mark)) {
+            if ["\n", "*", "1.", "#"]
+                .iter()
+                .any(|mark| phone.contains(mark))
+            {
                 add(
                     line_of(text, phone),
                     format!("slot {name}: phone prompts are spoken: no lists or markup"),
@@ -313,8 +322,14 @@ mod tests {
         }
         for slot in table.iter() {
             let is_field = fields.contains(&slot.path);
-            let is_group = fields.iter().any(|f| f.starts_with(&format!("{}.", slot.path)));
-            assert!(is_field || is_group, "{} is no Application field", slot.path);
+            let is_group = fields
+                .iter()
+                .any(|f| f.starts_with(&format!("{}.", slot.path)));
+            assert!(
+                is_field || is_group,
+                "{} is no Application field",
+                slot.path
+            );
         }
         assert!(table.reported().any(|slot| slot.path == "destination"));
         assert!(!table.reported().any(|slot| slot.path == "destination.city"));
@@ -338,7 +353,9 @@ mod tests {
         assert!(table.prompt("region", SessionChannel::Phone, 0).is_none());
         let phone = table.prompt("insurance", SessionChannel::Phone, 0).unwrap();
         assert!(phone.suggestions.is_empty());
-        let widget = table.prompt("insurance", SessionChannel::Widget, 0).unwrap();
+        let widget = table
+            .prompt("insurance", SessionChannel::Widget, 0)
+            .unwrap();
         assert_eq!(widget.suggestions, ["职工医保", "城乡居民医保"]);
     }
 
@@ -357,9 +374,11 @@ mod tests {
             message.contains("slots.yaml:2: slot insurance: phone needs at least 2 reprompts"),
             "{message}"
         );
-        let unasked = "slots:\n  - path: region\n    type: region\n    label: 参保地\n    ask: when_needed\n";
+        let unasked =
+            "slots:\n  - path: region\n    type: region\n    label: 参保地\n    ask: when_needed\n";
         assert!(broken(unasked).contains("slots.yaml:2: slot region is asked"));
-        let typo = "slots:\n  - path: region\n    type: regoin\n    label: 参保地\n    ask: never\n";
+        let typo =
+            "slots:\n  - path: region\n    type: regoin\n    label: 参保地\n    ask: never\n";
         assert!(broken(typo).contains("slots.yaml:3:"), "{}", broken(typo));
     }
 }

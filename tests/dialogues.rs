@@ -64,7 +64,10 @@ fn widget_materials_quick_replies_fit_the_registration() {
     let assistant = Assistant::load(&root.join("corpus"), &root.join("intents")).unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let callers = [
-        ("dongguan", "我退休了要去湖南长沙养老，户口已经迁过去了，想传真办"),
+        (
+            "dongguan",
+            "我退休了要去湖南长沙养老，户口已经迁过去了，想传真办",
+        ),
         ("dongguan", "我常年住在上海，办个长期居住备案，传真办"),
         ("jining", "我常年住在上海，想传真办个长期居住备案"),
         ("jining", "退休了户口迁到海南三亚了，传真办备案"),
@@ -83,8 +86,7 @@ fn widget_materials_quick_replies_fit_the_registration() {
     };
     let mut offered = 0;
     for (region, opening) in callers {
-        let (mut session, _) =
-            assistant.start_session(SessionChannel::Widget, Some(region), today);
+        let (mut session, _) = assistant.start_session(SessionChannel::Widget, Some(region), today);
         let mut turn = assistant.turn(&mut session, opening);
         for _ in 0..12 {
             if session.pending.as_deref() == Some("materials") {

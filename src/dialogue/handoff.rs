@@ -209,7 +209,11 @@ fn underneath<E>(
         // not before.
         form = DialogueState::Confirming;
         confirmed = true;
-        suggestion = services.replies().agent_submitting.text(session.channel).into();
+        suggestion = services
+            .replies()
+            .agent_submitting
+            .text(session.channel)
+            .into();
     } else if form == DialogueState::Handoff {
         // Asking for a person again changes nothing: one is there.
         form = held.form;

@@ -124,8 +124,10 @@ pub mod speech;
 
 pub use services::Services;
 
+use std::ops::ControlFlow;
+
 use crate::answer::Question;
-use crate::nlu::Intent;
+use crate::nlu::{Intent, Understanding};
 use crate::rules::{Category, Channel, Status};
 use crate::slot_table::Prompt;
 
@@ -171,220 +173,392 @@ pub fn start(
 }
 
 /// Takes one caller utterance: understands it, fills slots, asks the rules
-/// module again if anything changed, and says the next thing.
+/// module again if anything changed, and says the next thing. Each stage
+/// below either ends the turn (`Break`) or hands the draft on.
 pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn {
-    let text = text.trim();
+    match stages(services, session, text.trim()) {
+        ControlFlow::Break(turn) | ControlFlow::Continue(turn) => turn,
+    }
+}
+
+fn stages(services: &dyn Services, session: &mut Session, text: &str) -> ControlFlow<Turn, Turn> {
+    let understanding = services.understand(text, session.today);
+    requests(services, session, &understanding)?;
+    let mut draft = fill(services, session, understanding, text);
+    confirmation(services, session, &draft)?;
+    acknowledge(services, session, &mut draft);
+    answer_question(services, session, &mut draft);
+    out_of_scope(services, session, &mut draft)?;
+    before_registering(services, session, &mut draft)?;
+    after_done(services, session, &mut draft)?;
+    rejected_value(services, session, &mut draft)?;
+    count_understanding(services, session, &draft)?;
+    decide(services, session, &mut draft)?;
+    let mut turn = next_move(
+        services,
+        session,
+        draft.intent.name(),
+        std::mem::take(&mut draft.parts),
+    );
+    turn.slot_changes = draft.changes;
+    if turn.passages.is_none() {
+        turn.passages = draft.passages;
+    }
+    ControlFlow::Continue(turn)
+}
+
+/// One caller turn as the stages work it out.
+struct Draft {
+    text: String,
+    understanding: Understanding,
+    intent: Intent,
+    /// The slots before this turn.
+    before: Application,
+    /// Whether the read-back was waiting for a yes or no.
+    was_confirming: bool,
+    applied: slots::Applied,
+    changes: Vec<SlotChange>,
+    /// What the reply says so far, one sentence or phrase each.
+    parts: Vec<String>,
+    passages: Option<Vec<AnswerPassage>>,
+    /// The caller asked a question (it is answered from the texts).
+    asked: bool,
+}
+
+impl Draft {
+    /// The reply as drafted so far, ending the turn.
+    fn finish(&mut self, session: &Session) -> Turn {
+        let mut turn = Turn::new(session, self.intent.name(), say(&self.parts));
+        turn.passages = self.passages.take();
+        turn.slot_changes = std::mem::take(&mut self.changes);
+        turn
+    }
+
+    /// Whether a registration is wanted: asked for, or facts given outside
+    /// a question. A question that happens to name a category (异地长期居住
+    /// 备案多久能取消) is a question, not the start of a registration.
+    fn wants_to_register(&self) -> bool {
+        matches!(self.intent, Intent::Register | Intent::RegisterMaternity)
+            || (self.applied.took_something && !self.asked)
+    }
+}
+
+/// Requests that come before anything else the caller said: a person, or
+/// stopping.
+fn requests(
+    services: &dyn Services,
+    session: &mut Session,
+    understanding: &Understanding,
+) -> ControlFlow<Turn> {
     let replies = services.replies();
     let channel = session.channel;
-    let understanding = services.understand(text, session.today);
     let intent = understanding.intent;
-
     if intent == Intent::Handoff {
-        return hand_off(session, intent.name(), replies.handoff.text(channel));
+        return ControlFlow::Break(hand_off(
+            session,
+            intent.name(),
+            replies.handoff.text(channel),
+        ));
     }
     if session.state == DialogueState::Handoff {
         let reply = replies.handoff_waiting.text(channel).to_string();
-        return Turn::new(session, intent.name(), reply);
+        return ControlFlow::Break(Turn::new(session, intent.name(), reply));
     }
     if intent == Intent::CancelDialogue {
         session.state = DialogueState::Idle;
         session.pending = None;
         session.failures = 0;
         let reply = replies.cancel.text(channel).to_string();
-        return Turn::new(session, intent.name(), reply);
+        return ControlFlow::Break(Turn::new(session, intent.name(), reply));
     }
+    ControlFlow::Continue(())
+}
 
+/// Writes what the caller said into the slots and notes what changed.
+fn fill(
+    services: &dyn Services,
+    session: &mut Session,
+    understanding: Understanding,
+    text: &str,
+) -> Draft {
     let before = session.slots.clone();
     let was_confirming = session.state == DialogueState::Confirming;
     let applied = slots::apply(session, &understanding, text);
     let changes = slots::diff(services.slots(), &before, &session.slots, "caller");
-    let mut parts: Vec<String> = Vec::new();
-    let mut passages = None;
-
-    if was_confirming && changes.is_empty() && applied.rejected.is_empty() {
-        if intent == Intent::Affirm {
-            return finish(services, session, intent.name());
-        }
-        if intent == Intent::Deny || intent == Intent::Correct {
-            session.state = DialogueState::Collecting;
-            session.pending = None;
-            let reply = replies.which_is_wrong.text(channel).to_string();
-            return Turn::new(session, intent.name(), reply);
-        }
-    }
-
-    if !changes.is_empty() && (understanding.entities.correction || intent == Intent::Correct) {
-        parts.extend(changes_said(services, session, &changes));
-    }
-
-    let corrected = !parts.is_empty();
+    let intent = understanding.intent;
     let asked = intent.is_question()
         || understanding
             .intents
             .iter()
             .skip(1)
             .any(|(other, score)| other.is_question() && *score >= 0.5);
+    Draft {
+        text: text.to_string(),
+        understanding,
+        intent,
+        before,
+        was_confirming,
+        applied,
+        changes,
+        parts: Vec::new(),
+        passages: None,
+        asked,
+    }
+}
+
+/// The caller's yes or no to the read-back.
+fn confirmation(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &Draft,
+) -> ControlFlow<Turn> {
+    if !draft.was_confirming || !draft.changes.is_empty() || !draft.applied.rejected.is_empty() {
+        return ControlFlow::Continue(());
+    }
+    match draft.intent {
+        Intent::Affirm => ControlFlow::Break(finish(services, session, draft.intent.name())),
+        Intent::Deny | Intent::Correct => {
+            session.state = DialogueState::Collecting;
+            session.pending = None;
+            let reply = services.replies().which_is_wrong.text(session.channel);
+            ControlFlow::Break(Turn::new(session, draft.intent.name(), reply.to_string()))
+        }
+        _ => ControlFlow::Continue(()),
+    }
+}
+
+/// Says back what was taken: a correction with its new value, the category
+/// the caller's situation falls in, or a plain "记下了".
+fn acknowledge(services: &dyn Services, session: &Session, draft: &mut Draft) {
+    let replies = services.replies();
+    let channel = session.channel;
+    let corrected = !draft.changes.is_empty()
+        && (draft.understanding.entities.correction || draft.intent == Intent::Correct);
+    if corrected {
+        draft
+            .parts
+            .extend(changes_said(services, session, &draft.changes));
+    }
     // A question that names a category is answered, not classified.
-    let just_asking = asked && session.state == DialogueState::Idle;
-    if before.category.is_none()
+    let just_asking = draft.asked && session.state == DialogueState::Idle;
+    if draft.before.category.is_none()
         && !just_asking
         && let Some(category) = session.slots.category
     {
         let category = speech::category(category);
-        parts.push(replies.category_heard.fill(channel, &[("category", category)]));
+        let heard = replies
+            .category_heard
+            .fill(channel, &[("category", category)]);
+        draft.parts.push(heard);
     }
+    if draft.parts.is_empty() && !draft.changes.is_empty() && !corrected && !just_asking {
+        draft.parts.push(replies.noted.text(channel).into());
+    }
+}
 
-    if parts.is_empty() && !changes.is_empty() && !corrected && !just_asking {
-        parts.push(replies.noted.text(channel).into());
+/// A policy question in the middle of the form is answered from the texts;
+/// the form goes on where it was.
+fn answer_question(services: &dyn Services, session: &Session, draft: &mut Draft) {
+    if !draft.asked {
+        return;
     }
+    let answer = services.ask(&Question {
+        text: draft.text.clone(),
+        region: Some(session.slots.region.clone()),
+        top: Some(3),
+    });
+    match answer {
+        Ok(answer) if answer.answered => {
+            draft.parts.push(answer.answer.clone());
+            draft.passages = Some(answer.passages);
+        }
+        _ => {
+            let none = services.replies().no_answer_found.text(session.channel);
+            draft.parts.push(none.into());
+        }
+    }
+}
 
-    // A policy question in the middle of the form is answered, then the
-    // form goes on where it was.
-    if asked {
-        let answer = services.ask(&Question {
-            text: text.to_string(),
-            region: Some(session.slots.region.clone()),
-            top: Some(3),
-        });
-        match answer {
-            Ok(answer) if answer.answered => {
-                parts.push(answer.answer.clone());
-                passages = Some(answer.passages);
-            }
-            _ => parts.push(replies.no_answer_found.text(channel).into()),
-        }
+/// Outside 异地就医备案 altogether: say so, offer a person, and go on with
+/// the form if one is under way.
+fn out_of_scope(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &mut Draft,
+) -> ControlFlow<Turn> {
+    if draft.intent != Intent::OutOfScope || draft.applied.took_something {
+        return ControlFlow::Continue(());
     }
+    session.failures = 0;
+    let reply = services.replies().out_of_scope.text(session.channel);
+    draft.parts.push(reply.into());
+    if session.state == DialogueState::Collecting {
+        return ControlFlow::Continue(());
+    }
+    ControlFlow::Break(draft.finish(session))
+}
 
-    // Outside 异地就医备案 altogether: say so, offer a person, and go on
-    // with the form if one is under way.
-    if intent == Intent::OutOfScope && !applied.took_something {
-        session.failures = 0;
-        parts.push(replies.out_of_scope.text(channel).into());
-        if session.state != DialogueState::Collecting {
-            return Turn::new(session, intent.name(), say(&parts));
-        }
+/// Before a registration is under way: answer a question (and say at once
+/// when the caller's situation settles it), or ask what the caller wants.
+fn before_registering(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &mut Draft,
+) -> ControlFlow<Turn> {
+    if session.state != DialogueState::Idle || draft.wants_to_register() {
+        return ControlFlow::Continue(());
     }
+    let replies = services.replies();
+    let channel = session.channel;
+    if draft.asked {
+        // "要不要备案" with the caller's situation in it: when the rules
+        // settle it at once (exempt, not eligible, wrong channel), say so.
+        if draft.applied.took_something
+            && let Ok(decision) = services.evaluate(&session.slots, session.today)
+            && matches!(
+                decision.status,
+                Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable
+            )
+        {
+            session.decision = Some(decision);
+            let mut turn = next_move(services, session, draft.intent.name(), Vec::new());
+            turn.passages = draft.passages.take();
+            return ControlFlow::Break(turn);
+        }
+        let mut turn = draft.finish(session);
+        let quick = vec!["我要办异地就医备案".into(), "转人工".into()];
+        turn.suggestions = suggestions(channel, quick);
+        return ControlFlow::Break(turn);
+    }
+    if draft.intent == Intent::Goodbye {
+        let reply = replies.goodbye.text(channel).to_string();
+        return ControlFlow::Break(Turn::new(session, draft.intent.name(), reply));
+    }
+    session.failures += 1;
+    if session.failures >= MAX_FAILURES {
+        let reply = replies.handoff_not_helped.text(channel);
+        return ControlFlow::Break(hand_off(session, draft.intent.name(), reply));
+    }
+    let reply = replies.register_or_ask.text(channel).to_string();
+    ControlFlow::Break(Turn::new(session, draft.intent.name(), reply))
+}
 
-    // A question that happens to name a category (异地长期居住备案多久能取消)
-    // is a question, not the start of a registration.
-    let wants_to_register = matches!(intent, Intent::Register | Intent::RegisterMaternity)
-        || (applied.took_something && !asked);
-    if session.state == DialogueState::Idle && !wants_to_register {
-        if asked {
-            // "要不要备案" with the caller's situation in it: when the rules
-            // settle it at once (exempt, not eligible, wrong channel), say so.
-            if applied.took_something
-                && let Ok(decision) = services.evaluate(&session.slots, session.today)
-                && matches!(
-                    decision.status,
-                    Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable
-                )
-            {
-                session.decision = Some(decision);
-                let mut turn = next_move(services, session, intent.name(), Vec::new());
-                turn.passages = passages;
-                return turn;
-            }
-            let mut turn = Turn::new(session, intent.name(), say(&parts));
-            turn.passages = passages;
-            turn.suggestions = suggestions(
-                session.channel,
-                vec!["我要办异地就医备案".into(), "转人工".into()],
-            );
-            return turn;
-        }
-        if intent == Intent::Goodbye {
-            let reply = replies.goodbye.text(channel).to_string();
-            return Turn::new(session, intent.name(), reply);
-        }
-        session.failures += 1;
-        if session.failures >= MAX_FAILURES {
-            return hand_off(session, intent.name(), replies.handoff_not_helped.text(channel));
-        }
-        let reply = replies.register_or_ask.text(channel).to_string();
-        return Turn::new(session, intent.name(), reply);
-    }
-    if session.state == DialogueState::Done && changes.is_empty() && applied.rejected.is_empty() {
-        if parts.is_empty() {
-            let reply = if intent == Intent::Goodbye {
+/// After a registration is done: questions are answered, nothing reopens
+/// unless the caller gives new facts; a new registration starts collecting.
+fn after_done(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &mut Draft,
+) -> ControlFlow<Turn> {
+    let state = session.state;
+    if state == DialogueState::Done && draft.changes.is_empty() && draft.applied.rejected.is_empty()
+    {
+        if draft.parts.is_empty() {
+            let replies = services.replies();
+            let reply = if draft.intent == Intent::Goodbye {
                 &replies.goodbye
             } else {
                 &replies.anything_else
             };
-            parts.push(reply.text(channel).into());
+            draft.parts.push(reply.text(session.channel).into());
         }
-        let mut turn = Turn::new(session, intent.name(), say(&parts));
-        turn.passages = passages;
-        return turn;
+        return ControlFlow::Break(draft.finish(session));
     }
-    if matches!(session.state, DialogueState::Idle | DialogueState::Done) && wants_to_register {
+    if matches!(state, DialogueState::Idle | DialogueState::Done) && draft.wants_to_register() {
         session.state = DialogueState::Collecting;
     }
+    ControlFlow::Continue(())
+}
 
-    if !applied.rejected.is_empty() {
-        let rejected = &applied.rejected[0];
+/// A value that cannot be taken (a bad ID number, 2月30号): say why and
+/// ask again, escalating; a person after repeated failures.
+fn rejected_value(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &mut Draft,
+) -> ControlFlow<Turn> {
+    let Some(rejected) = draft.applied.rejected.first().cloned() else {
+        return ControlFlow::Continue(());
+    };
+    let replies = services.replies();
+    let channel = session.channel;
+    session.failures += 1;
+    if session.failures >= MAX_FAILURES {
+        let reply = replies.handoff_values_rejected.text(channel);
+        return ControlFlow::Break(hand_off(session, draft.intent.name(), reply));
+    }
+    session.pending = Some(rejected.slot.to_string());
+    let prompt = prompt(services, rejected.slot, channel, session.failures);
+    // "2月没有30号，请再说一下日期": the reprompt that follows asks.
+    let reason = rejected.reason.split("，请").next().unwrap_or_default();
+    draft.parts.push(replies.value_rejected.fill(
+        channel,
+        &[
+            ("label", services.slots().label(rejected.slot)),
+            ("reason", reason.trim_end_matches('。')),
+            ("prompt", without_verdict(&prompt.text)),
+        ],
+    ));
+    let mut turn = draft.finish(session);
+    turn.suggestions = suggestions(channel, prompt.suggestions);
+    ControlFlow::Break(turn)
+}
+
+/// Counts turns not understood while collecting; a person after
+/// [`MAX_FAILURES`] in a row.
+fn count_understanding(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &Draft,
+) -> ControlFlow<Turn> {
+    let understood = draft.applied.took_something
+        || draft.asked
+        || draft.intent == Intent::Greet
+        || draft.intent == Intent::OutOfScope;
+    if understood {
+        session.failures = 0;
+    } else if session.state == DialogueState::Collecting {
         session.failures += 1;
         if session.failures >= MAX_FAILURES {
-            return hand_off(session, intent.name(), replies.handoff_values_rejected.text(channel));
+            let reply = services
+                .replies()
+                .handoff_not_understood
+                .text(session.channel);
+            return ControlFlow::Break(hand_off(session, draft.intent.name(), reply));
         }
-        session.pending = Some(rejected.slot.to_string());
-        let prompt = prompt(services, rejected.slot, session.channel, session.failures);
-        // "2月没有30号，请再说一下日期": the reprompt that follows asks.
-        let reason = rejected.reason.split("，请").next().unwrap_or_default();
-        parts.push(replies.value_rejected.fill(
-            channel,
+    }
+    ControlFlow::Continue(())
+}
+
+/// Asks the rules again when anything changed; a value the rules refuse
+/// is asked again.
+fn decide(services: &dyn Services, session: &mut Session, draft: &mut Draft) -> ControlFlow<Turn> {
+    if draft.changes.is_empty() && session.decision.is_some() {
+        return ControlFlow::Continue(());
+    }
+    let error = match services.evaluate(&session.slots, session.today) {
+        Ok(decision) => {
+            session.decision = Some(decision);
+            return ControlFlow::Continue(());
+        }
+        Err(error) => error,
+    };
+    let slot = slot_of_field(services, &error.field);
+    draft
+        .parts
+        .push(services.replies().value_refused_by_rules.fill(
+            session.channel,
             &[
-                ("label", services.slots().label(rejected.slot)),
-                ("reason", reason.trim_end_matches('。')),
-                ("prompt", without_verdict(&prompt.text)),
+                ("label", services.slots().label(&slot)),
+                ("reason", &error.message),
             ],
         ));
-        let mut turn = Turn::new(session, intent.name(), say(&parts));
-        turn.slot_changes = changes;
-        turn.passages = passages;
-        turn.suggestions = suggestions(session.channel, prompt.suggestions);
-        return turn;
-    }
-
-    let understood =
-        applied.took_something || asked || intent == Intent::Greet || intent == Intent::OutOfScope;
-    if !understood && session.state == DialogueState::Collecting {
-        session.failures += 1;
-        if session.failures >= MAX_FAILURES {
-            return hand_off(session, intent.name(), replies.handoff_not_understood.text(channel));
-        }
-    } else if understood {
-        session.failures = 0;
-    }
-
-    if !changes.is_empty() || session.decision.is_none() {
-        match services.evaluate(&session.slots, session.today) {
-            Ok(decision) => session.decision = Some(decision),
-            Err(error) => {
-                let slot = slot_of_field(services, &error.field);
-                parts.push(replies.value_refused_by_rules.fill(
-                    channel,
-                    &[
-                        ("label", services.slots().label(&slot)),
-                        ("reason", &error.message),
-                    ],
-                ));
-                session.pending = Some(slot.clone());
-                let prompt = prompt(services, &slot, session.channel, 1);
-                parts.push(prompt.text);
-                let mut turn = Turn::new(session, intent.name(), say(&parts));
-                turn.slot_changes = changes;
-                return turn;
-            }
-        }
-    }
-
-    let mut turn = next_move(services, session, intent.name(), parts);
-    turn.slot_changes = changes;
-    if turn.passages.is_none() {
-        turn.passages = passages;
-    }
-    turn
+    session.pending = Some(slot.clone());
+    draft
+        .parts
+        .push(prompt(services, &slot, session.channel, 1).text);
+    draft.passages = None;
+    ControlFlow::Break(draft.finish(session))
 }
 
 /// After the slots are up to date: tell a settled outcome at once, ask for
@@ -586,7 +760,11 @@ pub(crate) fn changes_said(
         })
         .collect();
     let changes = said.join("，");
-    (!said.is_empty()).then(|| replies.changed.fill(session.channel, &[("changes", &changes)]))
+    (!said.is_empty()).then(|| {
+        replies
+            .changed
+            .fill(session.channel, &[("changes", &changes)])
+    })
 }
 
 /// The caller confirmed the read-back: the registration is done.

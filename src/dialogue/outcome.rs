@@ -203,7 +203,11 @@ pub fn final_reply(
             }
             if let Some(deadline) = decision.supplement_deadline {
                 let deadline = speech::date(deadline);
-                parts.push(replies.supplement_by.fill(channel, &[("deadline", &deadline)]));
+                parts.push(
+                    replies
+                        .supplement_by
+                        .fill(channel, &[("deadline", &deadline)]),
+                );
             }
             if application.submit_via == Some(Channel::Fax) {
                 parts.push(fax_instructions(services, channel, application, decision));
@@ -261,11 +265,19 @@ fn how_to_supply(
         .collect();
     let mut ways = Vec::new();
     if decision.channels.contains(&Channel::Fax) {
-        ways.push(replies.supply_by_fax.fill(channel, &[("contact", &contact)]));
+        ways.push(
+            replies
+                .supply_by_fax
+                .fill(channel, &[("contact", &contact)]),
+        );
     }
     if !online.is_empty() {
         let online = channels(&online);
-        ways.push(replies.supply_online.fill(channel, &[("channels", &online)]));
+        ways.push(
+            replies
+                .supply_online
+                .fill(channel, &[("channels", &online)]),
+        );
     }
     if decision.channels.contains(&Channel::Window) {
         ways.push(replies.supply_at_window.text(channel).to_string());

@@ -202,7 +202,9 @@ fn check(texts: &BTreeMap<String, PerChannel<String>>, path: &Path, file: &str) 
                     problems.push(Problem::new(
                         path,
                         line_after(file, line, text),
-                        format!("template {name}: unknown placeholder {{{used}}} (it takes {takes})"),
+                        format!(
+                            "template {name}: unknown placeholder {{{used}}} (it takes {takes})"
+                        ),
                     ));
                 }
             }
@@ -284,7 +286,10 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         });
-        assert!(message.contains("templates.yaml:1: missing template goodbye"), "{message}");
+        assert!(
+            message.contains("templates.yaml:1: missing template goodbye"),
+            "{message}"
+        );
         let message = broken(|text| format!("{text}  farewell: 再见\n"));
         assert!(message.contains("unknown template farewell"), "{message}");
     }

@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 
 use crate::answer::{Answer, AskError, Question};
 use crate::assistant::RulesInputError;
+use crate::dialogue::replies::Replies;
 use crate::nlu::Understanding;
 use crate::rules::{Application, Decision};
-use crate::dialogue::replies::Replies;
 use crate::slot_table::SlotTable;
 
 pub trait Services {

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::dialogue::{Session, SlotChange};
-use crate::nlu::{DateRole, Intent, Understanding};
+use crate::nlu::{DateRole, Entities, Intent, Understanding};
 use crate::rules::{Applicant, Application, Category, Destination, Scheme};
 use crate::slot_table::SlotTable;
 
@@ -26,192 +26,224 @@ pub struct Applied {
     pub took_something: bool,
 }
 
+impl Applied {
+    fn reject(&mut self, slot: &'static str, reason: String) {
+        self.rejected.push(Rejected { slot, reason });
+    }
+}
+
 /// Writes every fact in `understanding` into `session.slots`. Later facts
 /// overwrite earlier ones, which is what a correction (不对，改成…) means.
 pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -> Applied {
-    let entities = &understanding.entities;
     let pending = session.pending.clone();
-    let slots = &mut session.slots;
+    let pending = pending.as_deref();
+    let entities = &understanding.entities;
     let mut applied = Applied::default();
-    let mut took_something = false;
+    stated_facts(&mut session.slots, understanding, &mut applied);
+    materials(&mut session.slots, entities, &mut applied);
+    dates(&mut session.slots, entities, pending, &mut applied);
+    applicant(&mut session.slots, entities, pending, text, &mut applied);
+    hukou(session, understanding, pending, &mut applied);
+    short_answer(session, understanding, text, pending, &mut applied);
+    date_problems(entities, pending, &mut applied);
+    applied
+}
 
-    if let Some(scheme) = entities.scheme {
-        slots.scheme = Some(scheme);
-        took_something = true;
-    } else if understanding.intent == Intent::RegisterMaternity {
-        slots.scheme = Some(Scheme::Maternity);
-        took_something = true;
-    }
-    if let Some(insurance) = entities.insurance {
-        slots.insurance = Some(insurance);
-        took_something = true;
-    }
-    if let Some(category) = entities.category {
-        slots.category = Some(category);
-        took_something = true;
-    }
-    if let Some(channel) = entities.submit_via {
-        slots.submit_via = Some(channel);
-        took_something = true;
-    }
-    if let Some(place) = &entities.destination {
-        slots.destination = Some(Destination {
-            province: Some(place.province.clone()),
-            city: place.city.clone(),
-        });
-        took_something = true;
-    }
-    if let Some(by_proxy) = entities.by_proxy {
-        slots.by_proxy = Some(by_proxy);
-        took_something = true;
-    }
-    if let Some(incurred) = entities.incurred_costs {
-        slots.incurred_costs_at_destination = Some(incurred);
-        took_something = true;
-    }
+/// The facts said outright: scheme, insurance, category, channel,
+/// destination, proxy, costs already incurred.
+fn stated_facts(slots: &mut Application, understanding: &Understanding, applied: &mut Applied) {
+    let entities = &understanding.entities;
+    let maternity =
+        (understanding.intent == Intent::RegisterMaternity).then_some(Scheme::Maternity);
+    let destination = entities.destination.as_ref().map(|place| Destination {
+        province: Some(place.province.clone()),
+        city: place.city.clone(),
+    });
+    let mut took = |taken: bool| applied.took_something |= taken;
+    took(set(&mut slots.scheme, entities.scheme.or(maternity)));
+    took(set(&mut slots.insurance, entities.insurance));
+    took(set(&mut slots.category, entities.category));
+    took(set(&mut slots.submit_via, entities.submit_via));
+    took(set(&mut slots.destination, destination));
+    took(set(&mut slots.by_proxy, entities.by_proxy));
+    took(set(
+        &mut slots.incurred_costs_at_destination,
+        entities.incurred_costs,
+    ));
+}
 
-    if !entities.materials.is_empty() || !entities.negated_materials.is_empty() {
-        let mut materials = slots.materials.clone().unwrap_or_default();
-        for material in &entities.materials {
-            if !materials.contains(material) {
-                materials.push(material.clone());
-            }
+/// Writes `value` into `slot` when there is one; whether it did.
+fn set<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    let taken = value.is_some();
+    if taken {
+        *slot = value;
+    }
+    taken
+}
+
+/// Documents the caller has, and those they say they do not have.
+fn materials(slots: &mut Application, entities: &Entities, applied: &mut Applied) {
+    if entities.materials.is_empty() && entities.negated_materials.is_empty() {
+        return;
+    }
+    let mut materials = slots.materials.clone().unwrap_or_default();
+    for material in &entities.materials {
+        if !materials.contains(material) {
+            materials.push(material.clone());
         }
-        materials.retain(|material| !entities.negated_materials.contains(material));
-        slots.materials = Some(materials);
-        took_something = true;
     }
+    materials.retain(|material| !entities.negated_materials.contains(material));
+    slots.materials = Some(materials);
+    applied.took_something = true;
+}
 
+/// Admission and transfer dates: by what the caller said the date was, or
+/// as the answer to the date question pending.
+fn dates(
+    slots: &mut Application,
+    entities: &Entities,
+    pending: Option<&str>,
+    applied: &mut Applied,
+) {
     for mention in &entities.dates {
         let slot = match mention.role {
             Some(DateRole::Admission) => Some("admission_date"),
             Some(DateRole::TransferStart) => Some("transfer_start_date"),
             Some(DateRole::Apply) => None,
-            None => match pending.as_deref() {
-                Some("transfer_start_date") => Some("transfer_start_date"),
-                Some("admission_date") => Some("admission_date"),
-                _ => None,
-            },
+            None => pending.filter(|slot| ["transfer_start_date", "admission_date"].contains(slot)),
         };
         match slot {
             Some("admission_date") => slots.admission_date = Some(mention.date),
             Some("transfer_start_date") => slots.transfer_start_date = Some(mention.date),
             _ => continue,
         }
-        took_something = true;
+        applied.took_something = true;
     }
+}
 
+/// Name, ID number and phone; a number that fails its check is rejected
+/// with the reason.
+fn applicant(
+    slots: &mut Application,
+    entities: &Entities,
+    pending: Option<&str>,
+    text: &str,
+    applied: &mut Applied,
+) {
     let applicant = slots.applicant.get_or_insert_with(Applicant::default);
     if let Some(name) = &entities.name {
         applicant.name = Some(name.clone());
-        took_something = true;
-    } else if pending.as_deref() == Some("applicant.name")
+        applied.took_something = true;
+    } else if pending == Some("applicant.name")
         && entities.is_empty()
         && let Some(name) = bare_name(text)
     {
         applicant.name = Some(name);
-        took_something = true;
+        applied.took_something = true;
     }
     for mention in &entities.id_numbers {
         if mention.valid {
             applicant.id_number = Some(mention.normalized.clone());
-            took_something = true;
+            applied.took_something = true;
         } else {
-            applicant_rejected(
-                &mut applied.rejected,
-                "applicant.id_number",
-                mention.problem.clone().unwrap_or_else(|| "号码不对".into()),
-            );
+            let reason = mention.problem.clone().unwrap_or_else(|| "号码不对".into());
+            applied.reject("applicant.id_number", reason);
         }
     }
     for mention in &entities.phones {
         if mention.valid {
             applicant.phone = Some(mention.normalized.clone());
-            took_something = true;
+            applied.took_something = true;
         } else {
-            applicant_rejected(
-                &mut applied.rejected,
-                "applicant.phone",
-                mention.problem.clone().unwrap_or_else(|| "位数不对".into()),
-            );
+            let reason = mention.problem.clone().unwrap_or_else(|| "位数不对".into());
+            applied.reject("applicant.phone", reason);
         }
     }
     if *applicant == Applicant::default() {
         slots.applicant = None;
     }
+}
 
-    // 户口迁过去了 / 没迁: said outright, or as the answer to the question.
+/// 户口迁过去了 / 没迁: said outright, or as the answer to the question.
+fn hukou(
+    session: &mut Session,
+    understanding: &Understanding,
+    pending: Option<&str>,
+    applied: &mut Applied,
+) {
     let yes_no = match understanding.intent {
         Intent::Affirm => Some(true),
         Intent::Deny => Some(false),
         _ => None,
     };
-    let hukou = entities.hukou_moved.or_else(|| {
-        (pending.as_deref() == Some("hukou_moved"))
-            .then_some(yes_no)
-            .flatten()
-    });
-    if let Some(moved) = hukou {
-        session.hukou_moved = Some(moved);
-        took_something = true;
-        if !moved && slots.category == Some(Category::RetiredResettled) {
-            slots.category = Some(Category::LongTermResident);
-        }
+    let answered = (pending == Some("hukou_moved")).then_some(yes_no).flatten();
+    let Some(moved) = understanding.entities.hukou_moved.or(answered) else {
+        return;
+    };
+    session.hukou_moved = Some(moved);
+    applied.took_something = true;
+    if !moved && session.slots.category == Some(Category::RetiredResettled) {
+        session.slots.category = Some(Category::LongTermResident);
     }
+}
 
-    // Yes / no only answers the question pending.
-    // "有" / "都有" answers "您有吗" in the affirmative whatever intent the
-    // bare word gets on its own.
+/// Yes / no only answers the question pending. "有" / "都有" answers
+/// "您有吗" in the affirmative whatever intent the bare word gets on its own.
+fn short_answer(
+    session: &mut Session,
+    understanding: &Understanding,
+    text: &str,
+    pending: Option<&str>,
+    applied: &mut Applied,
+) {
+    let entities = &understanding.entities;
     let have = says_have(text);
     let yes = understanding.intent == Intent::Affirm || have == Some(true);
     let no = !yes && understanding.intent == Intent::Deny || have == Some(false);
-    if yes || no {
-        match pending.as_deref() {
-            Some("by_proxy") if slots.by_proxy.is_none() || entities.by_proxy.is_none() => {
-                slots.by_proxy = Some(yes);
-                took_something = true;
-            }
-            Some("incurred_costs_at_destination") => {
-                slots.incurred_costs_at_destination = Some(yes);
-                took_something = true;
-            }
-            Some("materials") if no && entities.materials.is_empty() => {
-                slots.materials.get_or_insert_with(Vec::new);
-                took_something = true;
-            }
-            // 有 to "身份证或社保卡，您有吗": any one of each group will do.
-            Some("materials") if yes && entities.materials.is_empty() => {
-                let missing = session
-                    .decision
-                    .as_ref()
-                    .map(|decision| decision.missing_materials.clone())
-                    .unwrap_or_default();
-                let materials = slots.materials.get_or_insert_with(Vec::new);
-                for group in missing {
-                    if let Some(first) = group.any_of.first()
-                        && !materials.contains(first)
-                    {
-                        materials.push(first.clone());
-                    }
-                }
-                took_something = true;
-            }
-            _ => {}
+    if !yes && !no {
+        return;
+    }
+    let slots = &mut session.slots;
+    match pending {
+        Some("by_proxy") if slots.by_proxy.is_none() || entities.by_proxy.is_none() => {
+            slots.by_proxy = Some(yes);
         }
+        Some("incurred_costs_at_destination") => {
+            slots.incurred_costs_at_destination = Some(yes);
+        }
+        Some("materials") if no && entities.materials.is_empty() => {
+            slots.materials.get_or_insert_with(Vec::new);
+        }
+        // 有 to "身份证或社保卡，您有吗": any one of each group will do.
+        Some("materials") if yes && entities.materials.is_empty() => {
+            let missing = session
+                .decision
+                .as_ref()
+                .map(|decision| decision.missing_materials.clone())
+                .unwrap_or_default();
+            let materials = slots.materials.get_or_insert_with(Vec::new);
+            for group in missing {
+                if let Some(first) = group.any_of.first()
+                    && !materials.contains(first)
+                {
+                    materials.push(first.clone());
+                }
+            }
+        }
+        _ => return,
     }
+    applied.took_something = true;
+}
 
+/// Dates that cannot be (2月30号), for the date question pending.
+fn date_problems(entities: &Entities, pending: Option<&str>, applied: &mut Applied) {
+    let slot = match pending {
+        Some("transfer_start_date") => "transfer_start_date",
+        _ => "admission_date",
+    };
     for problem in &entities.problems {
-        let slot = match pending.as_deref() {
-            Some("transfer_start_date") => "transfer_start_date",
-            _ => "admission_date",
-        };
-        applied.rejected.push(Rejected {
-            slot,
-            reason: problem.clone(),
-        });
+        applied.reject(slot, problem.clone());
     }
-    applied.took_something = took_something;
-    applied
 }
 
 /// `Some(true)` for a bare 有 / 有的 / 都有 / 带着呢, `Some(false)` for 没有;
@@ -226,10 +258,6 @@ fn says_have(text: &str) -> Option<bool> {
         "没有" | "没" | "没带" => Some(false),
         _ => None,
     }
-}
-
-fn applicant_rejected(rejected: &mut Vec<Rejected>, slot: &'static str, reason: String) {
-    rejected.push(Rejected { slot, reason });
 }
 
 /// A reply that is only a name ("王芳", "我叫王芳" is the NLU's job): two to

@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use super::*;
 use crate::answer::{Answer, AskError, Question};
 use crate::assistant::RulesInputError;
-use crate::nlu::{Entities, Intent, PhoneMention, Understanding};
 use crate::dialogue::replies::Replies;
-use crate::slot_table::SlotTable;
+use crate::nlu::{Entities, Intent, PhoneMention, Understanding};
 use crate::places::Place;
 use crate::rules::{Category, Class, Decision, EndKind, RatioDelta, Validity};
+use crate::slot_table::SlotTable;
 
 struct Fake;
 
