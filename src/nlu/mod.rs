@@ -27,6 +27,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::corpus::LoadError;
+use crate::slot_table::{SlotKind, SlotTable};
 use crate::places::{Gazetteer, Place, PlaceMention};
 use crate::rules::{Category, Channel, Insurance, Scheme};
 
@@ -93,6 +94,9 @@ pub struct Nlu {
     /// Short replies to a yes/no question, with the intent each means.
     replies: Vec<(String, Intent)>,
     names: names::Names,
+    /// The Application's slots (`intents/slots.yaml`): which questions are
+    /// answered yes or no.
+    slots: SlotTable,
 }
 
 /// What the call knows when an utterance comes: the understanding of a
@@ -203,6 +207,7 @@ impl Nlu {
         jieba: Arc<jieba_rs::Jieba>,
     ) -> Result<Nlu, LoadError> {
         let data = data::load(intents_dir, jieba)?;
+        let slots = SlotTable::load(&intents_dir.join("slots.yaml"))?;
         let mut models = Vec::new();
         let mut examples = Vec::new();
         let mut descriptions = BTreeMap::new();
@@ -226,6 +231,7 @@ impl Nlu {
             situations: data.situations,
             replies,
             names: data.names,
+            slots,
         })
     }
 
@@ -291,7 +297,7 @@ impl Nlu {
             || self
                 .slots
                 .get(pending)
-                .is_some_and(|slot| slot.kind == "boolean")
+                .is_some_and(|slot| slot.kind == SlotKind::Boolean)
     }
 
     /// The intent of a short reply (中, 要得, 不中) said alone or before the
