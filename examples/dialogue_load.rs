@@ -4,7 +4,9 @@
 //! throughput and latency percentiles.
 //!
 //! `cargo run --release --example dialogue_load -- http://127.0.0.1:8080 1000 [lines] [at_once] [pause_ms]`
-//! (`lines`: how many lines of the registration each caller says; 7 = all,
+//! (several servers, comma-separated, share one database: each caller's
+//! lines then go to them in turn, as from a balancer without stickiness;
+//! `lines`: how many lines of the registration each caller says; 7 = all,
 //! 1 = open and leave the session live, for the memory measurement;
 //! `at_once`: how many callers talk at the same time, default all;
 //! `pause_ms`: how long a caller takes to say the next line, on average
@@ -33,7 +35,15 @@ fn pause_before_speaking(pause: Duration) -> tokio::time::Sleep {
     tokio::time::sleep(pause.mul_f64(rand::random::<f64>() * 2.0))
 }
 
-async fn caller(client: reqwest::Client, base: String, lines: usize, pause: Duration) -> Caller {
+/// One caller's call; its `n`th request goes to `bases[(first + n) % len]`.
+async fn caller(
+    client: reqwest::Client,
+    bases: Vec<String>,
+    first: usize,
+    lines: usize,
+    pause: Duration,
+) -> Caller {
+    let base = |n: usize| &bases[(first + n) % bases.len()];
     let mut result = Caller::default();
     if !pause.is_zero() {
         // Calls come in spread out, not all in the same millisecond.
@@ -41,7 +51,7 @@ async fn caller(client: reqwest::Client, base: String, lines: usize, pause: Dura
     }
     let started = Instant::now();
     let opened = client
-        .post(format!("{base}/v1/sessions"))
+        .post(format!("{}/v1/sessions", base(0)))
         .json(&json!({"channel": "phone", "region": "dongguan", "today": "2026-11-23"}))
         .send()
         .await;
@@ -65,11 +75,11 @@ async fn caller(client: reqwest::Client, base: String, lines: usize, pause: Dura
     result.open = Some(started.elapsed());
     let id = body["session_id"].as_str().unwrap_or_default().to_string();
     let token = body["token"].as_str().unwrap_or_default().to_string();
-    for text in REGISTRATION.iter().take(lines) {
+    for (n, text) in REGISTRATION.iter().take(lines).enumerate() {
         pause_before_speaking(pause).await;
         let started = Instant::now();
         let response = client
-            .post(format!("{base}/v1/sessions/{id}/messages"))
+            .post(format!("{}/v1/sessions/{id}/messages", base(n + 1)))
             .bearer_auth(&token)
             .json(&json!({"text": text}))
             .send()
@@ -106,9 +116,12 @@ fn percentile(sorted: &[Duration], share: f64) -> f64 {
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let base = args
+    let bases: Vec<String> = args
         .next()
-        .unwrap_or_else(|| "http://127.0.0.1:8080".into());
+        .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+        .split(',')
+        .map(String::from)
+        .collect();
     let callers: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let lines: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(7);
     let at_once: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(callers);
@@ -121,11 +134,11 @@ async fn main() {
         .expect("an HTTP client");
     let started = Instant::now();
     let tasks: Vec<_> = (0..callers)
-        .map(|_| {
-            let (client, base, gate) = (client.clone(), base.clone(), gate.clone());
+        .map(|n| {
+            let (client, bases, gate) = (client.clone(), bases.clone(), gate.clone());
             tokio::spawn(async move {
                 let _turn = gate.acquire_owned().await.expect("the gate stays open");
-                caller(client, base, lines, pause).await
+                caller(client, bases, n, lines, pause).await
             })
         })
         .collect();

@@ -11,6 +11,11 @@
 #
 #   scripts/load.sh                 # defaults below
 #   DURATION=10 CONNECTIONS=32 CALLERS=1000 LIVE=10000 scripts/load.sh
+#
+#   scripts/load.sh nodes [N]       # capacity across nodes instead: whole
+#     registrations on one node with SQLite, one node with PostgreSQL, and
+#     N nodes (default 2) sharing that PostgreSQL (a throwaway cluster from
+#     scripts/postgres), each caller's lines going to the nodes in turn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,11 +44,92 @@ DIALOGUES="$TARGET/release/examples/dialogue_load"
 WORK="$(mktemp -d)"
 SERVER_PID=""
 UNCACHED_PID=""
+NODE_PIDS=""
+CLUSTER=""
 cleanup() {
-  for pid in $SERVER_PID $UNCACHED_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in $SERVER_PID $UNCACHED_PID $NODE_PIDS; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  if [ -n "$CLUSTER" ]; then scripts/postgres stop "$CLUSTER" || true; rm -rf "$CLUSTER"; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# Values from a dialogue_load summary: the JSON, then Python expressions
+# over it as `d`; prints them space-separated.
+summary() {
+  local json=$1; shift
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(*(eval(e) for e in sys.argv[2:]))" "$json" "$@"
+}
+# "p50 p99 turns/s" of a dialogue_load summary.
+turn_figures() {
+  summary "$1" "round(d['turn_ms']['p50'], 2)" "round(d['turn_ms']['p99'], 2)" "round(d['turns_per_second'])"
+}
+
+if [ "${1:-}" = nodes ]; then
+  NODES="${2:-2}"
+  CLUSTER="$(mktemp -d)"
+  echo "starting PostgreSQL…" >&2
+  DB_URL=$(scripts/postgres start "$CLUSTER")
+  # Starts a node on PORT (further arguments go to serve); waits for it.
+  start_node() {
+    local port=$1; shift
+    "$BIN" serve --addr "127.0.0.1:$port" --data-dir "$WORK/node-$port" \
+      --ip-rate-per-second 1000000 --ip-burst 1000000 \
+      --session-rate-per-second 1000000 --session-burst 1000000 \
+      --session-ttl-secs 86400 "$@" > "$WORK/node-$port.log" 2>&1 &
+    NODE_PIDS="$NODE_PIDS $!"
+    until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
+      kill -0 "$!" 2>/dev/null || { cat "$WORK/node-$port.log" >&2; exit 1; }
+      sleep 0.05
+    done
+  }
+  stop_nodes() {
+    for pid in $NODE_PIDS; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    NODE_PIDS=""
+  }
+  # A fresh database on the cluster, for one configuration.
+  fresh_database() {
+    psql -q "$DB_URL" -c "CREATE DATABASE $1" >/dev/null
+    echo "${DB_URL%/*}/$1"
+  }
+  # One table row: back-to-back saturation, then callers pausing.
+  measure() {
+    local bases=$1 label=$2 b2b paced
+    echo "$label: $CONNECTIONS callers back to back…" >&2
+    b2b=$("$DIALOGUES" "$bases" "$((CONNECTIONS * 10))" 7 "$CONNECTIONS")
+    echo "$label: $CALLERS callers pausing ${PAUSE_MS} ms…" >&2
+    paced=$("$DIALOGUES" "$bases" "$CALLERS" 7 "$CALLERS" "$PAUSE_MS")
+    read -r B_P50 B_P99 B_RPS < <(turn_figures "$b2b")
+    read -r P_P50 P_P99 P_RPS < <(turn_figures "$paced")
+    echo "| $label | $B_RPS turns/s | $B_P50 ms | $B_P99 ms | $P_RPS turns/s | $P_P50 ms | $P_P99 ms | $(summary "$b2b" "d['errors']") / $(summary "$paced" "d['errors']") |"
+  }
+  ROWS=()
+  start_node "$PORT"
+  ROWS+=("$(measure "$BASE" "1 node, SQLite")")
+  stop_nodes
+  start_node "$PORT" --database-url "$(fresh_database load_one)"
+  ROWS+=("$(measure "$BASE" "1 node, PostgreSQL")")
+  stop_nodes
+  SHARED=$(fresh_database load_shared)
+  BASES=""
+  for n in $(seq 0 $((NODES - 1))); do
+    start_node "$((PORT + n))" --database-url "$SHARED"
+    BASES="${BASES:+$BASES,}http://127.0.0.1:$((PORT + n))"
+  done
+  ROWS+=("$(measure "$BASES" "$NODES nodes, one PostgreSQL")")
+  stop_nodes
+  REPORT=$(cat <<MD
+Load across nodes $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GB RAM;
+nodes, PostgreSQL $(psql -tA "$DB_URL" -c 'SHOW server_version' | cut -d' ' -f1) (fsync and synchronous commit on) and the load generator all on this machine, loopback.
+Whole phone registrations (7 turns each, every turn committed before its reply); with several nodes each caller's lines go to the nodes in turn.
+
+| configuration | back to back ($CONNECTIONS callers): turns/s | p50 | p99 | $CALLERS callers pausing ${PAUSE_MS} ms: turns/s | p50 | p99 | errors |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+$(printf '%s\n' "${ROWS[@]}")
+MD
+)
+  echo "$REPORT" | tee "$TARGET/load-nodes-report.md"
+  exit 0
+fi
 
 # The questions, one Lua string each, for varied POST /v1/ask bodies.
 {
@@ -121,16 +207,6 @@ done
 read -r U_RPS U_P50 U_P99 U_BAD < <(run_wrk -s "$WORK/ask.lua" "http://127.0.0.1:$UNCACHED_PORT/v1/ask")
 kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=""
 
-# Values from a dialogue_load summary: the JSON, then Python expressions
-# over it as `d`; prints them space-separated.
-summary() {
-  local json=$1; shift
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(*(eval(e) for e in sys.argv[2:]))" "$json" "$@"
-}
-# "p50 p99 turns/s" of a dialogue_load summary.
-turn_figures() {
-  summary "$1" "round(d['turn_ms']['p50'], 2)" "round(d['turn_ms']['p99'], 2)" "round(d['turns_per_second'])"
-}
 echo "one caller at a time…" >&2
 read -r O_P50 O_P99 O_RPS < <(turn_figures "$("$DIALOGUES" "$BASE" 20 7 1)")
 echo "registrations, $CONNECTIONS callers back to back…" >&2

@@ -389,3 +389,27 @@ async fn misses_are_counted_per_question_and_region(backend: Backend) {
     assert_eq!((misses[1].count, misses[1].region.as_deref()), (1, None));
     assert_eq!(store.misses(1).await.unwrap().len(), 1);
 }
+
+/// A database that cannot be reached is "unavailable" (503 over HTTP),
+/// not an internal fault; storage full, conflicts and the rest keep their
+/// own meaning whatever the driver.
+#[tokio::test]
+async fn failures_are_sorted_by_meaning() {
+    let nowhere = hotline::store::open(
+        Some("postgres://hotline@127.0.0.1:1/nowhere"),
+        std::path::Path::new("unused"),
+    )
+    .await;
+    let error = nowhere.err().expect("nothing listens on port 1");
+    assert_eq!(error.failure(), Failure::Unavailable, "{error}");
+    let full = StoreError::Io(std::io::Error::from(std::io::ErrorKind::StorageFull));
+    assert_eq!(full.failure(), Failure::Full);
+    assert_eq!(StoreError::Conflict.failure(), Failure::Conflict);
+    assert_eq!(
+        StoreError::Database(sqlx::Error::PoolTimedOut).failure(),
+        Failure::Unavailable
+    );
+    assert_eq!(StoreError::Database(sqlx::Error::RowNotFound).failure(), Failure::Internal);
+    let unknown = hotline::store::open(Some("mysql://somewhere/db"), std::path::Path::new("unused")).await;
+    assert!(unknown.err().expect("refused").to_string().contains("unsupported database URL"));
+}

@@ -6,7 +6,9 @@
 //! `hotline_turn_duration_seconds`, `hotline_asks_total{answered}`,
 //! `hotline_decisions_total{status}`, `hotline_handoffs_total`,
 //! `hotline_registrations_total`, `hotline_errors_total{code}`,
-//! `hotline_sessions_started_total{channel}`, `hotline_sessions_closed_total`.
+//! `hotline_sessions_started_total{channel}`, `hotline_sessions_closed_total`,
+//! `hotline_turn_conflicts_total` (turns computed again because another
+//! node's turn on the session landed first).
 
 use std::sync::OnceLock;
 
