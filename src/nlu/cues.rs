@@ -28,8 +28,12 @@ pub struct Cues {
     /// Material ids and their words, in the order of the file.
     pub materials: Vec<(String, Vec<String>)>,
     pub by_self: Vec<String>,
-    /// 帮我爸办, 代办…: built from the relatives list.
+    /// 帮我爸办, 代办, 是我老伴要去, 我是她女儿: acting for someone.
     pub proxy: regex::Regex,
+    /// 俺爹要去…, 我妈身体不好: a relative is the one who travels…
+    pub relative_travels: regex::Regex,
+    /// …unless the caller goes too (我女儿在广州，我过去跟她住).
+    pub caller_goes: Vec<String>,
     pub costs_not_yet: Vec<String>,
     pub costs_already: Vec<String>,
     pub correction: Vec<String>,
@@ -86,6 +90,10 @@ struct ProxyWords {
     #[serde(rename = "self")]
     by_self: Words,
     relatives: Words,
+    mine: Words,
+    verbs: Words,
+    subject_verbs: Words,
+    caller_goes: Words,
 }
 
 #[derive(Deserialize)]
@@ -176,27 +184,48 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         }
     }
 
-    let relatives: Vec<String> = file
-        .by_proxy
-        .relatives
-        .iter()
-        .map(|word| regex::escape(word))
-        .collect();
-    let pattern = format!(
-        "(帮|替|给|为)(我|我们家|我家)?的?({}).{{0,6}}(办|备案|申请|登记|弄|问)|代办|代为办理|代他|代她|帮人办",
-        relatives.join("|")
-    );
-    let proxy = match regex::Regex::new(&pattern) {
-        Ok(proxy) => proxy,
-        Err(error) => {
-            problems.push(Problem::new(
-                path,
-                key_line(&text, "relatives"),
-                format!("relatives: {error}"),
-            ));
-            return None;
-        }
+    let alternatives = |words: &Words| {
+        words
+            .iter()
+            .map(|word| regex::escape(word))
+            .collect::<Vec<_>>()
+            .join("|")
     };
+    let words = &file.by_proxy;
+    let (relatives, mine) = (alternatives(&words.relatives), alternatives(&words.mine));
+    let patterns = [
+        (
+            "relatives",
+            format!(
+                "(帮|替|给|为|代)({mine})?的?({relatives}).{{0,8}}({})|代办|代为办理|代他|代她|帮人办\
+                 |是({mine})的?({relatives})|我是(他|她|病人|老人)的?({relatives})",
+                alternatives(&words.verbs)
+            ),
+        ),
+        (
+            "subject_verbs",
+            format!(
+                "(^|[，。,；;！!？?\\s])({mine})的?({relatives})({})",
+                alternatives(&words.subject_verbs)
+            ),
+        ),
+    ];
+    let mut built = Vec::new();
+    for (key, pattern) in patterns {
+        match regex::Regex::new(&pattern) {
+            Ok(regex) => built.push(regex),
+            Err(error) => {
+                problems.push(Problem::new(
+                    path,
+                    key_line(&text, key),
+                    format!("{key}: {error}"),
+                ));
+                return None;
+            }
+        }
+    }
+    let relative_travels = built.pop()?;
+    let proxy = built.pop()?;
     if problems.len() > before {
         return None;
     }
@@ -210,6 +239,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         materials: file.materials.0,
         by_self: file.by_proxy.by_self,
         proxy,
+        relative_travels,
+        caller_goes: file.by_proxy.caller_goes,
         costs_not_yet: file.incurred_costs.not_yet,
         costs_already: file.incurred_costs.already,
         correction: file.correction,

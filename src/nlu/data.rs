@@ -20,7 +20,7 @@ use crate::corpus::{LoadError, Problem};
 use crate::places::line_of;
 
 /// At least this many examples per intent: fewer make a poor neighbour set.
-pub const MIN_EXAMPLES: usize = 20;
+pub const MIN_EXAMPLES: usize = 40;
 /// One intent file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,18 +6,32 @@
 use super::cues::Cues;
 use crate::rules::{Channel, Insurance, Scheme};
 
-/// Whether the words just before `at` in the same clause deny it.
+/// Whether the words just before `at` in the same clause deny it: a
+/// negation in the last few characters (没有居住证; 没有房子但是有居住证
+/// keeps 居住证), or one before a modifier that ends in 的 (没有医院开的
+/// 转院单).
 pub fn negated_before(text: &str, at: usize, cues: &Cues) -> bool {
     let clause = clause_before(text, at);
-    // Only the last few characters count: 没有房子但是有居住证 keeps 居住证.
-    let tail: String = {
-        let chars: Vec<char> = clause.chars().collect();
-        chars[chars.len().saturating_sub(4)..].iter().collect()
+    let chars: Vec<char> = clause.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    let denies = |part: &str| {
+        cues.negations_before
+            .iter()
+            .any(|negation| part.contains(negation.as_str()))
+            && !part.contains("没问题")
     };
-    cues.negations_before
-        .iter()
-        .any(|negation| tail.contains(negation.as_str()))
-        && !tail.contains("没问题")
+    if denies(&tail) {
+        return true;
+    }
+    let Some(modifier) = clause.strip_suffix('的') else {
+        return false;
+    };
+    cues.negations_before.iter().any(|negation| {
+        modifier.rfind(negation.as_str()).is_some_and(|found| {
+            let between = &modifier[found + negation.len()..];
+            between.chars().count() <= 8 && !between.contains(['有', '是', '但', '的'])
+        })
+    })
 }
 
 fn negated_after(text: &str, end: usize, cues: &Cues) -> bool {
@@ -84,16 +98,17 @@ pub fn submit_via(text: &str, cues: &Cues) -> Option<Channel> {
 /// they do not have. A 身份证 followed by 号 is a number being given, not
 /// a document being declared. Materials are tried in the order of the data
 /// file, so a longer word listed first (居住证回执) takes its text before
-/// a shorter one (居住证).
+/// a shorter one (居住证). A negation covers the whole list it stands
+/// by: 户口本和居住证都没有, 没有居住证、户口本 — but not what a pause or
+/// another word separates (就带了社保卡，户口本没有).
 pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
-    let mut have = Vec::new();
-    let mut lack = Vec::new();
-    let mut taken: Vec<(usize, usize)> = Vec::new();
+    // (start, end, id, negated) of every material named, in text order.
+    let mut found: Vec<(usize, usize, &str, bool)> = Vec::new();
     for (id, words) in &cues.materials {
         for word in words {
             for (at, _) in text.match_indices(word.as_str()) {
                 let end = at + word.len();
-                if taken.iter().any(|(s, e)| at < *e && end > *s) {
+                if found.iter().any(|(s, e, _, _)| at < *e && end > *s) {
                     continue;
                 }
                 let rest = &text[end..];
@@ -104,29 +119,61 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
                 {
                     continue;
                 }
-                taken.push((at, end));
-                let list = if negated_before(text, at, cues) || negated_after(text, end, cues) {
-                    &mut lack
-                } else {
-                    &mut have
-                };
-                if !list.iter().any(|known: &String| known == id) {
-                    list.push(id.clone());
-                }
+                let negated = negated_before(text, at, cues) || negated_after(text, end, cues);
+                found.push((at, end, id.as_str(), negated));
             }
+        }
+    }
+    found.sort_by_key(|(at, ..)| *at);
+    // A list joined by 和/跟/、 shares the negation said before or after it.
+    for index in 1..found.len() {
+        let joined = only_joiners(&text[found[index - 1].1..found[index].0]);
+        if joined && found[index - 1].3 && negated_before(text, found[index - 1].0, cues) {
+            found[index].3 = true;
+        }
+    }
+    for index in (1..found.len()).rev() {
+        let joined = only_joiners(&text[found[index - 1].1..found[index].0]);
+        if joined && found[index].3 && !negated_before(text, found[index].0, cues) {
+            found[index - 1].3 = true;
+        }
+    }
+    let mut have: Vec<String> = Vec::new();
+    let mut lack: Vec<String> = Vec::new();
+    for (_, _, id, negated) in found {
+        let list = if negated { &mut lack } else { &mut have };
+        if !list.iter().any(|known| known == id) {
+            list.push(id.to_string());
         }
     }
     have.retain(|id| !lack.contains(id));
     (have, lack)
 }
 
-/// Whether the caller registers for someone else (帮我爸办) or for
-/// themselves (我自己办).
+/// Whether `between` only joins two items of a list (和, 跟, 、, 还有…).
+fn only_joiners(between: &str) -> bool {
+    let mut rest = between.trim();
+    while !rest.is_empty() {
+        match ["以及", "还有", "或者", "和", "跟", "与", "及", "或", "、", "也", "连", " "]
+            .iter()
+            .find(|joiner| rest.starts_with(**joiner))
+        {
+            Some(joiner) => rest = &rest[joiner.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Whether the caller registers for someone else (帮我爸办, 俺是替俺爹打的,
+/// 我是她女儿, 我妈要去广州看病) or for themselves (我自己办).
 pub fn by_proxy(text: &str, cues: &Cues) -> Option<bool> {
     if contains_any(text, &cues.by_self) {
         return Some(false);
     }
-    cues.proxy.is_match(text).then_some(true)
+    let relative_travels =
+        cues.relative_travels.is_match(text) && !contains_any(text, &cues.caller_goes);
+    (cues.proxy.is_match(text) || relative_travels).then_some(true)
 }
 
 /// Whether the caller already saw a doctor or paid at the destination

@@ -42,7 +42,12 @@ use classifier::{Classifier, IntentModel};
 /// Below this score an utterance is not understood.
 const THRESHOLD: f32 = 0.15;
 
-const QUESTION_MARKERS: [&str; 14] = [
+const QUESTION_MARKERS: [&str; 19] = [
+    "哪",
+    "几点",
+    "咋",
+    "可不",
+    "能不",
     "吗",
     "怎么",
     "多少",
@@ -304,13 +309,16 @@ impl Nlu {
     /// rest of the turn (中，就这么着吧). A correction, a cancellation or a
     /// request for a person said after it still wins (对，但是电话错了).
     fn short_reply(&self, text: &str, classified: Intent) -> Option<Intent> {
-        if matches!(
-            classified,
-            Intent::Correct | Intent::CancelDialogue | Intent::Handoff
-        ) {
+        let clauses = clauses(text);
+        if clauses.len() > 1
+            && matches!(
+                classified,
+                Intent::Correct | Intent::CancelDialogue | Intent::Handoff
+            )
+        {
             return None;
         }
-        let first = clauses(text).into_iter().next()?;
+        let first = clauses.into_iter().next()?;
         let first = normalize_cue(first.trim_end_matches(REPLY_PARTICLES));
         let first = collapse_repeats(&first.chars().collect::<Vec<_>>());
         self.replies

@@ -328,7 +328,7 @@ fn channel_named_by_the_caller() {
 
 #[test]
 fn materials_with_negation() {
-    let cases: [(&str, &[&str], &[&str]); 7] = [
+    let cases: [(&str, &[&str], &[&str]); 10] = [
         (
             "我有户口本和居住证",
             &["household_register", "residence_permit"],
@@ -356,6 +356,17 @@ fn materials_with_negation() {
             &[],
         ),
         ("房产证还没办下来", &[], &["property_certificate"]),
+        (
+            "只带了医保卡，劳动合同跟单位证明都没带",
+            &["social_security_card"],
+            &["labor_contract", "employer_certificate"],
+        ),
+        (
+            "没有户口本、居住证，有身份证",
+            &["id_card"],
+            &["household_register", "residence_permit"],
+        ),
+        ("没有单位开的派遣证明", &[], &["dispatch_certificate"]),
     ];
     for (text, have, lack) in cases {
         let entities = nlu().entities(text, today());
@@ -364,7 +375,11 @@ fn materials_with_negation() {
         let mut want: Vec<String> = have.iter().map(|s| s.to_string()).collect();
         want.sort();
         assert_eq!(got, want, "{text}");
-        assert_eq!(entities.negated_materials, lack, "{text}");
+        let mut lacking = entities.negated_materials.clone();
+        lacking.sort();
+        let mut lack: Vec<&str> = lack.to_vec();
+        lack.sort();
+        assert_eq!(lacking, lack, "{text}");
     }
     // A number being given is not a document declared.
     assert!(
@@ -425,6 +440,10 @@ fn proxy_costs_and_corrections() {
     assert_eq!(e("我替我妈备案").by_proxy, Some(true));
     assert_eq!(e("我自己办").by_proxy, Some(false));
     assert_eq!(e("我要办备案").by_proxy, None);
+    assert_eq!(e("俺替俺娘打的电话").by_proxy, Some(true));
+    assert_eq!(e("我是病人的女儿").by_proxy, Some(true));
+    assert_eq!(e("我老公要去杭州做手术").by_proxy, Some(true));
+    assert_eq!(e("我女儿在杭州，我过去跟她住").by_proxy, None);
     assert_eq!(e("已经在那边看过病了").incurred_costs, Some(true));
     assert_eq!(e("在那边花了钱").incurred_costs, Some(true));
     assert_eq!(e("还没看过病").incurred_costs, Some(false));
