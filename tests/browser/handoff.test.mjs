@@ -15,6 +15,7 @@ import {
   idNumber,
   otherAgentToken,
   openAgentScreen,
+  openSessionOnAgentScreen,
   openWidget,
   registerCaller,
   screenshot,
@@ -89,6 +90,13 @@ test("a caller asks for a person; an agent takes the call to the end", async () 
   });
   assert.equal(taken.status, 409);
   assert.match((await taken.json()).error.message, new RegExp(agentName));
+  // Their screen says who has the call, and offers no take-over.
+  const otherAgent = await openAgentScreen(chromium.browser, otherAgentToken);
+  await openSessionOnAgentScreen(otherAgent, sessionId);
+  await otherAgent.locator("#action-hint", { hasText: `由${agentName}接管` }).waitFor();
+  assert.ok(await otherAgent.locator("#accept").isDisabled(), "a second agent cannot take a held call");
+  assert.ok(await otherAgent.locator("#reply").isDisabled(), "nor write to its caller");
+  await otherAgent.context().close();
 
   // The agent writes; the caller sees it live and answers; the assistant
   // says nothing to the caller.

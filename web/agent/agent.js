@@ -380,7 +380,9 @@
     $("action-hint").textContent = view.wrap_up
       ? "已结束服务：" + labels.disposition(view.wrap_up.detail.disposition) + (view.wrap_up.detail.note ? "（" + view.wrap_up.detail.note + "）" : "") + " · " + view.wrap_up.actor
       : !mine()
-        ? state === "handoff"
+        ? hold && hold.agent && hold.agent !== me
+          ? "此会话由" + hold.agent + "接管，您可以查看，不能回复。"
+          : state === "handoff"
           ? "来电人在等待人工坐席：点“接管来电”后可直接回复。"
           : "接管后可在下方直接回复来电人。"
         : blocker
