@@ -283,7 +283,25 @@ fn fill(
 ) -> Draft {
     let before = session.slots.clone();
     let was_confirming = session.state == DialogueState::Confirming;
-    let applied = slots::apply(session, &understanding, text);
+    let applied = match session.state {
+        // A finished registration is closed: later words are answered,
+        // never written into it.
+        DialogueState::Done if registered(session) => slots::Applied::default(),
+        DialogueState::Idle | DialogueState::Done => slots::apply(session, &understanding, text),
+        // Mid-form, a place or a channel named inside a question is the
+        // question's topic, not a value: only the statements write.
+        _ => match statements(text) {
+            None => slots::apply(session, &understanding, text),
+            Some(stated) => {
+                let mut facts = services.understand(&stated, session.today);
+                facts.intent = understanding.intent;
+                if stated.is_empty() {
+                    facts.entities = Default::default();
+                }
+                slots::apply(session, &facts, &stated)
+            }
+        },
+    };
     let changes = slots::diff(services.slots(), &before, &session.slots, "caller");
     let intent = understanding.intent;
     let asked = intent.is_question()
@@ -304,6 +322,33 @@ fn fill(
         passages: None,
         asked,
     }
+}
+
+/// Whether the session ended in a registration the caller confirmed.
+fn registered(session: &Session) -> bool {
+    session.state == DialogueState::Done
+        && session.decision.as_ref().is_some_and(|decision| {
+            matches!(decision.status, Status::Accepted | Status::NeedsMaterials)
+        })
+}
+
+/// Words that make a clause a question.
+const QUESTION_MARKS: [&str; 16] = [
+    "？", "?", "吗", "怎么", "多少", "多久", "哪些", "能不能", "可不可以", "是不是", "要不要",
+    "有没有", "行不行", "会不会", "来得及", "咋",
+];
+
+/// The clauses of `text` that are not questions, joined; `None` when no
+/// clause is a question.
+fn statements(text: &str) -> Option<String> {
+    let clauses: Vec<&str> = text
+        .split_inclusive(['，', ',', '。', '！', '!', '；', ';', '？', '?', ' '])
+        .collect();
+    let asks = |clause: &&str| QUESTION_MARKS.iter().any(|mark| clause.contains(mark));
+    if !clauses.iter().any(asks) {
+        return None;
+    }
+    Some(clauses.into_iter().filter(|clause| !asks(clause)).collect())
 }
 
 /// The caller's yes or no to the read-back.
@@ -451,7 +496,11 @@ fn after_done(
     draft: &mut Draft,
 ) -> ControlFlow<Turn> {
     let state = session.state;
-    if state == DialogueState::Done && draft.changes.is_empty() && draft.applied.rejected.is_empty()
+    let closed = registered(session);
+    if closed
+        || state == DialogueState::Done
+            && draft.changes.is_empty()
+            && draft.applied.rejected.is_empty()
     {
         if draft.parts.is_empty() {
             let replies = services.replies();
