@@ -13,7 +13,7 @@ use crate::dialogue::replies::Replies;
 use crate::dialogue::{self, Session, SessionChannel, Turn};
 use crate::nlu::{Nlu, Understanding};
 use crate::places::Gazetteer;
-use crate::rules::{Application, Decision, Policies};
+use crate::rules::{Application, Decision, Policies, RulesInputError};
 use crate::search::{self, Scope, SearchIndex};
 use crate::slot_table::SlotTable;
 
@@ -31,15 +31,6 @@ pub struct Assistant {
     pub slots: SlotTable,
     /// Every reply the dialogue speaks (`intents/templates.yaml`).
     pub replies: Replies,
-}
-
-/// Why the rules module refused an Application (bad input, never a panic).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct RulesInputError {
-    /// The Application field at fault, e.g. `category` or `admission_date`.
-    pub field: String,
-    pub message: String,
 }
 
 impl Assistant {

@@ -77,13 +77,9 @@ fn case_files() -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn rule_cases() {
-    let dir = corpus_dir();
-    let policies = load_policies(&dir);
-    let corpus = Corpus::load(&dir).expect("corpus loads");
-    let mut failures = Vec::new();
-    let mut count = 0;
+/// Every case of `tests/rules/*.yaml`, labelled `file · name`.
+fn load_cases() -> Vec<(String, Case)> {
+    let mut all = Vec::new();
     for file in case_files() {
         let text = std::fs::read_to_string(&file).unwrap();
         // Cases share applications through YAML anchors and `<<` merge keys.
@@ -94,69 +90,80 @@ fn rule_cases() {
             .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
         let cases: Vec<Case> = yaml_serde::from_value(value)
             .unwrap_or_else(|error| panic!("{}: {error}", file.display()));
-        for case in cases {
-            count += 1;
-            let label = format!(
-                "{} · {}",
-                file.file_name().unwrap().to_string_lossy(),
-                case.name
-            );
-            let application: Application = match serde_json::from_value(case.application.clone()) {
-                Ok(application) => application,
-                Err(error) => {
-                    failures.push(format!("{label}: bad application: {error}"));
-                    continue;
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        all.extend(
+            cases
+                .into_iter()
+                .map(|case| (format!("{name} · {}", case.name), case)),
+        );
+    }
+    all
+}
+
+#[test]
+fn rule_cases() {
+    let dir = corpus_dir();
+    let policies = load_policies(&dir);
+    let corpus = Corpus::load(&dir).expect("corpus loads");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (label, case) in load_cases() {
+        count += 1;
+        let application: Application = match serde_json::from_value(case.application.clone()) {
+            Ok(application) => application,
+            Err(error) => {
+                failures.push(format!("{label}: bad application: {error}"));
+                continue;
+            }
+        };
+        let result = evaluate(&policies, &application, case.today);
+        match (&case.error, result) {
+            (Some(want), Err(error)) if error.field == want.field => {}
+            (Some(want), other) => failures.push(format!(
+                "{label}: expected error on {}, got {other:?}",
+                want.field
+            )),
+            (None, Err(error)) => failures.push(format!("{label}: unexpected error {error}")),
+            (None, Ok(decision)) => {
+                let actual = serde_json::to_value(&decision).unwrap();
+                let mut mismatches = Vec::new();
+                if let Some(expect) = &case.expect {
+                    subset_mismatches(expect, &actual, "", &mut mismatches);
                 }
-            };
-            let result = evaluate(&policies, &application, case.today);
-            match (&case.error, result) {
-                (Some(want), Err(error)) if error.field == want.field => {}
-                (Some(want), other) => failures.push(format!(
-                    "{label}: expected error on {}, got {other:?}",
-                    want.field
-                )),
-                (None, Err(error)) => failures.push(format!("{label}: unexpected error {error}")),
-                (None, Ok(decision)) => {
-                    let actual = serde_json::to_value(&decision).unwrap();
-                    let mut mismatches = Vec::new();
-                    if let Some(expect) = &case.expect {
-                        subset_mismatches(expect, &actual, "", &mut mismatches);
+                for wanted in &case.notes_contain {
+                    if !decision
+                        .notes
+                        .iter()
+                        .any(|note| note.contains(wanted.as_str()))
+                    {
+                        mismatches.push(format!("notes: none contains {wanted:?}"));
                     }
-                    for wanted in &case.notes_contain {
-                        if !decision
-                            .notes
-                            .iter()
-                            .any(|note| note.contains(wanted.as_str()))
-                        {
-                            mismatches.push(format!("notes: none contains {wanted:?}"));
-                        }
+                }
+                for wanted in &case.cites {
+                    if !decision.citations.iter().any(|c| &c.passage_id == wanted) {
+                        mismatches.push(format!("citations: {wanted} is not cited"));
                     }
-                    for wanted in &case.cites {
-                        if !decision.citations.iter().any(|c| &c.passage_id == wanted) {
-                            mismatches.push(format!("citations: {wanted} is not cited"));
-                        }
+                }
+                if decision.citations.is_empty() {
+                    mismatches.push("citations: empty".into());
+                }
+                for citation in &decision.citations {
+                    match corpus.passage(&citation.passage_id) {
+                        Some(passage)
+                            if passage.doc_id == citation.doc_id
+                                && passage.clause == citation.clause => {}
+                        _ => mismatches.push(format!(
+                            "citation {} does not resolve to a corpus passage",
+                            citation.passage_id
+                        )),
                     }
-                    if decision.citations.is_empty() {
-                        mismatches.push("citations: empty".into());
-                    }
-                    for citation in &decision.citations {
-                        match corpus.passage(&citation.passage_id) {
-                            Some(passage)
-                                if passage.doc_id == citation.doc_id
-                                    && passage.clause == citation.clause => {}
-                            _ => mismatches.push(format!(
-                                "citation {} does not resolve to a corpus passage",
-                                citation.passage_id
-                            )),
-                        }
-                    }
-                    if !mismatches.is_empty() {
-                        failures.push(format!(
-                            "{label}:\n    {}\n    decision: {}",
-                            mismatches.join("\n    "),
-                            serde_json::to_string(&actual).unwrap()
-                        ));
-                    }
+                }
+                if !mismatches.is_empty() {
+                    failures.push(format!(
+                        "{label}:\n    {}\n    decision: {}",
+                        mismatches.join("\n    "),
+                        serde_json::to_string(&actual).unwrap()
+                    ));
                 }
             }
         }
@@ -302,7 +309,8 @@ fn a_region_that_leaves_out_a_category_is_rejected() {
 
 #[test]
 fn a_validity_without_an_end_or_a_length_is_rejected() {
-    let broken = FIXTURE_RULES.replace("{start: apply_date, end: long_term}", "{start: apply_date}");
+    let broken =
+        FIXTURE_RULES.replace("{start: apply_date, end: long_term}", "{start: apply_date}");
     assert_ne!(broken, FIXTURE_RULES);
     let dir = fixture_corpus(&broken);
     let corpus = Corpus::load(dir.path()).unwrap();
@@ -381,6 +389,80 @@ fn cli_bad_input_exits_2_naming_the_field() {
     let (status, _, stderr) = run_cli(r#"{"region":"dongguan"}"#, "2026-13-01");
     assert_eq!(status, 2);
     assert!(stderr.contains("today:"), "{stderr}");
+}
+
+/// `hotline rules` and `POST /v1/rules/evaluate` decide every case alike
+/// (both go through `Assistant::evaluate`), and refuse the same bad input.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_and_http_give_the_same_decision_for_every_case() {
+    use std::sync::Arc;
+    use tower::ServiceExt;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let assistant = hotline::Assistant::load(&root.join("corpus"), &root.join("intents"))
+        .expect("the repository's data loads");
+    let data = tempfile::tempdir().unwrap();
+    let store = hotline::store::SqliteStore::open(data.path())
+        .await
+        .unwrap();
+    let settings = hotline::server::Settings {
+        ip_rate_per_second: 1_000_000,
+        ip_burst: 1_000_000,
+        ..hotline::server::Settings::default()
+    };
+    let state = hotline::server::AppState::new(Arc::new(assistant), Arc::new(store), settings);
+    let router = hotline::server::app(state);
+    let cases = load_cases();
+    // The command loads everything each time: run it on both cores at once.
+    let cli: Vec<(i32, String, String)> = std::thread::scope(|scope| {
+        let halves: Vec<_> = cases
+            .chunks(cases.len().div_ceil(2))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(_, case)| {
+                            run_cli(&case.application.to_string(), &case.today.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        halves
+            .into_iter()
+            .flat_map(|half| half.join().unwrap())
+            .collect()
+    });
+    let mut failures = Vec::new();
+    for ((label, case), (code, stdout, stderr)) in cases.iter().zip(cli) {
+        let mut body = case.application.clone();
+        body["today"] = Value::String(case.today.to_string());
+        let request = axum::http::Request::post("/v1/rules/evaluate")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
+            .await
+            .unwrap();
+        let http: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if case.error.is_some() {
+            if code != 2 || status != 400 {
+                failures.push(format!(
+                    "{label}: refused with exit {code} and HTTP {status}"
+                ));
+            }
+            continue;
+        }
+        let printed: Value = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+        if code != 0 || status != 200 || printed != http {
+            failures.push(format!(
+                "{label}: exit {code} {stderr}, HTTP {status}\n  cli:  {printed}\n  http: {http}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 mod never_panics {

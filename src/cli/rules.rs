@@ -1,17 +1,16 @@
 //! `hotline rules <application.json|-> [--today YYYY-MM-DD]`: evaluates one
-//! Application with the rules module and prints the Decision JSON.
+//! Application through the same `Assistant::evaluate` as
+//! `POST /v1/rules/evaluate` (provinces normalised by the gazetteer) and
+//! prints the Decision JSON.
 //!
-//! Bad input (not JSON, an unknown id, an impossible date, an admission
-//! after the application) exits with status 2 and one line naming the field.
+//! Bad input (not JSON, an unknown id, an impossible date) exits with
+//! status 2 and one line naming the field.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
 use super::{Cli, CliError};
-use crate::corpus::Corpus;
-use crate::rules::{Application, Policies, evaluate};
+use crate::rules::Application;
 
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
@@ -24,17 +23,15 @@ pub struct RulesArgs {
 
 pub fn run(cli: &Cli, args: &RulesArgs) -> Result<i32, CliError> {
     let today = match &args.today {
-        Some(text) => parse_day(text)
-            .ok_or_else(|| CliError::Usage(format!("today: 不是有效日期：{text}")))?,
+        Some(text) => super::parse_date("today", text)?,
         None => chrono::Local::now().date_naive(),
     };
     let text = read_input(&args.application)?;
     let application = parse_application(&text).map_err(CliError::Usage)?;
-    let corpus = Corpus::load(&cli.corpus).map_err(|error| CliError::Failed(error.to_string()))?;
-    let policies = Policies::load(&cli.corpus, &corpus)
-        .map_err(|error| CliError::Failed(error.to_string()))?;
-    let decision = evaluate(&policies, &application, today)
-        .map_err(|error| CliError::Usage(format!("{}: {}", error.field, error.message)))?;
+    let assistant = super::load_assistant(cli)?;
+    let decision = assistant
+        .evaluate(&application, today)
+        .map_err(|error| CliError::Usage(error.to_string()))?;
     let json = serde_json::to_string_pretty(&decision)
         .map_err(|error| CliError::Failed(error.to_string()))?;
     // A reader that closes the pipe early (`| head`) is not an error of ours.
@@ -44,10 +41,6 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> Result<i32, CliError> {
         )),
         _ => Ok(0),
     }
-}
-
-fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
 fn read_input(path: &PathBuf) -> Result<String, CliError> {
@@ -90,7 +83,9 @@ pub fn parse_application(text: &str) -> Result<Application, String> {
 /// Checks the fields whose errors serde would report without their name.
 fn check_field(field: &str, value: &serde_json::Value) -> Result<(), String> {
     if field.ends_with("_date") && !value.is_null() {
-        let ok = value.as_str().and_then(parse_day).is_some();
+        let ok = value
+            .as_str()
+            .is_some_and(|text| super::parse_date(field, text.trim()).is_ok());
         if !ok {
             return Err(format!("{field}: 不是有效日期（YYYY-MM-DD）：{value}"));
         }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::answer::{Answer, AskError, Question};
-use crate::assistant::RulesInputError;
+use crate::rules::RulesInputError;
 use crate::dialogue::replies::Replies;
 use crate::nlu::Understanding;
 use crate::rules::{Application, Decision};

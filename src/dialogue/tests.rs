@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::answer::{Answer, AskError, Question};
-use crate::assistant::RulesInputError;
+use crate::rules::RulesInputError;
 use crate::dialogue::replies::Replies;
 use crate::nlu::{Entities, Intent, PhoneMention, Understanding};
 use crate::places::Place;

@@ -10,10 +10,9 @@
 
 use chrono::{Days, Months, NaiveDate};
 
-use super::Policies;
+use super::{Policies, RulesInputError};
 use super::application::*;
 use super::policy::*;
-use crate::assistant::RulesInputError;
 
 /// Turns whatever the caller said into a full province name (湖南 → 湖南省);
 /// `None` when it is not a province.

@@ -19,6 +19,15 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use application::*;
 pub use engine::{evaluate, evaluate_with};
 
+/// Why the rules module refused an Application (bad input, never a panic).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct RulesInputError {
+    /// The Application field at fault, e.g. `region` or `materials`.
+    pub field: String,
+    pub message: String,
+}
+
 /// Every region's rule data, checked and ready to evaluate.
 #[derive(Debug, Clone, Default)]
 pub struct Policies {

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::pii;
-use crate::assistant::RulesInputError;
+use crate::rules::RulesInputError;
 use crate::store::{Failure, StoreError};
 
 #[derive(Debug, Clone)]
