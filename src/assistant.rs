@@ -64,9 +64,13 @@ impl Assistant {
         // A region the caller chose filters. Without one, a region the
         // question names (东莞的…) filters too: the caller said which city.
         let named_region = self.region_named_in(&question.text);
+        // The caller's category as the question tells it (退休回老家定居,
+        // 单位派驻 …); the date only matters for dates, which are not used.
+        let reading = self.nlu.entities(&question.text, NaiveDate::MIN);
         let scope = Scope {
             region: question.region.as_deref().or(named_region),
             scheme: Some(self.scheme_of(&question.text)),
+            category: reading.category.map(|category| category.id()),
         };
         let terms = self.search.analyzer().analyze(&question.text);
         let hits = self.search.search_terms(&terms, scope, question.top);

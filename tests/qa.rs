@@ -22,7 +22,7 @@ const BARS: Figures = Figures {
 /// What the frozen part scores today, below the bars: the test holds it
 /// there so nothing slips while the bars are not met.
 const FROZEN_FLOOR: Figures = Figures {
-    hit_at_1: 0.72,
+    hit_at_1: 0.78,
     hit_at_3: 0.90,
     refusal: 0.46,
 };

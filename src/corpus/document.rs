@@ -1,6 +1,7 @@
 //! Parsing one document file: TOML front matter between `+++` lines, then
 //! passages opened by `## <citation label> {#anchor}` headings.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -37,6 +38,20 @@ struct FrontMatter {
     replaces: Vec<String>,
     notes: Option<String>,
     source: String,
+    /// What each passage is about, by anchor (see [`PassageTags`]).
+    #[serde(default)]
+    tags: BTreeMap<String, PassageTags>,
+}
+
+/// A passage's entry under `[tags]`: the topics it answers (names from
+/// `search/topics.txt`, checked once the vocabulary is loaded) and the
+/// categories it applies to (contract ids; none means everyone).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PassageTags {
+    topics: Vec<String>,
+    #[serde(default)]
+    categories: Vec<String>,
 }
 
 /// Parses `text`, the contents of `path`. Problems are pushed onto
@@ -111,8 +126,61 @@ pub fn parse(
         source: front.source,
         path: path.to_path_buf(),
     };
-    let passages = parse_passages(path, &lines, body_start, &document, problems);
+    let mut passages = parse_passages(path, &lines, body_start, &document, problems);
+    apply_tags(path, front.tags, front_lines, &mut passages, problems);
     (problems.len() == before).then_some(ParsedDocument { document, passages })
+}
+
+/// Puts each `[tags]` entry on its passage. An entry for no passage, or
+/// naming an unknown category, is a problem at its line.
+fn apply_tags(
+    path: &Path,
+    tags: BTreeMap<String, PassageTags>,
+    front_lines: &[&str],
+    passages: &mut [Passage],
+    problems: &mut Vec<Problem>,
+) {
+    let known: Vec<&str> = crate::rules::Category::ALL
+        .iter()
+        .map(|category| category.id())
+        .collect();
+    for (anchor, tags) in tags {
+        // The entry's own line: `anchor = { … }`, after the `[tags]` header.
+        let line = front_lines
+            .iter()
+            .position(|line| {
+                line.trim_start()
+                    .strip_prefix(anchor.as_str())
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map_or(1, |index| index + 2);
+        let Some(passage) = passages
+            .iter_mut()
+            .find(|passage| passage.id.rsplit_once('#').map(|(_, a)| a) == Some(anchor.as_str()))
+        else {
+            problems.push(Problem::new(
+                path,
+                line,
+                format!("tags for `{anchor}`, which is no passage of this document"),
+            ));
+            continue;
+        };
+        for category in &tags.categories {
+            if !known.contains(&category.as_str()) {
+                problems.push(Problem::new(
+                    path,
+                    line,
+                    format!(
+                        "unknown category `{category}`; categories are: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        passage.topics = tags.topics;
+        passage.categories = tags.categories;
+        passage.tags_line = Some(line);
+    }
 }
 
 fn check_front_matter(
@@ -243,6 +311,7 @@ fn parse_passages(
                         clause,
                         text: String::new(),
                         line: line_number,
+                        ..Passage::default()
                     };
                     current = Some((passage, Vec::new()));
                     skipping_body = false;

@@ -7,8 +7,8 @@
 //! - `stopwords.txt`: words that carry no meaning in a question (`怎么`);
 //! - `out_of_scope.txt`: topics the corpus does not cover and how to name
 //!   them to the caller (`公积金 提取公积金 => 住房公积金`);
-//! - `clause_kinds.txt`: how a question asks for a kind of clause → the
-//!   words that name that kind in a citation label (`要带什么 => 材料 资料`);
+//! - `topics.txt`: how a question asks about a topic → the topic, which
+//!   documents tag their passages with (`要带什么 带什么 => materials`);
 //! - `maternity_words.txt`: words that put a question under 生育保险
 //!   (`怀孕 产检`);
 //! - `other_places.txt`: cities the corpus has no policy for (`深圳 广州`),
@@ -32,9 +32,23 @@ pub struct Lexicon {
     pub out_of_scope: Vec<Synonym>,
     pub other_places: Vec<String>,
     pub maternity_words: Vec<String>,
-    /// Question phrasings (`say`) → label words (`means`) of the clauses
-    /// that answer them.
-    pub clause_kinds: Vec<Synonym>,
+    /// Question phrasings (`say`) → the topic they ask about (`means[0]`).
+    pub topics: Vec<Synonym>,
+}
+
+impl Lexicon {
+    /// The topic names `topics.txt` defines, each once.
+    pub fn topic_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for topic in &self.topics {
+            for name in &topic.means {
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
 }
 
 /// One line of `synonyms.txt`: any of `say` in a question also means `means`.
@@ -62,7 +76,7 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
     let out_of_scope = read("out_of_scope.txt");
     let other_places = read("other_places.txt");
     let maternity_words = read("maternity_words.txt");
-    let clause_kinds = read("clause_kinds.txt");
+    let topics = read("topics.txt");
     Lexicon {
         user_words: dictionary
             .map(|(path, text)| parse_dictionary(&path, &text, problems))
@@ -79,7 +93,7 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
         other_places: other_places
             .map(|(_, text)| word_list(&text))
             .unwrap_or_default(),
-        clause_kinds: clause_kinds
+        topics: topics
             .map(|(path, text)| parse_synonyms(&path, &text, problems))
             .unwrap_or_default(),
         maternity_words: maternity_words

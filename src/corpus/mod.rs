@@ -110,6 +110,13 @@ pub struct Passage {
     pub text: String,
     /// The line of the passage's heading in its file.
     pub line: usize,
+    /// What the passage is about (`[tags]` in the front matter; topics of
+    /// `search/topics.txt`): materials, validity, channels …
+    pub topics: Vec<String>,
+    /// The categories it applies to (contract ids); empty: everyone.
+    pub categories: Vec<String>,
+    /// The line of its `[tags]` entry, once tagged.
+    pub tags_line: Option<usize>,
 }
 
 impl Corpus {
@@ -161,6 +168,7 @@ impl Corpus {
         }
 
         let lexicon = lexicon::load(&dir.join("search"), &mut problems);
+        check_topics(&documents, &passages, &lexicon, &mut problems);
 
         if problems.is_empty() {
             Ok(Corpus {
@@ -243,6 +251,51 @@ fn document_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     files
 }
 
+/// Every passage is tagged, with topics that `search/topics.txt` defines.
+fn check_topics(
+    documents: &[Document],
+    passages: &[Passage],
+    lexicon: &Lexicon,
+    problems: &mut Vec<Problem>,
+) {
+    let known = lexicon.topic_names();
+    for passage in passages {
+        let Some(document) = documents.iter().find(|doc| doc.doc_id == passage.doc_id) else {
+            continue;
+        };
+        let Some(line) = passage.tags_line else {
+            problems.push(Problem::new(
+                &document.path,
+                passage.line,
+                format!(
+                    "passage `{}` has no entry under [tags] in the front matter",
+                    passage.id
+                ),
+            ));
+            continue;
+        };
+        if passage.topics.is_empty() {
+            problems.push(Problem::new(
+                &document.path,
+                line,
+                format!("passage `{}` needs at least one topic", passage.id),
+            ));
+        }
+        for topic in &passage.topics {
+            if !known.contains(&topic.as_str()) {
+                problems.push(Problem::new(
+                    &document.path,
+                    line,
+                    format!(
+                        "unknown topic `{topic}`; search/topics.txt defines: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 fn check_unique_documents(documents: &[Document], problems: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     for document in documents {
@@ -277,7 +330,7 @@ mod tests {
         );
         write(
             "dongguan/dongguan-general.md",
-            "+++\ndoc_id = \"dongguan-general\"\ntitle = \"异地就医备案申请流程\"\nissuer = \"东莞市医疗保障局\"\nregion = \"dongguan\"\nscheme = \"general\"\nsource = \"000.txt\"\n+++\n\n## 联系电话 {#contact}\n0769—12345\n",
+            "+++\ndoc_id = \"dongguan-general\"\ntitle = \"异地就医备案申请流程\"\nissuer = \"东莞市医疗保障局\"\nregion = \"dongguan\"\nscheme = \"general\"\nsource = \"000.txt\"\n[tags]\ncontact = { topics = [\"contacts\"] }\n+++\n\n## 联系电话 {#contact}\n0769—12345\n",
         );
         write("dongguan/rules.yaml", "not a document: ignored\n");
         write("search/dictionary.txt", "异地就医 3000 n\n");
@@ -286,7 +339,7 @@ mod tests {
         write("search/out_of_scope.txt", "公积金 => 住房公积金\n");
         write("search/other_places.txt", "深圳\n");
         write("search/maternity_words.txt", "生育\n");
-        write("search/clause_kinds.txt", "带什么 => 材料\n");
+        write("search/topics.txt", "电话 => contacts\n");
     }
 
     #[test]

@@ -49,8 +49,12 @@ const BIGRAM_BOOST: f32 = 0.3;
 const COVERAGE_WEIGHT: f32 = 2.0;
 /// Factor for passages of the scheme the question is about.
 const SCHEME_BOOST: f32 = 3.0;
-/// Factor for passages whose label names the kind of clause asked for.
-const CLAUSE_KIND_BOOST: f32 = 1.3;
+/// Factor for passages tagged with a topic the question asks about
+/// (`[tags]` in the front matter, `topics.txt` for the question).
+const TOPIC_BOOST: f32 = 2.0;
+/// Factor for passages tagged with the caller's category; a passage tagged
+/// only with other categories gets its inverse.
+const CATEGORY_BOOST: f32 = 1.5;
 /// How many candidates the re-ranking looks at.
 const RERANK_DEPTH: usize = 30;
 
@@ -77,6 +81,8 @@ pub struct Scope<'a> {
     pub region: Option<&'a str>,
     /// Prefer passages of this scheme (the question spoke of 生育 …).
     pub scheme: Option<Scheme>,
+    /// Prefer passages for this category (contract id), the caller's own.
+    pub category: Option<&'a str>,
 }
 
 /// One tantivy index over a set of passages. Each region has its own, so
@@ -115,8 +121,8 @@ pub struct SearchIndex {
     all_contents: Substrings,
     /// Each passage's scheme.
     schemes: Vec<Scheme>,
-    /// Each passage's citation label, for clause kinds.
-    labels: Vec<String>,
+    /// Each passage's topics and categories (its `[tags]`).
+    tags: Vec<(Vec<String>, Vec<String>)>,
     analyzer: QueryAnalyzer,
 }
 
@@ -206,10 +212,10 @@ impl SearchIndex {
                 .iter()
                 .map(|passage| passage.scheme)
                 .collect(),
-            labels: corpus
+            tags: corpus
                 .passages
                 .iter()
-                .map(|passage| passage.clause.clone())
+                .map(|passage| (passage.topics.clone(), passage.categories.clone()))
                 .collect(),
             analyzer: QueryAnalyzer::new(jieba, &corpus.lexicon, &scope_words(corpus)),
         })
@@ -275,12 +281,20 @@ impl SearchIndex {
                     .scheme
                     .is_some_and(|scheme| self.schemes.get(passage) == Some(&scheme));
                 let scheme = if in_scheme { SCHEME_BOOST } else { 1.0 };
-                let label = self.labels.get(passage)?;
-                let kind_named = terms
-                    .clause_kinds
-                    .iter()
-                    .any(|kind| label.contains(kind.as_str()));
-                let scheme = scheme * if kind_named { CLAUSE_KIND_BOOST } else { 1.0 };
+                let (topics, categories) = self.tags.get(passage)?;
+                let on_topic = terms.topics.iter().any(|topic| topics.contains(topic));
+                let scheme = scheme * if on_topic { TOPIC_BOOST } else { 1.0 };
+                let scheme = scheme
+                    * match scope.category {
+                        Some(category) if !categories.is_empty() => {
+                            if categories.iter().any(|tagged| tagged == category) {
+                                CATEGORY_BOOST
+                            } else {
+                                1.0 / CATEGORY_BOOST
+                            }
+                        }
+                        _ => 1.0,
+                    };
                 Some(Hit {
                     passage,
                     score: score * (1.0 + COVERAGE_WEIGHT * coverage) * scheme,

@@ -37,8 +37,8 @@ pub struct QueryTerms {
     pub said: Vec<String>,
     /// The phrases of the synonym table found in the question.
     pub recognised: Vec<String>,
-    /// Label words of the kind of clause the question asks for (材料 …).
-    pub clause_kinds: Vec<String>,
+    /// The topics the question asks about (`topics.txt`: materials …).
+    pub topics: Vec<String>,
     /// Character bigrams of the question, the fallback for words the
     /// segmenter splits differently or speech recognition got wrong.
     pub bigrams: Vec<String>,
@@ -60,7 +60,7 @@ pub struct QueryAnalyzer {
     /// handles them, so as words they would only pull in the few passages
     /// that happen to spell out the city, such as an office address.
     scope_words: Vec<String>,
-    /// Every `say` phrase of the synonym table, then of the clause kinds,
+    /// Every `say` phrase of the synonym table, then of the topics,
     /// found in one pass over the question.
     phrases: AhoCorasick,
     /// For each pattern of `phrases`: which line it belongs to.
@@ -70,7 +70,7 @@ pub struct QueryAnalyzer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum PhraseLine {
     Synonym(usize),
-    ClauseKind(usize),
+    Topic(usize),
 }
 
 impl QueryAnalyzer {
@@ -86,10 +86,10 @@ impl QueryAnalyzer {
                 phrase_lines.push(PhraseLine::Synonym(line));
             }
         }
-        for (line, kind) in lexicon.clause_kinds.iter().enumerate() {
-            for said in &kind.say {
+        for (line, topic) in lexicon.topics.iter().enumerate() {
+            for said in &topic.say {
                 patterns.push(said.as_str());
-                phrase_lines.push(PhraseLine::ClauseKind(line));
+                phrase_lines.push(PhraseLine::Topic(line));
             }
         }
         // Standard matching with overlaps reports every phrase the
@@ -134,7 +134,7 @@ impl QueryAnalyzer {
             ..QueryTerms::default()
         };
         self.add_segments(&mut terms.words, &segments, 1.0);
-        // Every phrase found, in table order (synonyms, then clause kinds),
+        // Every phrase found, in table order (synonyms, then topics),
         // each once, and then each line it belongs to once.
         let mut found: Vec<(PhraseLine, &str)> = self.phrases_in(&question).collect();
         found.sort();
@@ -163,9 +163,13 @@ impl QueryAnalyzer {
                             .collect(),
                     );
                 }
-                PhraseLine::ClauseKind(line) => {
-                    if let Some(kind) = self.lexicon.clause_kinds.get(line) {
-                        terms.clause_kinds.extend(kind.means.iter().cloned());
+                PhraseLine::Topic(line) => {
+                    if let Some(topic) = self.lexicon.topics.get(line) {
+                        for name in &topic.means {
+                            if !terms.topics.contains(name) {
+                                terms.topics.push(name.clone());
+                            }
+                        }
                     }
                 }
             }
@@ -181,7 +185,7 @@ impl QueryAnalyzer {
             .any(|(line, _)| matches!(line, PhraseLine::Synonym(_)))
     }
 
-    /// Every phrase of the synonym table and the clause kinds that `text`
+    /// Every phrase of the synonym table and the topics that `text`
     /// contains, overlaps included, with the line it belongs to.
     fn phrases_in<'t>(&self, text: &'t str) -> impl Iterator<Item = (PhraseLine, &'t str)> {
         self.phrases
