@@ -391,6 +391,7 @@ mod tests {
             clause: "温馨提示 2".into(),
             text: "2.长期异地就医人员备案后长期有效，\n备案后6个月内原则上不可变更或取消".into(),
             line: 1,
+            ..Passage::default()
         };
         let evidence = [Evidence {
             passage: &passage,
