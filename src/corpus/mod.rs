@@ -375,7 +375,7 @@ mod tests {
         assert_eq!(
             lines[1],
             format!(
-                "{root}/dongguan/dongguan-general.md:10: tags for `contact`, which is no passage of this document"
+                "{root}/dongguan/dongguan-general.md:9: tags for `contact`, which is no passage of this document"
             )
         );
         assert!(lines[2].starts_with(&format!("{root}/search/stopwords.txt:1: cannot read")));
