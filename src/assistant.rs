@@ -239,10 +239,17 @@ impl dialogue::Services for Assistant {
     }
 
     fn material_label(&self, region: &str, material: &str) -> String {
+        // A form is named by its title in regions.toml: each region has its own.
+        let form = self.corpus.region(region).and_then(|region| match material {
+            "registration_form" => region.form.as_ref(),
+            "maternity_registration_form" => region.maternity_form.as_ref(),
+            _ => None,
+        });
         self.policies
             .regions
             .get(region)
             .and_then(|policy| policy.materials.get(material).cloned())
+            .or_else(|| form.map(|title| format!("《{title}》")))
             .or_else(|| crate::rules::material_label(material).map(str::to_string))
             .unwrap_or_else(|| material.to_string())
     }

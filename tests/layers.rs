@@ -89,3 +89,82 @@ fn the_check_sees_plain_and_grouped_imports() {
     assert_eq!(edges_named("crate::server::pii::mask(x)"), ["server"]);
     assert!(edges_named("use crate::rules::{Application, Decision};").is_empty());
 }
+
+/// Region ids from `corpus/regions.toml`: a region is data, so no code
+/// names one (adding a region is a corpus folder, regions.toml and tests).
+fn region_ids(root: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(root.join("corpus/regions.toml")).unwrap();
+    let file: toml::Table = toml::from_str(&text).unwrap();
+    file["region"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|region| region["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn source_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            source_files(&entry.unwrap().path(), out);
+        }
+    } else if path
+        .extension()
+        .is_some_and(|ext| ["rs", "js", "html", "css"].iter().any(|e| ext == *e))
+    {
+        out.push(path.to_path_buf());
+    }
+}
+
+/// A file's product code: comments and everything from the first
+/// `#[cfg(test)]` on left out (unit tests use real regions as fixtures).
+fn product_code(path: &Path, text: &str) -> String {
+    if path.file_name().is_some_and(|name| name == "tests.rs") {
+        return String::new();
+    }
+    text.lines()
+        .take_while(|line| line.trim() != "#[cfg(test)]")
+        .map(|line| line.find("//").map_or(line, |at| &line[..at]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether `word` stands alone in `text` (not part of a longer identifier).
+fn names(text: &str, word: &str) -> bool {
+    let text = text.to_lowercase();
+    let part = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        !text[..at].chars().next_back().is_some_and(part)
+            && !text[at + word.len()..].chars().next().is_some_and(part)
+    })
+}
+
+#[test]
+fn no_code_names_a_region() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let regions = region_ids(root);
+    assert!(regions.len() >= 4, "regions.toml lists {regions:?}");
+    let mut files = Vec::new();
+    source_files(&root.join("src"), &mut files);
+    source_files(&root.join("web"), &mut files);
+    assert!(files.len() > 50, "only {} source files found", files.len());
+    let mut found = Vec::new();
+    for file in files {
+        let code = product_code(&file, &std::fs::read_to_string(&file).unwrap());
+        for region in regions.iter().filter(|region| names(&code, region)) {
+            found.push(format!("{} names `{region}`", file.strip_prefix(root).unwrap().display()));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_region_check_sees_code_not_comments_or_tests() {
+    let path = Path::new("src/x.rs");
+    let code = product_code(path, "let r = \"jining\"; // 东莞 dongguan\n#[cfg(test)]\nmod tests { \"shaoguan\" }");
+    assert!(names(&code, "jining"));
+    assert!(!names(&code, "dongguan"));
+    assert!(!names(&code, "shaoguan"));
+    assert!(!names("let jining_rate = 1;", "jining"));
+    assert!(names("region: Jining", "jining"));
+}

@@ -9,7 +9,7 @@ use crate::assistant::Assistant;
 pub struct AskArgs {
     /// The question, as the caller asked it.
     pub question: String,
-    /// Only answer from this region's documents (dongguan, shaoguan, zhanjiang, jining).
+    /// Only answer from this region's documents (an id of corpus/regions.toml).
     #[arg(long)]
     pub region: Option<String>,
     /// How many passages to show (default 5).

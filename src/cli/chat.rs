@@ -8,9 +8,10 @@ use crate::dialogue::{DialogueState, SessionChannel, Turn};
 
 #[derive(Debug, clap::Args)]
 pub struct ChatArgs {
-    /// The caller's insured region.
-    #[arg(long, default_value = "dongguan")]
-    pub region: String,
+    /// The caller's insured region (an id of corpus/regions.toml; the
+    /// first one there when not given).
+    #[arg(long)]
+    pub region: Option<String>,
     /// phone, widget or agent: shapes the replies.
     #[arg(long, value_enum, default_value = "phone")]
     pub channel: ChannelArg,
@@ -42,19 +43,16 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<i32, CliError> {
         None => chrono::Local::now().date_naive(),
     };
     let assistant = super::load_assistant(cli)?;
-    if !assistant
-        .regions()
-        .iter()
-        .any(|region| region == &args.region)
+    if let Some(region) = &args.region
+        && !assistant.regions().contains(region)
     {
         return Err(CliError::Usage(format!(
-            "--region: unknown region `{}`; valid regions: {}",
-            args.region,
+            "--region: unknown region `{region}`; valid regions: {}",
             assistant.regions().join(", ")
         )));
     }
     let (mut session, greeting) =
-        assistant.start_session(args.channel.into(), Some(&args.region), today);
+        assistant.start_session(args.channel.into(), args.region.as_deref(), today);
     show(&greeting);
     let stdin = std::io::stdin();
     for line in stdin.lock().lines() {

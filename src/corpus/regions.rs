@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::Problem;
 
 /// A region (统筹区) the corpus covers.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Region {
     /// e.g. `dongguan`; also the name of its folder under `corpus/`.
@@ -17,10 +17,10 @@ pub struct Region {
     /// e.g. `广东省`.
     pub province: String,
     /// The title of the region's registration form (备案表), as printed.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
     /// The title of its maternity registration form, where it has one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maternity_form: Option<String>,
 }
 

@@ -320,11 +320,12 @@ pub struct Citation {
 }
 
 /// How the contract's material ids are named to a caller. Regions name
-/// their own extra materials in their data files.
+/// their own extra materials in their data files, and their forms' titles
+/// in `corpus/regions.toml`.
 pub fn material_label(id: &str) -> Option<&'static str> {
     Some(match id {
-        "registration_form" => "《广东省异地就医登记备案表》",
-        "maternity_registration_form" => "《广东省异地就医生育保险登记备案表》",
+        "registration_form" => "异地就医登记备案表",
+        "maternity_registration_form" => "生育保险登记备案表",
         "id_card" => "身份证",
         "social_security_card" => "社保卡",
         "e_voucher" => "医保电子凭证",

@@ -19,14 +19,12 @@ use super::{
     ApiError, AppState, SessionEvent, Settings, events, form, layers, pii, workspace,
 };
 use crate::answer::Question;
+use crate::assistant::Assistant;
 use crate::dialogue::{Delivered, DialogueState, Session, SessionChannel, Turn, handoff};
 use crate::rules::Application;
 use crate::store::{
     AuditEntry, RegistrationRecord, Role, SessionRecord, TranscriptEntry, TurnWrite, token_digest,
 };
-
-/// Regions the service knows (contract §1).
-pub const REGIONS: [&str; 4] = ["dongguan", "shaoguan", "zhanjiang", "jining"];
 
 /// Longest utterance accepted in one message, in characters.
 const MAX_TEXT_CHARS: usize = 2000;
@@ -47,6 +45,7 @@ pub fn routes(settings: &Settings) -> Router<AppState> {
         .route("/v1/ask", post(ask))
         .route("/v1/rules/evaluate", post(evaluate))
         .route("/v1/slots", get(slots))
+        .route("/v1/regions", get(regions))
         .route(
             "/v1/sessions",
             post(create_session).get(workspace::list_sessions),
@@ -93,6 +92,13 @@ pub async fn metrics_text() -> Response {
 #[utoipa::path(get, path = "/v1/slots", responses((status = 200, description = "`{\"slots\": [{\"path\", \"label\", \"type\", \"ask\", …}]}`", body = Object)))]
 pub async fn slots(State(state): State<AppState>) -> Response {
     axum::Json(&state.assistant().slots).into_response()
+}
+
+/// The regions the corpus covers (`corpus/regions.toml`): id, name,
+/// province and 备案表 titles. The pages name regions by it.
+#[utoipa::path(get, path = "/v1/regions", responses((status = 200, description = "`{\"regions\": [{\"id\", \"name\", \"province\", \"form\"?, \"maternity_form\"?}]}`", body = Object)))]
+pub async fn regions(State(state): State<AppState>) -> Response {
+    axum::Json(serde_json::json!({ "regions": state.assistant().corpus.regions })).into_response()
 }
 
 /// `POST /v1/ask` body.
@@ -257,15 +263,17 @@ pub(super) fn random_hex(bytes: usize) -> String {
     hex::encode(buffer)
 }
 
-fn check_region(region: &str) -> Result<(), ApiError> {
-    if REGIONS.contains(&region) {
+/// A region is one `corpus/regions.toml` lists: the same ones `/v1/ask` knows.
+fn check_region(assistant: &Assistant, region: &str) -> Result<(), ApiError> {
+    let known = assistant.regions();
+    if known.iter().any(|id| id == region) {
         Ok(())
     } else {
         Err(ApiError::bad_request(
             "invalid_field",
             format!(
                 "region: unknown region `{region}`; valid regions: {}",
-                REGIONS.join(", ")
+                known.join(", ")
             ),
         ))
     }
@@ -310,7 +318,7 @@ pub async fn create_session(
     ApiJson(request): ApiJson<CreateSessionRequest>,
 ) -> Result<Response, ApiError> {
     if let Some(region) = &request.region {
-        check_region(region)?;
+        check_region(state.assistant(), region)?;
     }
     let today = request.today.unwrap_or_else(server_today);
     let (session, turn) =

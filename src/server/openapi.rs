@@ -18,6 +18,7 @@ use super::{handlers, workspace};
         handlers::ask,
         handlers::evaluate,
         handlers::slots,
+        handlers::regions,
         handlers::create_session,
         workspace::list_sessions,
         workspace::all_events,

@@ -2,6 +2,7 @@
 //! fresh data directory, and the `hotline serve` binary itself for crashes,
 //! signals and captured logs.
 
+mod contract;
 mod dialogues;
 mod helpers;
 mod workspace;

@@ -11,11 +11,12 @@
   const labels = window.HotlineLabels;
   const http = window.HotlineHttp;
   const params = new URLSearchParams(location.search);
-  const region = params.get("region") || "dongguan";
+  // Without `region` the server opens the session in its first region.
+  const region = params.get("region");
   // `today` lets a test or a demo pin the session's clock; the server
   // otherwise uses its own date.
   const today = params.get("today");
-  const storageKey = "hotline.widget." + region;
+  const storageKey = "hotline.widget." + (region || "");
   const $ = (id) => document.getElementById(id);
 
   let session = null; // {id, token}
@@ -222,7 +223,8 @@
 
   async function create() {
     session = null;
-    const body = { channel: "widget", region };
+    const body = { channel: "widget" };
+    if (region) body.region = region;
     if (today) body.today = today;
     const created = await api("POST", "/v1/sessions", body);
     session = { id: created.session_id, token: created.token };
