@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 pub mod agent;
 pub mod ask;
 pub mod chat;
+pub mod misses;
 pub mod rules;
 pub mod serve;
 pub mod test_dialogues;
@@ -51,6 +52,8 @@ pub enum Command {
     TestDialogues(test_dialogues::TestDialoguesArgs),
     /// Show what the understanding layer makes of one utterance.
     Understand(understand::UnderstandArgs),
+    /// List the questions refused or answered unsurely, most asked first.
+    Misses(misses::MissesArgs),
 }
 
 /// What a command failed with, and the exit status that goes with it.
@@ -87,6 +90,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Chat(args) => chat::run(&cli, args),
         Command::TestDialogues(args) => test_dialogues::run(&cli, args),
         Command::Understand(args) => understand::run(&cli, args),
+        Command::Misses(args) => misses::run(args),
     };
     match result {
         Ok(code) => code,

@@ -25,6 +25,8 @@ pub struct CachedAnswer {
     pub body: Bytes,
     /// Whether the corpus answered it (for the metrics).
     pub answered: bool,
+    /// Counted again each time it is asked, when it is a miss.
+    pub miss: Option<std::sync::Arc<crate::store::Miss>>,
 }
 
 #[derive(Clone)]
@@ -73,6 +75,7 @@ mod tests {
         CachedAnswer {
             body: Bytes::from_static(body),
             answered: true,
+            miss: None,
         }
     }
 
@@ -111,6 +114,7 @@ mod tests {
             let body = CachedAnswer {
                 body: Bytes::from(vec![b'x'; 1024]),
                 answered: true,
+                miss: None,
             };
             cache.insert(key(&format!("问题{n}")), body);
         }

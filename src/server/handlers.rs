@@ -16,7 +16,7 @@ use super::answer_cache::{AskKey, CachedAnswer};
 use super::auth::{Access, Credential};
 use super::json::{ApiJson, from_value_naming_field};
 use super::{
-    ApiError, AppState, SessionEvent, Settings, events, form, layers, pii, workspace,
+    ApiError, AppState, SessionEvent, Settings, events, form, layers, misses, pii, workspace,
 };
 use crate::answer::Question;
 use crate::assistant::Assistant;
@@ -56,6 +56,7 @@ pub fn routes(settings: &Settings) -> Router<AppState> {
         .route("/v1/registrations/{id}/form", get(registration_form))
         .route("/v1/registrations/{id}/print-link", post(print_link))
         .route("/v1/audit", get(audit_log))
+        .route("/v1/misses", get(misses::list))
         .merge(layers::limit_per_session(per_session, settings))
 }
 
@@ -127,6 +128,9 @@ pub async fn ask(
     if let Some(cached) = state.answers().get(&key) {
         metrics::counter!("hotline_answer_cache_hits_total").increment(1);
         count_ask(cached.answered);
+        if let Some(miss) = &cached.miss {
+            misses::record(&state, miss).await;
+        }
         return Ok(json_body(cached.body));
     }
     let question = Question {
@@ -135,18 +139,26 @@ pub async fn ask(
         top: key.top,
     };
     let assistant = state.assistant().clone();
-    let answer = compute(question.text.chars().count(), move || {
-        assistant.ask(&question)
+    let (answer, miss) = compute(question.text.chars().count(), move || {
+        let answer = assistant.ask(&question)?;
+        // The region as its id (东莞 → dongguan); it passed validation.
+        let region = crate::answer::validate(&question, &assistant.corpus.regions)?.region;
+        let miss = misses::of_answer(&assistant, &answer, region);
+        Ok::<_, crate::answer::AskError>((answer, miss))
     })
     .await?
     // Every AskError is about the question the client sent.
     .map_err(|error| ApiError::bad_request("invalid_field", error.to_string()))?;
     metrics::histogram!("hotline_ask_duration_seconds").record(started.elapsed().as_secs_f64());
     count_ask(answer.answered);
+    if let Some(miss) = &miss {
+        misses::record(&state, miss).await;
+    }
     let body = Bytes::from(serde_json::to_vec(&answer).map_err(ApiError::internal)?);
     let cached = CachedAnswer {
         body: body.clone(),
         answered: answer.answered,
+        miss,
     };
     state.answers().insert(key, cached);
     Ok(json_body(body))

@@ -29,6 +29,7 @@ pub mod form;
 mod handlers;
 mod json;
 mod layers;
+mod misses;
 pub mod metrics;
 mod openapi;
 pub mod pages;

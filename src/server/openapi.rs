@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::AppState;
-use super::{handlers, workspace};
+use super::{handlers, misses, workspace};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,6 +35,7 @@ use super::{handlers, workspace};
         handlers::registration_form,
         handlers::print_link,
         handlers::audit_log,
+        misses::list,
     ),
     components(schemas(
         handlers::AskRequest,

@@ -5,6 +5,7 @@
 mod contract;
 mod dialogues;
 mod helpers;
+mod misses;
 mod workspace;
 
 use std::time::Duration;
@@ -1179,6 +1180,7 @@ async fn openapi_document_describes_the_contract() {
         "/v1/sessions/{id}/wrap-up",
         "/v1/events",
         "/v1/audit",
+        "/v1/misses",
         "/v1/agents/me",
         "/metrics",
     ] {

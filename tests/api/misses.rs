@@ -1,0 +1,168 @@
+//! Missed questions kept for editors: `GET /v1/misses` (agents only) and
+//! `hotline misses`, over questions asked through the real server.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use super::helpers::{AGENT_TOKEN, ServeProcess, fresh_server, repo_dir, test_settings};
+use super::{ID_NUMBER, NAME, assert_error, get_json};
+
+mod cases {
+    include!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/qa_case.rs"
+    ));
+
+    pub fn load(path: &std::path::Path) -> Vec<(String, Option<String>)> {
+        let text = std::fs::read_to_string(path).unwrap();
+        let cases: Vec<Case> = yaml_serde::from_str(&text).unwrap();
+        cases
+            .into_iter()
+            .map(|case| (case.q, case.region))
+            .collect()
+    }
+}
+
+async fn ask(client: &reqwest::Client, base: &str, question: &str, region: Option<&str>) -> Value {
+    let response = client
+        .post(format!("{base}/v1/ask"))
+        .json(&json!({"question": question, "region": region}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{question}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn refused_questions_are_kept_counted_and_masked_for_agents() {
+    let (_data, server) = fresh_server(test_settings()).await;
+    let client = &server.client;
+    let spoken_phone = "幺三九幺二三四五六七八";
+    let question = format!("我叫{NAME}，身份证{ID_NUMBER}，电话{spoken_phone}，公积金怎么提取");
+    // Twice: the second answer comes from the answer cache and counts too.
+    for _ in 0..2 {
+        let answer = ask(client, &server.base, &question, Some("东莞")).await;
+        assert_eq!(answer["answered"], false, "{answer}");
+    }
+    let answered = ask(
+        client,
+        &server.base,
+        "退休回老家养老，医保备案要带什么材料",
+        Some("dongguan"),
+    )
+    .await;
+    assert_eq!(answered["answered"], true);
+
+    let (status, body) = get_json(client, server.url("/v1/misses"), Some(AGENT_TOKEN)).await;
+    assert_eq!(status, 200, "{body}");
+    let misses = body["misses"].as_array().unwrap();
+    assert_eq!(misses.len(), 1, "only the refused question: {body}");
+    let miss = &misses[0];
+    assert_eq!(miss["count"], 2);
+    assert_eq!(miss["region"], "dongguan");
+    assert!(
+        ["refused", "off_topic"].contains(&miss["reason"].as_str().unwrap()),
+        "{miss}"
+    );
+    let kept = miss["question"].as_str().unwrap();
+    assert!(kept.contains("公积金怎么提取"), "{kept}");
+    for secret in [NAME, ID_NUMBER, "1900101", spoken_phone, "三四五六七"] {
+        assert!(!kept.contains(secret), "`{secret}` kept in `{kept}`");
+    }
+    assert!(miss["first_at"].is_string() && miss["last_at"].is_string());
+
+    // Agents only; a sensible limit.
+    let (status, body) = get_json(client, server.url("/v1/misses"), None).await;
+    assert_eq!(status, 401);
+    assert_error(&body, "unauthorized");
+    let (status, body) = get_json(client, server.url("/v1/misses"), Some("a-caller-token")).await;
+    assert_eq!(status, 403);
+    assert_error(&body, "forbidden");
+    for bad in ["?limit=0", "?limit=100000", "?limit=many", "?sort=count"] {
+        let (status, body) = get_json(
+            client,
+            server.url(&format!("/v1/misses{bad}")),
+            Some(AGENT_TOKEN),
+        )
+        .await;
+        assert_eq!(status, 400, "{bad}");
+        assert_error(&body, "invalid_query");
+    }
+    let (status, body) =
+        get_json(client, server.url("/v1/misses?limit=1"), Some(AGENT_TOKEN)).await;
+    assert_eq!((status, body["misses"].as_array().unwrap().len()), (200, 1));
+    server.stop().await;
+}
+
+fn hotline_misses(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .current_dir(repo_dir())
+        .arg("misses")
+        .args(args)
+        .env_remove("HOTLINE_DATABASE_URL")
+        .env_remove("HOTLINE_DATA_DIR")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The tuning part of the question set through `hotline serve`: `hotline
+/// misses` then lists exactly the questions the server refused.
+#[tokio::test]
+async fn hotline_misses_lists_the_questions_refused_during_a_run_of_the_set() {
+    let data = tempfile::tempdir().unwrap();
+    let process = ServeProcess::spawn(
+        data.path(),
+        &["--ip-rate-per-second", "100000", "--ip-burst", "100000"],
+    );
+    let client = reqwest::Client::new();
+    let mut refused = BTreeSet::new();
+    for (question, region) in cases::load(&repo_dir().join("tests/qa/questions.yaml")) {
+        let answer = ask(&client, &process.base, &question, region.as_deref()).await;
+        if answer["answered"] == false {
+            refused.insert(question);
+        }
+    }
+    assert!(
+        refused.len() >= 20,
+        "the set has refusals: {}",
+        refused.len()
+    );
+
+    let dir = data.path().to_str().unwrap();
+    let (code, stdout, stderr) = hotline_misses(&["--data-dir", dir, "--limit", "1000", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let listed: Value = serde_json::from_str(&stdout).unwrap();
+    let listed_refused: BTreeSet<String> = listed["misses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|miss| miss["reason"] != "low_confidence")
+        .map(|miss| miss["question"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed_refused, refused);
+
+    let (code, stdout, _) = hotline_misses(&["--data-dir", dir]);
+    assert_eq!(code, 0);
+    let some = refused.iter().next().unwrap();
+    assert!(
+        stdout.lines().any(|line| line.ends_with(some.as_str())),
+        "{stdout}"
+    );
+    drop(process);
+
+    // No database there: one line naming the flag, nothing created.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = hotline_misses(&["--data-dir", empty.path().to_str().unwrap()]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("data-dir"));
+    assert!(std::fs::read_dir(empty.path()).unwrap().next().is_none());
+}
