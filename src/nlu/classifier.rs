@@ -39,6 +39,8 @@ pub struct IntentModel {
     pub intent: Intent,
     /// Words that on their own point to this intent (转人工).
     pub cues: Vec<String>,
+    /// Words one of which must occur for this intent to score at all.
+    pub needs: Vec<String>,
 }
 
 /// Sparse TF-IDF vectors of every example, with an inverted index.
@@ -149,6 +151,13 @@ impl Classifier {
         for (score, cued) in scores.iter_mut().zip(cued) {
             if cued {
                 *score = (*score + CUE_BONUS).min(1.0);
+            }
+        }
+        for (score, model) in scores.iter_mut().zip(&self.intents) {
+            if !model.needs.is_empty()
+                && !model.needs.iter().any(|word| text.contains(word.as_str()))
+            {
+                *score = 0.0;
             }
         }
         scores

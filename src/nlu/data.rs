@@ -33,7 +33,25 @@ pub struct IntentFile {
     /// pending (中, 要得), whatever they would mean on their own.
     #[serde(default)]
     pub replies: Vec<String>,
+    /// Words one of which the caller says whenever they mean this intent
+    /// (a correction says 错, 不对 or 改): without any, it is not this one.
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// When the caller says one of `when` (问问, 上次备案) and none of
+    /// `unless`, this intent leads over the others of its rank.
+    #[serde(default)]
+    pub leads: Leads,
     pub examples: Vec<String>,
+}
+
+/// See [`IntentFile::leads`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leads {
+    #[serde(default)]
+    pub when: Vec<String>,
+    #[serde(default)]
+    pub unless: Vec<String>,
 }
 
 /// Everything under `intents/`, validated.

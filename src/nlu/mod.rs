@@ -85,6 +85,37 @@ const CLAUSE_JOINERS: [&str; 7] = [
     "再问个",
 ];
 
+/// Words after which a question is only reported (我不晓得是啥子医保):
+/// the caller answers that they do not know, they ask nothing.
+const NOT_KNOWING: [&str; 10] = [
+    "不知道", "不晓得", "不清楚", "搞不清", "不记得", "唔知", "没定", "不确定", "说不准", "拿不准",
+];
+
+/// 啥也没有, 什么都带了: a question word made "any" by 也/都 asks nothing.
+const INDEFINITE: [&str; 8] = ["啥也", "啥都", "什么都", "什么也", "哪都", "哪儿都", "啥子都", "哪里都"];
+
+/// Whether the caller asks something: a question word, or a clause that
+/// ends in 不/没 (能先备案不) or asks the Cantonese way (可唔可以), outside
+/// what they only report not knowing.
+fn asks(text: &str) -> bool {
+    clauses(text).iter().any(|clause| {
+        let clause = INDEFINITE
+            .iter()
+            .fold(clause.clone(), |clause, word| clause.replace(word, ""));
+        let asked = NOT_KNOWING
+            .iter()
+            .filter_map(|word| clause.find(word))
+            .min()
+            .map_or(clause.as_str(), |at| &clause[..at]);
+        let bare = asked.trim_end_matches(REPLY_PARTICLES);
+        QUESTION_MARKERS.iter().any(|marker| asked.contains(marker))
+            || asked.contains('唔')
+            || asked.contains('？')
+            || asked.contains('?')
+            || (bare.chars().count() >= 3 && bare.ends_with(['不', '没', '冇']))
+    })
+}
+
 /// The longest utterance read, in characters (the HTTP API refuses longer
 /// messages outright).
 pub const MAX_UTTERANCE_CHARS: usize = 2000;
@@ -98,10 +129,20 @@ pub struct Nlu {
     situations: situation::Situations,
     /// Short replies to a yes/no question, with the intent each means.
     replies: Vec<(String, Intent)>,
+    /// Intents that lead over the others of their rank when the caller
+    /// says certain words (问问 makes a question of 备案).
+    leads: Vec<Lead>,
     names: names::Names,
     /// The Application's slots (`intents/slots.yaml`): which questions are
     /// answered yes or no.
     slots: SlotTable,
+}
+
+/// See [`data::Leads`]: words normalised like the text they are looked for in.
+struct Lead {
+    intent: Intent,
+    when: Vec<String>,
+    unless: Vec<String>,
 }
 
 /// What the call knows when an utterance comes: the understanding of a
@@ -217,12 +258,21 @@ impl Nlu {
         let mut examples = Vec::new();
         let mut descriptions = BTreeMap::new();
         let mut replies = Vec::new();
+        let mut leads = Vec::new();
         for (index, (intent, file)) in data.intents.iter().enumerate() {
             replies.extend(file.replies.iter().map(|reply| (normalize_cue(reply), *intent)));
             models.push(IntentModel {
                 intent: *intent,
                 cues: file.cues.iter().map(|cue| normalize_cue(cue)).collect(),
+                needs: file.needs.iter().map(|word| normalize_cue(word)).collect(),
             });
+            if !file.leads.when.is_empty() {
+                leads.push(Lead {
+                    intent: *intent,
+                    when: file.leads.when.iter().map(|word| normalize_cue(word)).collect(),
+                    unless: file.leads.unless.iter().map(|word| normalize_cue(word)).collect(),
+                });
+            }
             descriptions.insert(*intent, file.description.clone());
             for example in &file.examples {
                 examples.push((index, normalize_for_intent(example, &gazetteer)));
@@ -235,6 +285,7 @@ impl Nlu {
             cues: data.cues,
             situations: data.situations,
             replies,
+            leads,
             names: data.names,
             slots,
         })
@@ -265,6 +316,7 @@ impl Nlu {
             intents.retain(|(other, _)| *other != reply);
             intents.insert(0, (reply, confidence));
         }
+        intent = self.answer_to(context.pending, text, intent, &entities);
         // A channel named in a question (大厅几点开门, 小程序能办吗) is the
         // question's topic, not the caller's choice.
         if intent.is_question() {
@@ -292,6 +344,41 @@ impl Nlu {
             confidence,
             intents,
             entities,
+        }
+    }
+
+    /// An answer that gives what was asked for is information, whatever
+    /// yes or no word comes with it and whatever it resembles: 冇啊，冇居住证
+    /// to the materials question, 嗯，名字写上官婉清 to the name question,
+    /// 我要传真办 to the channel question.
+    fn answer_to(&self, pending: Option<&str>, text: &str, intent: Intent, entities: &Entities) -> Intent {
+        let loose = matches!(
+            intent,
+            Intent::Affirm
+                | Intent::Deny
+                | Intent::AskMaterials
+                | Intent::Register
+                | Intent::RegisterMaternity
+        );
+        let given = match pending {
+            Some("by_proxy") => entities.by_proxy.is_some(),
+            Some("materials") => !entities.materials.is_empty() || !entities.negated_materials.is_empty(),
+            Some("applicant.name") => entities.name.is_some(),
+            Some("applicant.id_number") => !entities.id_numbers.is_empty(),
+            Some("applicant.phone") => !entities.phones.is_empty(),
+            Some("insurance") => entities.insurance.is_some(),
+            Some("scheme") => entities.scheme.is_some(),
+            Some("submit_via") => entities.submit_via.is_some(),
+            Some("destination" | "destination.province" | "destination.city") => {
+                entities.destination.is_some()
+            }
+            Some("admission_date" | "transfer_start_date") => !entities.dates.is_empty(),
+            _ => false,
+        };
+        if loose && given && !asks(text) {
+            Intent::ProvideInfo
+        } else {
+            intent
         }
     }
 
@@ -409,6 +496,14 @@ impl Nlu {
         if let Some((index, score)) = top_of(&whole) {
             note(index, score);
         }
+        // An intent the caller's words make lead is in the running when
+        // the whole utterance reads like it, even if not best.
+        for (index, score) in whole.iter().enumerate() {
+            let intent = self.classifier.intent(index);
+            if self.leads_in(text).contains(&intent) {
+                note(index, *score);
+            }
+        }
         let clauses = clauses(text);
         if clauses.len() > 1 {
             for clause in clauses {
@@ -421,11 +516,18 @@ impl Nlu {
             .iter()
             .map(|(index, score)| (self.classifier.intent(*index), *score))
             .collect();
-        ranked.sort_by(|a, b| {
-            b.0.precedence()
-                .cmp(&a.0.precedence())
-                .then(b.1.total_cmp(&a.1))
-        });
+        let led = self.leads_in(text);
+        // A led intent ranks with the caller's task, ahead of it.
+        // Facts given to ask about them (在深圳上班，看病要怎么弄) make a
+        // question: it leads over the facts' own reading. A side question
+        // (对了, 顺便问一下) leaves the facts leading.
+        let asked = asks(text) && !CLAUSE_JOINERS.iter().any(|joiner| text.contains(joiner));
+        let rank = |intent: Intent| {
+            let leads = led.contains(&intent);
+            let precedence = if leads { intent.precedence().max(3) } else { intent.precedence() };
+            (precedence, leads, asked && intent.is_question())
+        };
+        ranked.sort_by(|a, b| rank(b.0).cmp(&rank(a.0)).then(b.1.total_cmp(&a.1)));
         if ranked.is_empty() && !entities.is_empty() {
             // A bare fact (a number, a place) is information given, even
             // when it reads like none of the examples.
@@ -447,13 +549,27 @@ impl Nlu {
         }
     }
 
+    /// The intents the caller's words make lead (see [`data::Leads`]).
+    fn leads_in(&self, text: &str) -> Vec<Intent> {
+        // Repeats kept: 问问 is a word here, not a stammer.
+        let plain: String = normalize_cue(text).chars().filter(|c| !is_punctuation(*c)).collect();
+        self.leads
+            .iter()
+            .filter(|lead| {
+                lead.when.iter().any(|word| plain.contains(word.as_str()))
+                    && !lead.unless.iter().any(|word| plain.contains(word.as_str()))
+            })
+            .map(|lead| lead.intent)
+            .collect()
+    }
+
     /// Each intent's score for one piece of text, statements lowered when
     /// the text asks a question.
     fn intent_scores(&self, text: &str, entities: &Entities) -> Vec<f32> {
         let mut scores = self
             .classifier
             .scores(&normalize_for_intent(text, &self.gazetteer));
-        let question = QUESTION_MARKERS.iter().any(|marker| text.contains(marker));
+        let question = asks(text);
         for (index, score) in scores.iter_mut().enumerate() {
             let intent = self.classifier.intent(index);
             if question && intent.is_statement() {
