@@ -285,9 +285,34 @@ impl Gazetteer {
     /// Every place mentioned in free text, in order, a province followed by
     /// one of its cities merged into one mention.
     pub fn mentions_in(&self, utterance: &str) -> Vec<PlaceMention> {
-        let written = self.written_mentions(utterance);
+        let mut written = self.written_mentions(utterance);
         if written.is_empty() {
             return self.sound_mentions(utterance);
+        }
+        // A province said right, its city misheard (广西难宁): the city is
+        // looked for by sound just after the province.
+        let misheard: Vec<PlaceMention> = written
+            .iter()
+            .enumerate()
+            .filter(|(index, mention)| {
+                mention.place.city.is_none()
+                    && written
+                        .get(index + 1)
+                        .is_none_or(|next| next.place.province != mention.place.province)
+            })
+            .filter_map(|(_, province)| {
+                let after: String = utterance[province.end..].chars().take(6).collect();
+                let city = self.sound_mentions(&after).into_iter().next()?;
+                (city.place.province == province.place.province).then(|| PlaceMention {
+                    start: province.end + city.start,
+                    end: province.end + city.end,
+                    ..city
+                })
+            })
+            .collect();
+        if !misheard.is_empty() {
+            written.extend(misheard);
+            written.sort_by_key(|mention| mention.start);
         }
         let mut merged = Vec::new();
         let mut index = 0;
