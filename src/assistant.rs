@@ -218,6 +218,40 @@ impl dialogue::Services for Assistant {
         self.nlu.understand(text, today)
     }
 
+    fn understand_in(
+        &self,
+        text: &str,
+        today: NaiveDate,
+        call: &dialogue::context::CallContext,
+    ) -> Understanding {
+        // The slot keeps the category as the caller's situation says it
+        // (外出农民工), the rules map it onto the region's own; only two
+        // categories the region treats alike need no question between them.
+        let context = crate::nlu::Context {
+            pending: call.pending,
+            situation: call.situation,
+            own_categories: None,
+        };
+        let mut understanding = self.nlu.understand_in(text, today, &context);
+        let own = crate::nlu::OwnCategories::of(&self.policies, call.region, today);
+        let entities = &mut understanding.entities;
+        if let [first, second] = entities.category_options[..]
+            && own.own(first) == own.own(second)
+        {
+            entities.category = Some(own.own(first));
+            entities.category_options.clear();
+        }
+        understanding
+    }
+
+    fn separating_question(
+        &self,
+        options: &[crate::rules::Category],
+    ) -> Option<(String, Vec<String>)> {
+        let question = self.nlu.separating_question(options)?;
+        Some((question.ask.clone(), question.options.clone()))
+    }
+
     fn evaluate(
         &self,
         application: &Application,

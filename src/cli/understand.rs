@@ -1,6 +1,7 @@
-//! `hotline understand "<utterance>" [--today D]`: prints what the NLU makes
-//! of one utterance (intents, confidence, entities) as JSON. For writing
-//! intents and dialogue scripts.
+//! `hotline understand "<utterance>" [--today D] [--region R] [--pending S]`:
+//! prints what the NLU makes of one utterance (intents, confidence,
+//! entities) as JSON, in the region's own categories and with the question
+//! pending when given. For writing intents and dialogue scripts.
 
 use super::{Cli, CliError};
 
@@ -11,6 +12,13 @@ pub struct UnderstandArgs {
     /// The clock relative dates are read against (YYYY-MM-DD).
     #[arg(long)]
     pub today: Option<String>,
+    /// The caller's region: the category is read in its own categories.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The question just asked: a slot (applicant.name, materials…),
+    /// hukou_moved or confirm.
+    #[arg(long)]
+    pub pending: Option<String>,
 }
 
 pub fn run(cli: &Cli, args: &UnderstandArgs) -> Result<i32, CliError> {
@@ -19,7 +27,19 @@ pub fn run(cli: &Cli, args: &UnderstandArgs) -> Result<i32, CliError> {
         None => chrono::Local::now().date_naive(),
     };
     let assistant = super::load_assistant(cli)?;
-    let understanding = assistant.nlu.understand(&args.text, today);
+    let own = match &args.region {
+        Some(region) if !assistant.policies.regions.contains_key(region) => {
+            return Err(CliError::Usage(format!("--region: unknown region {region}")));
+        }
+        Some(region) => Some(crate::nlu::OwnCategories::of(&assistant.policies, region, today)),
+        None => None,
+    };
+    let context = crate::nlu::Context {
+        pending: args.pending.as_deref(),
+        situation: &[],
+        own_categories: own.as_ref(),
+    };
+    let understanding = assistant.nlu.understand_in(&args.text, today, &context);
     let json = serde_json::to_string_pretty(&understanding)
         .map_err(|error| CliError::Failed(error.to_string()))?;
     println!("{json}");

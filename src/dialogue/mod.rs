@@ -61,6 +61,14 @@ pub struct Session {
     /// instead of being applied twice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered: Option<Delivered>,
+    /// The facts about the caller's situation said so far (`retired`,
+    /// `hukou_stayed`…), read together with each new turn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub situation: Vec<String>,
+    /// The two categories the situation still leaves open, if so: the
+    /// category question is then the one that separates them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub category_options: Vec<Category>,
 }
 
 /// See [`Session::delivered`].
@@ -114,6 +122,7 @@ pub struct Completed {
     pub decision: Decision,
 }
 
+pub mod context;
 pub mod handoff;
 pub mod outcome;
 pub mod replies;
@@ -159,6 +168,8 @@ pub fn start(
         hukou_moved: None,
         held: None,
         delivered: None,
+        situation: Vec::new(),
+        category_options: Vec::new(),
     };
     let greeting = services.replies().greet.text(channel).to_string();
     let mut turn = Turn::new(&session, Intent::Greet.name(), greeting);
@@ -182,7 +193,7 @@ pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn 
 }
 
 fn stages(services: &dyn Services, session: &mut Session, text: &str) -> ControlFlow<Turn, Turn> {
-    let understanding = services.understand(text, session.today);
+    let understanding = context::understand(services, session, text);
     requests(services, session, &understanding)?;
     let mut draft = fill(services, session, understanding, text);
     confirmation(services, session, &draft)?;
@@ -293,7 +304,7 @@ fn fill(
         _ => match statements(text) {
             None => slots::apply(session, &understanding, text),
             Some(stated) => {
-                let mut facts = services.understand(&stated, session.today);
+                let mut facts = context::understand_only(services, session, &stated, session.today);
                 facts.intent = understanding.intent;
                 if stated.is_empty() {
                     facts.entities = Default::default();
@@ -679,6 +690,11 @@ fn next_move(
             };
             session.state = DialogueState::Collecting;
             let mut prompt = prompt(services, &slot, session.channel, attempt);
+            if slot == "category"
+                && let Some(between) = context::separating_prompt(services, &session.category_options)
+            {
+                prompt = between;
+            }
             // The generic materials question names documents some regions
             // do not ask for; name exactly what this registration needs.
             if slot == "materials" && !decision.missing_materials.is_empty() {

@@ -6,13 +6,24 @@ use chrono::NaiveDate;
 use crate::answer::{Answer, AskError, Question};
 use crate::rules::RulesInputError;
 use crate::dialogue::replies::Replies;
+use crate::dialogue::context::CallContext;
 use crate::nlu::Understanding;
-use crate::rules::{Application, Decision};
+use crate::rules::{Application, Category, Decision};
 use crate::slot_table::SlotTable;
 
 pub trait Services {
     /// Intent and entities of one utterance, dates read against `today`.
     fn understand(&self, text: &str, today: NaiveDate) -> Understanding;
+    /// [`Services::understand`] in the call's context (pending question,
+    /// facts said earlier, region).
+    fn understand_in(&self, text: &str, today: NaiveDate, _call: &CallContext) -> Understanding {
+        self.understand(text, today)
+    }
+    /// The question that separates two categories still open, with the
+    /// answers to offer.
+    fn separating_question(&self, _options: &[Category]) -> Option<(String, Vec<String>)> {
+        None
+    }
     /// The shared rules module.
     fn evaluate(
         &self,
