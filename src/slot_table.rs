@@ -99,6 +99,10 @@ pub struct Slot {
     pub prompt: Option<PerChannel<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reprompts: Option<PerChannel<Vec<String>>>,
+    /// The first question when the caller acts for someone else: about
+    /// him or her (他), not the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_someone: Option<PerChannel<String>>,
     /// Quick replies for the widget and the agent's screen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
@@ -167,6 +171,12 @@ impl SlotTable {
                 .iter()
                 .any(|group| slot.path.starts_with(&format!("{}.", group.path)))
         })
+    }
+
+    /// The first question for `slot` about someone the caller acts for,
+    /// if the table words it so.
+    pub fn prompt_for_someone(&self, path: &str, channel: SessionChannel) -> Option<&str> {
+        Some(self.get(path)?.for_someone.as_ref()?.on(channel).as_str())
     }
 
     /// The question for `slot` on `channel`: attempt 0 is the first ask,

@@ -5,10 +5,13 @@
 //! categories remain, the question that separates them is asked with its
 //! answers.
 
+use std::ops::ControlFlow;
+
 use chrono::NaiveDate;
 
-use crate::dialogue::{Services, Session};
-use crate::nlu::Understanding;
+use super::Draft;
+use crate::dialogue::{DialogueState, Services, Session, Turn};
+use crate::nlu::{Intent, Understanding};
 use crate::rules::Category;
 use crate::slot_table::Prompt;
 
@@ -42,7 +45,7 @@ pub fn understand_only(
     today: NaiveDate,
 ) -> Understanding {
     let pending = match session.state {
-        crate::dialogue::DialogueState::Confirming => Some("confirm"),
+        DialogueState::Confirming => Some("confirm"),
         _ => session.pending.as_deref(),
     };
     let call = CallContext {
@@ -80,4 +83,87 @@ pub fn separating_prompt(services: &dyn Services, options: &[Category]) -> Optio
         text: ask,
         suggestions: answers,
     })
+}
+
+/// The pending question that checks a name read without a cue.
+pub const NAME_CHECK: &str = "name_check";
+
+/// The first question about someone the caller acts for is about him or
+/// her (他在那边…), not the caller.
+pub fn about_someone(
+    services: &dyn Services,
+    session: &Session,
+    slot: &str,
+    attempt: u32,
+    prompt: &mut Prompt,
+) {
+    if session.slots.by_proxy == Some(true)
+        && attempt == 0
+        && let Some(text) = services.slots().prompt_for_someone(slot, session.channel)
+    {
+        prompt.text = text.to_string();
+    }
+}
+
+/// A name read without anything saying it was one (周国强，身份证号…) is
+/// checked before the form goes on: "您是说周国强，对吗？".
+pub(super) fn check_unsure_name(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &mut Draft,
+) -> ControlFlow<Turn> {
+    let entities = &draft.understanding.entities;
+    let taken = draft.changes.iter().any(|change| change.slot == "applicant.name");
+    let Some(name) = entities.name.as_ref().filter(|_| entities.name_unsure && taken) else {
+        return ControlFlow::Continue(());
+    };
+    if !matches!(session.state, DialogueState::Collecting | DialogueState::Idle) {
+        return ControlFlow::Continue(());
+    }
+    let ask = services
+        .replies()
+        .name_check
+        .fill(session.channel, &[("name", name)]);
+    draft.parts.push(ask);
+    session.pending = Some(NAME_CHECK.into());
+    let mut turn = draft.finish(session);
+    if session.channel != crate::dialogue::SessionChannel::Phone {
+        turn.suggestions = Some(vec!["对".into(), "不对".into()]);
+    }
+    ControlFlow::Break(turn)
+}
+
+/// The answer to the name check: yes keeps the name, no asks for it again,
+/// a name said instead is taken.
+pub(super) fn name_answer(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &mut Draft,
+) -> ControlFlow<Turn> {
+    if session.pending.as_deref() != Some(NAME_CHECK) {
+        return ControlFlow::Continue(());
+    }
+    let renamed = draft.changes.iter().any(|change| change.slot == "applicant.name");
+    match draft.intent {
+        _ if renamed => session.pending = None,
+        Intent::Affirm => {
+            session.pending = None;
+            draft.applied.took_something = true;
+        }
+        Intent::Deny | Intent::Correct => {
+            if let Some(applicant) = session.slots.applicant.as_mut() {
+                applicant.name = None;
+            }
+            session.pending = Some("applicant.name".into());
+            let prompt = services
+                .slots()
+                .prompt("applicant.name", session.channel, 1)
+                .map(|prompt| prompt.text)
+                .unwrap_or_default();
+            draft.parts.push(prompt);
+            return ControlFlow::Break(draft.finish(session));
+        }
+        _ => {}
+    }
+    ControlFlow::Continue(())
 }

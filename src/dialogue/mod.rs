@@ -197,6 +197,7 @@ fn stages(services: &dyn Services, session: &mut Session, text: &str) -> Control
     requests(services, session, &understanding)?;
     let mut draft = fill(services, session, understanding, text);
     confirmation(services, session, &draft)?;
+    context::name_answer(services, session, &mut draft)?;
     acknowledge(services, session, &mut draft);
     answer_question(services, session, &mut draft);
     out_of_scope(services, session, &mut draft)?;
@@ -205,6 +206,7 @@ fn stages(services: &dyn Services, session: &mut Session, text: &str) -> Control
     rejected_value(services, session, &mut draft)?;
     count_understanding(services, session, &draft)?;
     decide(services, session, &mut draft)?;
+    context::check_unsure_name(services, session, &mut draft)?;
     let mut turn = next_move(
         services,
         session,
@@ -695,6 +697,7 @@ fn next_move(
             {
                 prompt = between;
             }
+            context::about_someone(services, session, &slot, attempt, &mut prompt);
             // The generic materials question names documents some regions
             // do not ask for; name exactly what this registration needs.
             if slot == "materials" && !decision.missing_materials.is_empty() {

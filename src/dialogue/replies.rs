@@ -94,6 +94,7 @@ replies! {
     out_of_scope: [],
     hukou_question: [place],
     hukou_place_unknown: [],
+    name_check: [name],
     materials_question: [materials],
     materials_still_missing: [materials],
     read_back: [facts],

@@ -305,7 +305,8 @@ impl Nlu {
             Some((cut, _)) => &text[..cut],
             None => text,
         };
-        let name_expected = context.pending == Some("applicant.name");
+        // The name check (您是说周国强对吗) expects a name said instead.
+        let name_expected = matches!(context.pending, Some("applicant.name" | "name_check"));
         let mut entities = self.entities_expecting(text, today, name_expected);
         let (mut intent, mut confidence, mut intents) = self.classify(text, &entities);
         if context.pending.is_some_and(|pending| self.is_yes_no(pending))
@@ -385,7 +386,7 @@ impl Nlu {
     /// Whether the question `pending` asks is answered yes or no: the
     /// read-back, a yes/no slot, whether the 户口 moved, "您有吗".
     fn is_yes_no(&self, pending: &str) -> bool {
-        matches!(pending, "confirm" | "hukou_moved" | "materials")
+        matches!(pending, "confirm" | "hukou_moved" | "materials" | "name_check")
             || self
                 .slots
                 .get(pending)
