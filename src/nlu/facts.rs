@@ -94,6 +94,11 @@ pub fn submit_via(text: &str, cues: &Cues) -> Option<Channel> {
         .map(|(channel, _)| *channel)
 }
 
+/// What follows 户口 when the caller says where it is registered.
+const HUKOU_STATUS: [&str; 14] = [
+    "没动", "没迁", "没转", "迁", "转", "还在", "在", "一直", "早就", "已经", "也迁", "也在", "不在", "嘛",
+];
+
 /// Materials named, split into those the caller has and those they say
 /// they do not have. A 身份证 followed by 号 is a number being given, not
 /// a document being declared. Materials are tried in the order of the data
@@ -117,6 +122,10 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
                         || rest.starts_with("的号")
                         || rest.starts_with("上的号"))
                 {
+                    continue;
+                }
+                // 户口没动, 户口迁过去了: where the 户口 is, not the 户口本.
+                if word == "户口" && HUKOU_STATUS.iter().any(|status| rest.starts_with(status)) {
                     continue;
                 }
                 let negated = negated_before(text, at, cues) || negated_after(text, end, cues);
