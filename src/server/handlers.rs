@@ -129,7 +129,7 @@ pub async fn ask(
         metrics::counter!("hotline_answer_cache_hits_total").increment(1);
         count_ask(cached.answered);
         if let Some(miss) = &cached.miss {
-            misses::record(&state, miss).await;
+            misses::record(&state, miss);
         }
         return Ok(json_body(cached.body));
     }
@@ -152,7 +152,7 @@ pub async fn ask(
     metrics::histogram!("hotline_ask_duration_seconds").record(started.elapsed().as_secs_f64());
     count_ask(answer.answered);
     if let Some(miss) = &miss {
-        misses::record(&state, miss).await;
+        misses::record(&state, miss);
     }
     let body = Bytes::from(serde_json::to_vec(&answer).map_err(ApiError::internal)?);
     let cached = CachedAnswer {

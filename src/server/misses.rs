@@ -109,16 +109,20 @@ pub fn of_answer(
     }))
 }
 
-/// Counts `miss` once more, now. A store that fails does not fail the
-/// answer: the caller still hears it, and the failure is logged.
-pub async fn record(state: &AppState, miss: &Miss) {
+/// Counts `miss` once more, now, in the background: the answer does not
+/// wait for the write (a miss is for editors, not the caller), and a store
+/// that fails only logs it.
+pub fn record(state: &AppState, miss: &Miss) {
     let now = Miss {
         at: Utc::now(),
         ..miss.clone()
     };
-    if let Err(error) = state.store().record_miss(&now).await {
-        tracing::warn!(%error, "could not keep a missed question");
-    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = state.store().record_miss(&now).await {
+            tracing::warn!(%error, "could not keep a missed question");
+        }
+    });
 }
 
 #[derive(Debug, Deserialize)]

@@ -56,8 +56,13 @@ async fn refused_questions_are_kept_counted_and_masked_for_agents() {
     .await;
     assert_eq!(answered["answered"], true);
 
-    let (status, body) = get_json(client, server.url("/v1/misses"), Some(AGENT_TOKEN)).await;
-    assert_eq!(status, 200, "{body}");
+    // Kept in the background: the answers did not wait for the writes.
+    let body = eventually(|| async {
+        let (status, body) = get_json(client, server.url("/v1/misses"), Some(AGENT_TOKEN)).await;
+        assert_eq!(status, 200, "{body}");
+        (body["misses"][0]["count"] == 2).then_some(body)
+    })
+    .await;
     let misses = body["misses"].as_array().unwrap();
     assert_eq!(misses.len(), 1, "only the refused question: {body}");
     let miss = &misses[0];
@@ -95,6 +100,26 @@ async fn refused_questions_are_kept_counted_and_masked_for_agents() {
         get_json(client, server.url("/v1/misses?limit=1"), Some(AGENT_TOKEN)).await;
     assert_eq!((status, body["misses"].as_array().unwrap().len()), (200, 1));
     server.stop().await;
+}
+
+/// Polls `check` until it gives a value (the misses are written in the
+/// background); fails after ten seconds.
+async fn eventually<T, F, Fut>(mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "not kept in time"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 fn hotline_misses(args: &[&str]) -> (i32, String, String) {
@@ -137,17 +162,26 @@ async fn hotline_misses_lists_the_questions_refused_during_a_run_of_the_set() {
     );
 
     let dir = data.path().to_str().unwrap();
-    let (code, stdout, stderr) = hotline_misses(&["--data-dir", dir, "--limit", "1000", "--json"]);
-    assert_eq!(code, 0, "{stderr}");
-    let listed: Value = serde_json::from_str(&stdout).unwrap();
-    let listed_refused: BTreeSet<String> = listed["misses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|miss| miss["reason"] != "low_confidence")
-        .map(|miss| miss["question"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(listed_refused, refused);
+    let listed_refused = || async {
+        let (code, stdout, stderr) =
+            hotline_misses(&["--data-dir", dir, "--limit", "1000", "--json"]);
+        assert_eq!(code, 0, "{stderr}");
+        let listed: Value = serde_json::from_str(&stdout).unwrap();
+        listed["misses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|miss| miss["reason"] != "low_confidence")
+            .map(|miss| miss["question"].as_str().unwrap().to_string())
+            .collect::<BTreeSet<String>>()
+    };
+    // The writes are in the background: wait for the last, then compare.
+    let listed = eventually(|| async {
+        let listed = listed_refused().await;
+        (listed.len() >= refused.len()).then_some(listed)
+    })
+    .await;
+    assert_eq!(listed, refused);
 
     let (code, stdout, _) = hotline_misses(&["--data-dir", dir]);
     assert_eq!(code, 0);
