@@ -24,7 +24,7 @@ const BARS: Figures = Figures {
 const FROZEN_FLOOR: Figures = Figures {
     hit_at_1: 0.78,
     hit_at_3: 0.90,
-    refusal: 0.46,
+    refusal: 0.84,
 };
 
 include!(concat!(
@@ -175,6 +175,49 @@ fn measure(assistant: &Assistant, cases: &[Case]) -> (Tally, BTreeMap<String, Ta
     (total, by_register, report)
 }
 
+/// The refusal threshold's calibration, on the tuning part only: for
+/// each candidate share of familiar words, how many in-scope questions
+/// would still be answered and how many out-of-scope ones refused (a
+/// question refused for a named topic stays refused at any threshold).
+fn calibration(assistant: &Assistant, cases: &[Case]) -> Vec<String> {
+    let asked: Vec<(bool, f32, bool)> = cases
+        .iter()
+        .map(|case| {
+            let answer = assistant
+                .ask(&Question {
+                    text: case.q.clone(),
+                    region: case.region.clone(),
+                    top: Some(3),
+                })
+                .unwrap();
+            // Refused for a named topic: no passages shown.
+            let named = !answer.answered && answer.passages.is_empty();
+            (case.out_of_scope, answer.confidence, named)
+        })
+        .collect();
+    let in_scope = asked.iter().filter(|(out, ..)| !out).count().max(1);
+    let out_of_scope = asked.iter().filter(|(out, ..)| *out).count().max(1);
+    (6..=18)
+        .map(|step| {
+            let threshold = step as f32 * 0.05;
+            let answered = |(_, confidence, named): &&(bool, f32, bool)| {
+                !named && *confidence >= threshold - 1e-6
+            };
+            let kept = asked.iter().filter(|case| !case.0).filter(answered).count();
+            let refused = asked
+                .iter()
+                .filter(|case| case.0)
+                .filter(|case| !answered(case))
+                .count();
+            format!(
+                "  threshold {threshold:.2}: answers {:.1}% of in scope, refuses {:.1}% of out of scope",
+                kept as f64 * 100.0 / in_scope as f64,
+                refused as f64 * 100.0 / out_of_scope as f64
+            )
+        })
+        .collect()
+}
+
 fn assert_at_least(part: &str, figures: Figures, bar: Figures) {
     for (name, value, bar) in [
         ("hit@1", figures.hit_at_1, bar.hit_at_1),
@@ -205,6 +248,10 @@ fn question_set_meets_the_bars() {
     for (register, tally) in &by_register {
         println!("{}", tally.line(&format!("  frozen, {register}")));
     }
+    println!(
+        "refusal threshold on the tuning part:\n{}",
+        calibration(&assistant, &tuning).join("\n")
+    );
     println!("{}", tuning_tally.line("tuning part"));
     println!("{}", frozen_tally.line("frozen part"));
 
