@@ -12,6 +12,9 @@
 #   scripts/load.sh                 # defaults below
 #   DURATION=10 CONNECTIONS=32 CALLERS=1000 LIVE=10000 scripts/load.sh
 #
+#   scripts/load.sh ask             # only /healthz and /v1/ask (cached and
+#     uncached): the answer path's figures in a minute
+#
 #   scripts/load.sh nodes [N]       # capacity across nodes instead: whole
 #     registrations on one node with SQLite, one node with PostgreSQL, and
 #     N nodes (default 2) sharing that PostgreSQL (a throwaway cluster from
@@ -206,6 +209,23 @@ until curl -sf "http://127.0.0.1:$UNCACHED_PORT/healthz" >/dev/null; do
 done
 read -r U_RPS U_P50 U_P99 U_BAD < <(run_wrk -s "$WORK/ask.lua" "http://127.0.0.1:$UNCACHED_PORT/v1/ask")
 kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=""
+
+if [ "${1:-}" = ask ]; then
+  share() { awk -v a="$1" -v b="$H_RPS" 'BEGIN { printf "%.1f %%", 100 * a / b }'; }
+  REPORT=$(cat <<MD
+Ask run $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), load average before: $(cut -d' ' -f1-3 /proc/loadavg);
+wrk ${THREADS} threads × ${CONNECTIONS} connections × ${DURATION} s, loopback, rate limits lifted; ask bodies cycle through ${QUESTIONS} distinct questions.
+
+| measurement | throughput | p50 | p99 | share of /healthz | target (p99 ≤ 5 ms, ≥ 30 %) |
+| --- | --- | --- | --- | --- | --- |
+| GET /healthz | ${H_RPS} req/s | ${H_P50} ms | ${H_P99} ms | 100 % | — |
+| POST /v1/ask, answer cache on | ${A_RPS} req/s | ${A_P50} ms | ${A_P99} ms | $(share "$A_RPS") | — |
+| POST /v1/ask, answer cache off | ${U_RPS} req/s | ${U_P50} ms | ${U_P99} ms | $(share "$U_RPS") | non-2xx ${U_BAD} |
+MD
+)
+  echo "$REPORT" | tee "$TARGET/load-ask-report.md"
+  exit 0
+fi
 
 echo "one caller at a time…" >&2
 read -r O_P50 O_P99 O_RPS < <(turn_figures "$("$DIALOGUES" "$BASE" 20 7 1)")
