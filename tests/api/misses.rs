@@ -181,11 +181,29 @@ async fn hotline_misses_lists_the_questions_refused_during_a_run_of_the_set() {
         (listed.len() >= refused.len()).then_some(listed)
     })
     .await;
-    assert_eq!(listed, refused);
+    // Each as asked, or with what read as personal data starred (a word
+    // the NLU is unsure is a name is masked: privacy first).
+    let same_but_masked = |kept: &str, asked: &str| {
+        kept.chars().count() == asked.chars().count()
+            && kept
+                .chars()
+                .zip(asked.chars())
+                .all(|(k, a)| k == a || k == '*')
+    };
+    assert_eq!(listed.len(), refused.len(), "{listed:?}");
+    for kept in &listed {
+        assert!(
+            refused.iter().any(|asked| same_but_masked(kept, asked)),
+            "`{kept}` was not refused"
+        );
+    }
 
     let (code, stdout, _) = hotline_misses(&["--data-dir", dir]);
     assert_eq!(code, 0);
-    let some = refused.iter().next().unwrap();
+    let some = refused
+        .iter()
+        .find(|asked| listed.contains(*asked))
+        .unwrap();
     assert!(
         stdout.lines().any(|line| line.ends_with(some.as_str())),
         "{stdout}"
