@@ -45,6 +45,7 @@ impl Assistant {
         let policies = Policies::load(corpus_dir, &corpus)?;
         let gazetteer = Arc::new(Gazetteer::load(corpus_dir)?);
         let nlu = Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?;
+        check_apps_named(&nlu, &policies, &intents_dir.join("entities.yaml"))?;
         let slots = SlotTable::load(&intents_dir.join("slots.yaml"))?;
         let replies = Replies::load(&intents_dir.join("templates.yaml"))?;
         Ok(Assistant {
@@ -288,6 +289,10 @@ impl dialogue::Services for Assistant {
             .unwrap_or_else(|| material.to_string())
     }
 
+    fn channel_label(&self, channel: &crate::rules::Channel) -> String {
+        self.policies.channel_label(channel)
+    }
+
     fn contact(&self, region: &str) -> Option<String> {
         let policy = self.policies.regions.get(region)?;
         let Some(phone) = policy.phone.as_ref().and_then(|p| p.versions().first()) else {
@@ -302,6 +307,25 @@ impl dialogue::Services for Assistant {
             policy.name, phone.value
         ))
     }
+}
+
+/// The NLU's channel words may name only the apps of `corpus/regions.toml`.
+fn check_apps_named(nlu: &Nlu, policies: &Policies, entities: &Path) -> Result<(), LoadError> {
+    let text = std::fs::read_to_string(entities).unwrap_or_default();
+    let problems: Vec<Problem> = nlu
+        .cues()
+        .channels
+        .iter()
+        .filter_map(|(channel, _)| match channel {
+            crate::rules::Channel::App(id) if !policies.apps.contains_key(id) => {
+                let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{id}:")));
+                let message = format!("unknown channel `{id}`: not an [[app]] of regions.toml");
+                Some(Problem::new(entities, line.map_or(1, |at| at + 1), message))
+            }
+            _ => None,
+        })
+        .collect();
+    if problems.is_empty() { Ok(()) } else { Err(LoadError { problems }) }
 }
 
 impl Assistant {

@@ -156,7 +156,7 @@ fn the_rules_missing_facts_are_slots_the_table_asks() {
                         scheme: Some(scheme),
                         insurance: Some(Insurance::Employee),
                         category,
-                        submit_via: Some(via),
+                        submit_via: Some(via.clone()),
                         apply_date: Some(today),
                         ..Application::default()
                     };

@@ -90,17 +90,27 @@ fn the_check_sees_plain_and_grouped_imports() {
     assert!(edges_named("use crate::rules::{Application, Decision};").is_empty());
 }
 
-/// Region ids from `corpus/regions.toml`: a region is data, so no code
-/// names one (adding a region is a corpus folder, regions.toml and tests).
-fn region_ids(root: &Path) -> Vec<String> {
+/// What `corpus/regions.toml` names: region ids, and the provincial apps'
+/// ids and names (粤医保 for 粤医保小程序). Regions and apps are data, so no
+/// code names one (adding a region is a corpus folder, regions.toml and
+/// tests).
+fn named_in_regions_toml(root: &Path) -> (Vec<String>, Vec<String>) {
     let text = std::fs::read_to_string(root.join("corpus/regions.toml")).unwrap();
     let file: toml::Table = toml::from_str(&text).unwrap();
-    file["region"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|region| region["id"].as_str().unwrap().to_string())
-        .collect()
+    let field = |table: &str, key: &str| -> Vec<String> {
+        file[table]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry[key].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut apps = field("app", "id");
+    for name in field("app", "name") {
+        let stem = name.trim_end_matches("小程序").trim_end_matches("APP");
+        apps.push(stem.to_string());
+    }
+    (field("region", "id"), apps)
 }
 
 fn source_files(path: &Path, out: &mut Vec<PathBuf>) {
@@ -129,10 +139,11 @@ fn product_code(path: &Path, text: &str) -> String {
         .join("\n")
 }
 
-/// Whether `word` stands alone in `text` (not part of a longer identifier).
+/// Whether `word` stands alone in `text` (not part of a longer identifier;
+/// a Chinese name anywhere).
 fn names(text: &str, word: &str) -> bool {
     let text = text.to_lowercase();
-    let part = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let part = |c: char| word.is_ascii() && (c.is_ascii_alphanumeric() || c == '_');
     text.match_indices(word).any(|(at, _)| {
         !text[..at].chars().next_back().is_some_and(part)
             && !text[at + word.len()..].chars().next().is_some_and(part)
@@ -140,10 +151,11 @@ fn names(text: &str, word: &str) -> bool {
 }
 
 #[test]
-fn no_code_names_a_region() {
+fn no_code_names_a_region_or_a_provincial_app() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let regions = region_ids(root);
+    let (regions, apps) = named_in_regions_toml(root);
     assert!(regions.len() >= 4, "regions.toml lists {regions:?}");
+    assert!(apps.contains(&"粤医保".to_string()), "regions.toml's apps: {apps:?}");
     let mut files = Vec::new();
     source_files(&root.join("src"), &mut files);
     source_files(&root.join("web"), &mut files);
@@ -151,8 +163,12 @@ fn no_code_names_a_region() {
     let mut found = Vec::new();
     for file in files {
         let code = product_code(&file, &std::fs::read_to_string(&file).unwrap());
+        let file = file.strip_prefix(root).unwrap().display();
         for region in regions.iter().filter(|region| names(&code, region)) {
-            found.push(format!("{} names `{region}`", file.strip_prefix(root).unwrap().display()));
+            found.push(format!("{file} names the region `{region}`"));
+        }
+        for app in apps.iter().filter(|app| names(&code, app)) {
+            found.push(format!("{file} names the app `{app}`"));
         }
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
@@ -167,4 +183,6 @@ fn the_region_check_sees_code_not_comments_or_tests() {
     assert!(!names(&code, "shaoguan"));
     assert!(!names("let jining_rate = 1;", "jining"));
     assert!(names("region: Jining", "jining"));
+    assert!(names("\"粤医保小程序\"", "粤医保"));
+    assert!(names("Channel::LuYibao => \"lu_yibao\"", "lu_yibao"));
 }

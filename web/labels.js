@@ -16,17 +16,9 @@ window.HotlineLabels = (function () {
     entrepreneur: "外来就业创业人员",
   };
 
-  const channels = {
-    window: "医保经办窗口",
-    phone: "电话",
-    fax: "传真",
-    national_app: "国家医保服务平台APP",
-    yue_yibao: "粤医保小程序",
-    yue_sheng_shi: "粤省事小程序",
-    lu_yibao: "鲁医保小程序",
-    website: "医保官方网站",
-    hospital: "转出医院代办",
-  };
+  // Channels and their names come from the server (GET /v1/regions): the
+  // provincial apps are data of the corpus, like the regions.
+  const channels = {};
 
   const materials = {
     registration_form: "备案表",
@@ -88,7 +80,7 @@ window.HotlineLabels = (function () {
   // them. A group (destination) names its parts together.
   const slots = [];
   const groups = {};
-  const ready = fetch("/v1/slots")
+  const slotsReady = fetch("/v1/slots")
     .then((response) => (response.ok ? response.json() : { slots: [] }))
     .then((table) => {
       const all = table.slots || [];
@@ -98,6 +90,13 @@ window.HotlineLabels = (function () {
       }
     })
     .catch(() => {});
+  const channelsReady = fetch("/v1/regions")
+    .then((response) => (response.ok ? response.json() : { channels: [] }))
+    .then((data) => {
+      for (const channel of data.channels || []) channels[channel.id] = channel.label;
+    })
+    .catch(() => {});
+  const ready = Promise.all([slotsReady, channelsReady]);
 
   function name(table, id) {
     return id in table ? table[id] : String(id);
@@ -174,7 +173,7 @@ window.HotlineLabels = (function () {
     role: (id) => name(roles, id),
     categoryIds: Object.keys(categories),
     insuranceIds: Object.keys(insurances),
-    channelIds: Object.keys(channels),
+    channelIds: () => Object.keys(channels),
     materialIds: Object.keys(materials),
   };
 })();

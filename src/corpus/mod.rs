@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use lexicon::{Lexicon, Synonym};
-pub use regions::Region;
+pub use regions::{App, Region};
 
 /// A data-file problem, reported as `path:line: what is wrong`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +53,8 @@ pub struct LoadError {
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
     pub regions: Vec<Region>,
+    /// The provincial apps (`[[app]]` in regions.toml) rules may name.
+    pub apps: Vec<App>,
     pub documents: Vec<Document>,
     /// All passages, documents in file-name order, passages in text order.
     pub passages: Vec<Passage>,
@@ -131,7 +133,7 @@ impl Corpus {
         }
 
         let regions_path = dir.join("regions.toml");
-        let regions = match fs::read_to_string(&regions_path) {
+        let (regions, apps) = match fs::read_to_string(&regions_path) {
             Ok(text) => regions::parse(&regions_path, &text, &mut problems),
             Err(error) => {
                 problems.push(Problem::new(
@@ -139,7 +141,7 @@ impl Corpus {
                     1,
                     format!("cannot read: {error}"),
                 ));
-                Vec::new()
+                (Vec::new(), Vec::new())
             }
         };
 
@@ -173,6 +175,7 @@ impl Corpus {
         if problems.is_empty() {
             Ok(Corpus {
                 regions,
+                apps,
                 documents,
                 passages,
                 lexicon,

@@ -1,4 +1,5 @@
-//! `corpus/regions.toml`: the regions documents may belong to.
+//! `corpus/regions.toml`: the regions documents may belong to, and the
+//! provincial apps their rules may name as channels.
 
 use std::path::Path;
 
@@ -24,14 +25,30 @@ pub struct Region {
     pub maternity_form: Option<String>,
 }
 
+/// A province's own registration app (小程序), a channel only the regions of
+/// that province offer. Its id is the `submit_via` value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct App {
+    /// Lowercase ASCII letters and `_`.
+    pub id: String,
+    /// As an agent names it to a caller.
+    pub name: String,
+    /// The province whose regions offer it.
+    pub province: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RegionsFile {
     region: Vec<Region>,
+    #[serde(default)]
+    app: Vec<App>,
 }
 
-/// Parses the contents of `regions.toml`; problems go onto `problems`.
-pub fn parse(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Vec<Region> {
+/// Parses the contents of `regions.toml` into its regions and apps;
+/// problems go onto `problems`.
+pub fn parse(path: &Path, text: &str, problems: &mut Vec<Problem>) -> (Vec<Region>, Vec<App>) {
     let file: RegionsFile = match toml::from_str(text) {
         Ok(file) => file,
         Err(error) => {
@@ -40,7 +57,7 @@ pub fn parse(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Vec<Region
                 .map(|span| 1 + text[..span.start.min(text.len())].matches('\n').count())
                 .unwrap_or(1);
             problems.push(Problem::new(path, line, error.message().trim().to_string()));
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
     };
     let mut regions: Vec<Region> = Vec::new();
@@ -69,7 +86,34 @@ pub fn parse(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Vec<Region
             regions.push(region);
         }
     }
-    regions
+    (regions, apps(path, text, file.app, problems))
+}
+
+fn apps(path: &Path, text: &str, listed: Vec<App>, problems: &mut Vec<Problem>) -> Vec<App> {
+    let headers: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim() == "[[app]]")
+        .map(|(index, _)| index + 1)
+        .collect();
+    let mut apps: Vec<App> = Vec::new();
+    for (index, app) in listed.into_iter().enumerate() {
+        let line = headers.get(index).copied().unwrap_or(1);
+        let well_formed = app.id.starts_with(|c: char| c.is_ascii_lowercase())
+            && app.id.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        if !well_formed {
+            problems.push(Problem::new(
+                path,
+                line,
+                format!("app id `{}` must be lowercase ASCII letters and `_`", app.id),
+            ));
+        } else if apps.iter().any(|seen| seen.id == app.id) {
+            problems.push(Problem::new(path, line, format!("duplicate app id `{}`", app.id)));
+        } else {
+            apps.push(app);
+        }
+    }
+    apps
 }
 
 /// A one-region list for tests elsewhere in the crate.
@@ -92,12 +136,31 @@ mod tests {
     fn reads_regions_and_rejects_duplicates() {
         let text = "[[region]]\nid = \"jining\"\nname = \"济宁市\"\nprovince = \"山东省\"\n\n[[region]]\nid = \"jining\"\nname = \"济宁市\"\nprovince = \"山东省\"\n";
         let mut problems = Vec::new();
-        let regions = parse(Path::new("regions.toml"), text, &mut problems);
+        let (regions, _) = parse(Path::new("regions.toml"), text, &mut problems);
         assert_eq!(regions.len(), 1);
         assert_eq!(regions[0].province, "山东省");
         assert_eq!(
             problems[0].to_string(),
             "regions.toml:6: duplicate region id `jining`"
+        );
+    }
+
+    #[test]
+    fn reads_apps_and_rejects_bad_ids() {
+        let region = "[[region]]\nid = \"a\"\nname = \"甲市\"\nprovince = \"乙省\"\n";
+        let app = |id: &str| format!("[[app]]\nid = \"{id}\"\nname = \"乙医保\"\nprovince = \"乙省\"\n");
+        let text = format!("{region}{}{}{}", app("yi_app"), app("yi_app"), app("Yi-App"));
+        let mut problems = Vec::new();
+        let (_, apps) = parse(Path::new("regions.toml"), &text, &mut problems);
+        assert_eq!(apps.len(), 1);
+        assert_eq!(apps[0].name, "乙医保");
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "regions.toml:9: duplicate app id `yi_app`",
+                "regions.toml:13: app id `Yi-App` must be lowercase ASCII letters and `_`",
+            ]
         );
     }
 

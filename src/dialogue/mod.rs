@@ -650,7 +650,7 @@ fn next_move(
                     decision
                         .channels
                         .iter()
-                        .map(|channel| format!("改成{}", speech::channel(*channel)))
+                        .map(|channel| format!("改成{}", services.channel_label(channel)))
                         .collect(),
                 );
             }
@@ -763,12 +763,7 @@ fn next_move(
         Status::NeedsMaterials | Status::Accepted => {
             session.state = DialogueState::Confirming;
             session.pending = None;
-            parts.push(outcome::read_back(
-                replies,
-                services.slots(),
-                &session.slots,
-                session.channel,
-            ));
+            parts.push(outcome::read_back(services, &session.slots, session.channel));
             let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(
                 session.channel,
@@ -819,7 +814,7 @@ pub(crate) fn changes_said(
     let said: Vec<String> = changes
         .iter()
         .filter_map(|change| {
-            speech::slot_value(&session.slots, &change.slot, session.channel).map(|value| {
+            speech::slot_value(services, &session.slots, &change.slot, session.channel).map(|value| {
                 let label = services.slots().label(&change.slot);
                 replies
                     .changed_one

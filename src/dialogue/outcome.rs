@@ -7,7 +7,6 @@ use crate::dialogue::replies::Replies;
 use crate::dialogue::services::Services;
 use crate::dialogue::speech;
 use crate::rules::{Application, Channel, Decision, EndKind, MaterialGroup, Status};
-use crate::slot_table::SlotTable;
 
 /// `户口簿或居住证、身份证` — one group per item, alternatives with 或.
 pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]) -> String {
@@ -73,10 +72,10 @@ pub fn materials_question(
         .fill(channel, &[("materials", &items)])
 }
 
-fn channels(channels: &[Channel]) -> String {
+fn channels(services: &dyn Services, channels: &[Channel]) -> String {
     channels
         .iter()
-        .map(|channel| speech::channel(*channel))
+        .map(|channel| services.channel_label(channel))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -158,15 +157,16 @@ pub fn early(
             replies.hospital_only.fill(channel, &[("basis", &basis)])
         }
         Status::ChannelUnavailable => {
-            let via = application
+            let named = application
                 .submit_via
-                .map(speech::channel)
-                .unwrap_or(replies.this_channel.text(channel));
+                .as_ref()
+                .map(|via| services.channel_label(via));
+            let via = named.as_deref().unwrap_or(replies.this_channel.text(channel));
             replies.channel_unavailable.fill(
                 channel,
                 &[
                     ("channel", via),
-                    ("channels", &channels(&decision.channels)),
+                    ("channels", &channels(services, &decision.channels)),
                     ("basis", &basis),
                 ],
             )
@@ -255,7 +255,7 @@ fn how_to_supply(
     let online: Vec<Channel> = decision
         .channels
         .iter()
-        .copied()
+        .cloned()
         .filter(|channel| {
             !matches!(
                 channel,
@@ -272,7 +272,7 @@ fn how_to_supply(
         );
     }
     if !online.is_empty() {
-        let online = channels(&online);
+        let online = channels(services, &online);
         ways.push(
             replies
                 .supply_online
@@ -329,16 +329,17 @@ fn fax_instructions(
 /// The read-back before confirmation: every slot the table reads back,
 /// in its order, then the question.
 pub fn read_back(
-    replies: &Replies,
-    table: &SlotTable,
+    services: &dyn Services,
     application: &Application,
     channel: SessionChannel,
 ) -> String {
-    let facts: Vec<String> = table
+    let replies = services.replies();
+    let facts: Vec<String> = services
+        .slots()
         .iter()
         .filter_map(|slot| {
             let phrase = slot.read_back.as_ref()?;
-            let value = speech::slot_value(application, &slot.path, channel)?;
+            let value = speech::slot_value(services, application, &slot.path, channel)?;
             Some(phrase.replace("{value}", &value))
         })
         .collect();

@@ -8,7 +8,7 @@ use crate::rules::RulesInputError;
 use crate::dialogue::replies::Replies;
 use crate::dialogue::context::CallContext;
 use crate::nlu::Understanding;
-use crate::rules::{Application, Category, Decision};
+use crate::rules::{Application, Category, Channel, Decision};
 use crate::slot_table::SlotTable;
 
 pub trait Services {
@@ -38,6 +38,9 @@ pub trait Services {
     fn replies(&self) -> &Replies;
     /// How a caller names a material id (户口簿, 居住证 …).
     fn material_label(&self, region: &str, material: &str) -> String;
+    /// How a channel is named to a caller (a provincial app by its name in
+    /// the corpus).
+    fn channel_label(&self, channel: &Channel) -> String;
     /// The agency's phone/fax number and office hours for a region.
     fn contact(&self, region: &str) -> Option<String>;
 }

@@ -63,7 +63,7 @@ fn stated_facts(slots: &mut Application, understanding: &Understanding, applied:
     took(set(&mut slots.scheme, entities.scheme.or(maternity)));
     took(set(&mut slots.insurance, entities.insurance));
     took(set(&mut slots.category, entities.category));
-    took(set(&mut slots.submit_via, entities.submit_via));
+    took(set(&mut slots.submit_via, entities.submit_via.clone()));
     took(set(&mut slots.destination, destination));
     took(set(&mut slots.by_proxy, entities.by_proxy));
     took(set(

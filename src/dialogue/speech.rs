@@ -4,8 +4,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::dialogue::SessionChannel;
-use crate::rules::{Application, Category, Channel, Insurance, Scheme};
+use crate::dialogue::{Services, SessionChannel};
+use crate::rules::{Application, Category, Insurance, Scheme};
 
 /// `2026年11月23日`.
 pub fn date(date: NaiveDate) -> String {
@@ -59,10 +59,6 @@ pub fn category(category: Category) -> &'static str {
     category.label()
 }
 
-pub fn channel(channel: Channel) -> &'static str {
-    channel.label()
-}
-
 /// `湖南省长沙市`, or whatever part is known.
 pub fn destination(application: &Application) -> Option<String> {
     let destination = application.destination.as_ref()?;
@@ -109,7 +105,12 @@ pub fn phone_on(channel: SessionChannel, phone_number: &str) -> String {
 }
 
 /// A slot's current value in words, for confirming a change.
-pub fn slot_value(application: &Application, slot: &str, on: SessionChannel) -> Option<String> {
+pub fn slot_value(
+    services: &dyn Services,
+    application: &Application,
+    slot: &str,
+    on: SessionChannel,
+) -> Option<String> {
     let applicant = application.applicant.as_ref();
     match slot {
         "scheme" => application.scheme.map(|value| scheme(value).to_string()),
@@ -122,7 +123,8 @@ pub fn slot_value(application: &Application, slot: &str, on: SessionChannel) -> 
         "destination" => destination(application),
         "submit_via" => application
             .submit_via
-            .map(|value| channel(value).to_string()),
+            .as_ref()
+            .map(|value| services.channel_label(value)),
         "admission_date" => application.admission_date.map(date),
         "transfer_start_date" => application.transfer_start_date.map(date),
         "by_proxy" => application.by_proxy.map(|value| {

@@ -145,6 +145,10 @@ impl Services for Fake {
         material.into()
     }
 
+    fn channel_label(&self, channel: &Channel) -> String {
+        channel.id().into()
+    }
+
     fn contact(&self, _region: &str) -> Option<String> {
         Some("0769-12345".into())
     }

@@ -169,10 +169,11 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
 
     let mut channels = Vec::new();
     for (key, words) in file.submit_via.0 {
-        match Channel::ALL.iter().find(|c| c.id() == key) {
-            Some(channel) => channels.push((*channel, words)),
-            None => {
-                let known = Channel::ALL.map(|c| c.id()).join(", ");
+        // A provincial app's id is checked against the corpus by `Assistant::load`.
+        match Channel::try_from(key.clone()) {
+            Ok(channel) => channels.push((channel, words)),
+            Err(_) => {
+                let known = Channel::COMMON.map(|c| c.id().to_string()).join(", ");
                 problems.push(unknown_id(path, &text, "channel", &key, &known));
             }
         }

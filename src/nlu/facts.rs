@@ -91,7 +91,7 @@ pub fn submit_via(text: &str, cues: &Cues) -> Option<Channel> {
     cues.channels
         .iter()
         .find(|(_, words)| affirmed(text, words, cues))
-        .map(|(channel, _)| *channel)
+        .map(|(channel, _)| channel.clone())
 }
 
 /// What follows 户口 when the caller says where it is registered.

@@ -126,59 +126,82 @@ impl Category {
 }
 
 /// How the registration is submitted (`submit_via`) or may be (`channels`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The channels every region may have are named here; a province's own
+/// app (小程序) is data: an `[[app]]` of `corpus/regions.toml`, whose id
+/// the rules loader and `evaluate` check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum Channel {
     Window,
     Phone,
     Fax,
     NationalApp,
-    YueYibao,
-    YueShengShi,
-    LuYibao,
     Website,
     Hospital,
+    /// A provincial app, by its id in `corpus/regions.toml`.
+    App(String),
 }
 
 impl Channel {
-    pub const ALL: [Channel; 9] = [
+    /// The channels that are not a provincial app.
+    pub const COMMON: [Channel; 6] = [
         Channel::Window,
         Channel::Phone,
         Channel::Fax,
         Channel::NationalApp,
-        Channel::YueYibao,
-        Channel::YueShengShi,
-        Channel::LuYibao,
         Channel::Website,
         Channel::Hospital,
     ];
 
-    pub fn id(self) -> &'static str {
+    pub fn id(&self) -> &str {
         match self {
             Channel::Window => "window",
             Channel::Phone => "phone",
             Channel::Fax => "fax",
             Channel::NationalApp => "national_app",
-            Channel::YueYibao => "yue_yibao",
-            Channel::YueShengShi => "yue_sheng_shi",
-            Channel::LuYibao => "lu_yibao",
             Channel::Website => "website",
             Channel::Hospital => "hospital",
+            Channel::App(id) => id,
         }
     }
 
-    /// How an agent names the channel to a caller.
-    pub fn label(self) -> &'static str {
-        match self {
+    /// How an agent names the channel to a caller; a provincial app's name
+    /// is in the corpus (`Policies::channel_label`).
+    pub fn common_label(&self) -> Option<&'static str> {
+        Some(match self {
             Channel::Window => "医保经办窗口",
             Channel::Phone => "电话",
             Channel::Fax => "传真",
             Channel::NationalApp => "国家医保服务平台APP",
-            Channel::YueYibao => "粤医保小程序",
-            Channel::YueShengShi => "粤省事小程序",
-            Channel::LuYibao => "鲁医保小程序",
             Channel::Website => "医保官方网站",
             Channel::Hospital => "转出医院代办",
+            Channel::App(_) => return None,
+        })
+    }
+}
+
+impl From<Channel> for String {
+    fn from(channel: Channel) -> String {
+        channel.id().to_string()
+    }
+}
+
+impl TryFrom<String> for Channel {
+    type Error = String;
+
+    /// A common channel's id, or what may be an app's id (checked against
+    /// the corpus where the apps are known).
+    fn try_from(id: String) -> Result<Channel, String> {
+        if let Some(common) = Channel::COMMON.iter().find(|c| c.id() == id) {
+            return Ok(common.clone());
+        }
+        let app_like = id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        if app_like {
+            Ok(Channel::App(id))
+        } else {
+            let common = Channel::COMMON.map(|c| c.id().to_string()).join(", ");
+            Err(format!("unknown channel `{id}`: one of {common}, or a provincial app's id"))
         }
     }
 }

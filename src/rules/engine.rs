@@ -45,6 +45,11 @@ pub fn evaluate_with(
             return Err(input_error("materials", format!("未知材料：{material}")));
         }
     }
+    if let Some(Channel::App(id)) = &application.submit_via
+        && !policies.apps.contains_key(id)
+    {
+        return Err(input_error("submit_via", format!("未知办理渠道：{id}")));
+    }
     // An admission after the application day is a planned stay registered
     // ahead, the normal case: validity then starts on the application day.
     let apply_date = application.apply_date.unwrap_or(today);
@@ -332,7 +337,7 @@ impl<'a> Run<'a> {
         {
             missing.push("transfer_start_date");
         }
-        let by_commitment = self.materials(rule, submit_via, &mut missing);
+        let by_commitment = self.materials(rule, submit_via.clone(), &mut missing);
         if matches!(submit_via, Some(Channel::Phone | Channel::Fax)) {
             // On the phone the hotline fills in the 备案表: its fields are needed.
             let applicant = self.application.applicant.clone().unwrap_or_default();
@@ -478,39 +483,41 @@ impl<'a> Run<'a> {
         for rule in channel_rules {
             let fits = rule.scope.is_none() || self.scope.is_none() || rule.scope == self.scope;
             if fits && !self.decision.channels.contains(&rule.channel) {
-                self.decision.channels.push(rule.channel);
+                self.decision.channels.push(rule.channel.clone());
             }
         }
         let only_hospital = self.decision.channels == [Channel::Hospital];
         let submit_via = self
             .application
             .submit_via
+            .clone()
             .or(only_hospital.then_some(Channel::Hospital));
-        let Some(via) = submit_via else {
+        let Some(via) = &submit_via else {
             return Ok((None, only_hospital));
         };
         let offered: Vec<&ChannelRule> =
-            channel_rules.iter().filter(|c| c.channel == via).collect();
+            channel_rules.iter().filter(|c| &c.channel == via).collect();
         let usable = offered
             .iter()
             .any(|c| c.scope.is_none() || c.scope == self.scope);
         // A channel limited to one scope cannot be judged before the destination is known.
         let undecided = self.scope.is_none() && offered.iter().any(|c| c.scope.is_some());
         if !exemption_pending && !usable && !undecided {
+            let label = |channel: &Channel| self.policies.channel_label(channel);
             let note = if only_hospital {
-                format!("这一类备案由医院直接办理，不能通过{}办理。", via.label())
+                format!("这一类备案由医院直接办理，不能通过{}办理。", label(via))
             } else {
-                let labels: Vec<&str> = self.decision.channels.iter().map(|c| c.label()).collect();
+                let labels: Vec<String> = self.decision.channels.iter().map(label).collect();
                 format!(
                     "这一类备案不能通过{}办理，可以通过{}办理。",
-                    via.label(),
+                    label(via),
                     labels.join("、")
                 )
             };
             self.trace.note(note);
             return Err(Status::ChannelUnavailable);
         }
-        if via == Channel::Window
+        if via == &Channel::Window
             && let Some(hours) = self
                 .region
                 .office_hours
@@ -613,10 +620,10 @@ impl<'a> Run<'a> {
             .iter()
             .filter(|g| !g.only_by_proxy || by_proxy)
             .filter(|g| g.only_scope.is_none() || g.only_scope == self.scope)
-            .filter(|g| match via {
+            .filter(|g| match &via {
                 Some(via) => {
-                    !g.except_via.contains(&via)
-                        && (g.only_via.is_empty() || g.only_via.contains(&via))
+                    !g.except_via.contains(via)
+                        && (g.only_via.is_empty() || g.only_via.contains(via))
                 }
                 None => g.only_via.is_empty(),
             })
@@ -684,8 +691,8 @@ impl<'a> Run<'a> {
             .copied()
         else {
             if via != Channel::Hospital {
-                self.trace
-                    .note(format!("文件没有规定{}备案的办理时限。", via.label()));
+                let label = self.policies.channel_label(&via);
+                self.trace.note(format!("文件没有规定{label}备案的办理时限。"));
             }
             return;
         };

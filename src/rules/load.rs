@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::Policies;
-use super::application::{Category, Citation, EndKind};
+use super::application::{Category, Channel, Citation, EndKind};
 use super::policy::*;
 use crate::calendar::Calendar;
 use crate::corpus::{Corpus, LoadError, Passage, Problem};
@@ -63,6 +63,7 @@ impl Policies {
             regions: BTreeMap::new(),
             citations,
             known_materials: CONTRACT_MATERIALS.iter().map(|id| id.to_string()).collect(),
+            apps: corpus.apps.iter().map(|app| (app.id.clone(), app.clone())).collect(),
             calendar,
         };
         let mut loaded = Vec::new();
@@ -79,9 +80,11 @@ impl Policies {
         }
         for (file, mut region) in loaded {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let province = region.province.clone();
             let mut check = Check {
                 file: &file,
                 text: &text,
+                province: &province,
                 policies: &policies,
                 problems: &mut problems,
             };
@@ -161,6 +164,8 @@ fn citation(passage: &Passage) -> Citation {
 struct Check<'a> {
     file: &'a Path,
     text: &'a str,
+    /// The region's province: the only one whose apps it may offer.
+    province: &'a str,
     policies: &'a Policies,
     problems: &'a mut Vec<Problem>,
 }
@@ -228,7 +233,8 @@ impl Check<'_> {
                     ),
                 );
             }
-            for days in scheme.processing_days.values_mut() {
+            for (channel, days) in scheme.processing_days.iter_mut() {
+                self.channel(channel);
                 self.param(days, &documents);
             }
             self.categories(scheme, &documents);
@@ -292,6 +298,20 @@ impl Check<'_> {
             ratio_delta,
             personal_account
         );
+        let offered = rule.channels.iter().flat_map(Param::versions);
+        let groups = rule.materials.iter().flat_map(Param::versions);
+        let named: Vec<Channel> = offered
+            .flat_map(|version| version.value.iter().map(|offer| offer.channel.clone()))
+            .chain(groups.flat_map(|version| {
+                version
+                    .value
+                    .iter()
+                    .flat_map(|group| group.except_via.iter().chain(&group.only_via).cloned())
+            }))
+            .collect();
+        for channel in &named {
+            self.channel(channel);
+        }
         for version in rule.validity.iter().flat_map(Param::versions) {
             let length = version.value.months.is_some() || version.value.days.is_some();
             let problem = match (length, version.value.end) {
@@ -323,6 +343,23 @@ impl Check<'_> {
         }
         for param in rule.notes.iter_mut() {
             self.param(param, documents);
+        }
+    }
+
+    /// A provincial app must be one of `regions.toml` and of this
+    /// region's province.
+    fn channel(&mut self, channel: &Channel) {
+        let Channel::App(id) = channel else { return };
+        match self.policies.apps.get(id) {
+            None => self.fail(
+                id,
+                format!("unknown channel `{id}`: add the app as an [[app]] of regions.toml"),
+            ),
+            Some(app) if app.province != self.province => self.fail(
+                id,
+                format!("app `{id}` belongs to {}, not to {}", app.province, self.province),
+            ),
+            Some(_) => {}
         }
     }
 

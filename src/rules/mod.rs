@@ -19,6 +19,23 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use application::*;
 pub use engine::{evaluate, evaluate_with};
 
+impl Policies {
+    /// Every channel the data knows: the common ones, then the apps.
+    pub fn channels(&self) -> Vec<Channel> {
+        let apps = self.apps.keys().map(|id| Channel::App(id.clone()));
+        Channel::COMMON.into_iter().chain(apps).collect()
+    }
+
+    /// How an agent names `channel` to a caller (an app by its name in
+    /// `corpus/regions.toml`).
+    pub fn channel_label(&self, channel: &Channel) -> String {
+        match channel {
+            Channel::App(id) => self.apps.get(id).map_or(id, |app| &app.name).clone(),
+            common => common.common_label().unwrap_or_default().to_string(),
+        }
+    }
+}
+
 /// Why the rules module refused an Application (bad input, never a panic).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -37,6 +54,8 @@ pub struct Policies {
     pub citations: BTreeMap<String, Citation>,
     /// Material ids of the contract and of every region file.
     pub known_materials: BTreeSet<String>,
+    /// The provincial apps of `corpus/regions.toml`, keyed by id.
+    pub apps: BTreeMap<String, crate::corpus::App>,
     /// The official working days (`corpus/calendar/`), for deadlines.
     pub calendar: crate::calendar::Calendar,
 }

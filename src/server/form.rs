@@ -18,6 +18,9 @@ pub struct FormLabels<'a> {
     pub title: &'a str,
     /// How a material id is named on paper.
     pub material: &'a dyn Fn(&str) -> String,
+    /// How a channel is named on paper (a provincial app by its name in
+    /// the corpus).
+    pub channel: &'a dyn Fn(&Channel) -> String,
     /// The slots' labels (`intents/slots.yaml`), the rows' headings.
     pub slots: &'a SlotTable,
 }
@@ -122,7 +125,8 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
         label("submit_via"),
         application
             .submit_via
-            .map(|c| Channel::label(c).to_string()),
+            .as_ref()
+            .map(|via| (labels.channel)(via)),
     );
     row(
         &mut html,

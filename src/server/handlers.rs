@@ -95,11 +95,25 @@ pub async fn slots(State(state): State<AppState>) -> Response {
     axum::Json(&state.assistant().slots).into_response()
 }
 
-/// The regions the corpus covers (`corpus/regions.toml`): id, name,
-/// province and 备案表 titles. The pages name regions by it.
-#[utoipa::path(get, path = "/v1/regions", responses((status = 200, description = "`{\"regions\": [{\"id\", \"name\", \"province\", \"form\"?, \"maternity_form\"?}]}`", body = Object)))]
+/// The regions the corpus covers (`corpus/regions.toml`: id, name,
+/// province, 备案表 titles) and every channel a region may offer, with its
+/// name (the provincial apps are data too). The pages name both by it.
+#[utoipa::path(get, path = "/v1/regions", responses((status = 200, description = "`{\"regions\": [{\"id\", \"name\", \"province\", \"form\"?, \"maternity_form\"?}], \"channels\": [{\"id\", \"label\"}]}`", body = Object)))]
 pub async fn regions(State(state): State<AppState>) -> Response {
-    axum::Json(serde_json::json!({ "regions": state.assistant().corpus.regions })).into_response()
+    let assistant = state.assistant();
+    let channels: Vec<serde_json::Value> = assistant
+        .policies
+        .channels()
+        .iter()
+        .map(|channel| {
+            serde_json::json!({"id": channel.id(), "label": assistant.policies.channel_label(channel)})
+        })
+        .collect();
+    axum::Json(serde_json::json!({
+        "regions": assistant.corpus.regions,
+        "channels": channels,
+    }))
+    .into_response()
 }
 
 /// `POST /v1/ask` body.
@@ -1012,10 +1026,12 @@ pub async fn registration_form(
     let material = |id: &str| {
         crate::dialogue::Services::material_label(assistant.as_ref(), &application.region, id)
     };
+    let channel = |via: &crate::rules::Channel| assistant.policies.channel_label(via);
     let labels = form::FormLabels {
         region_name,
         title,
         material: &material,
+        channel: &channel,
         slots: &assistant.slots,
     };
     Ok(Html(form::render(&registration, &labels)).into_response())

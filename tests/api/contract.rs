@@ -16,6 +16,13 @@ fn corpus_regions() -> Vec<String> {
         .collect()
 }
 
+/// The provincial apps of `corpus/regions.toml`.
+fn corpus_apps() -> Vec<toml::Value> {
+    let text = std::fs::read_to_string(repo_dir().join("corpus/regions.toml")).unwrap();
+    let file: toml::Table = toml::from_str(&text).unwrap();
+    file["app"].as_array().unwrap().clone()
+}
+
 #[tokio::test]
 async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
     let (_data, server) = fresh_server(test_settings()).await;
@@ -35,6 +42,19 @@ async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
         .map(|region| region["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids, corpus_regions());
+    // Every channel with its name, the provincial apps from regions.toml.
+    let channels = listed["channels"].as_array().unwrap();
+    let label = |id: &str| {
+        channels
+            .iter()
+            .find(|channel| channel["id"] == id)
+            .and_then(|channel| channel["label"].as_str())
+            .map(str::to_string)
+    };
+    assert_eq!(label("fax").as_deref(), Some("传真"));
+    for app in corpus_apps() {
+        assert_eq!(label(app["id"].as_str().unwrap()).as_deref(), app["name"].as_str());
+    }
     for region in listed["regions"].as_array().unwrap() {
         assert!(region["name"].as_str().is_some_and(|name| name.ends_with('市')), "{region}");
         assert!(region["province"].as_str().is_some_and(|p| !p.is_empty()), "{region}");

@@ -444,6 +444,8 @@ async fn rules_evaluate_names_the_bad_field() {
         ),
         (json!({"scheme": "general"}), "region"),
         (json!([1, 2]), "object"),
+        (json!({"region": "dongguan", "submit_via": "wechat_app"}), "submit_via"),
+        (json!({"region": "dongguan", "submit_via": "Fax!"}), "submit_via"),
     ];
     for (body, field) in cases {
         let response = evaluate(body.clone()).await.unwrap();

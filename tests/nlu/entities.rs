@@ -318,7 +318,7 @@ fn channel_named_by_the_caller() {
     );
     assert_eq!(
         nlu().entities("粤医保小程序能办吗", today()).submit_via,
-        Some(Channel::YueYibao)
+        Some(Channel::App("yue_yibao".into()))
     );
     assert_eq!(
         nlu().entities("我电话是13800138000", today()).submit_via,

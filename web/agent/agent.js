@@ -535,7 +535,7 @@
       category: labels.categoryIds.map((id) => [id, labels.category(id)]),
       insurance: [["employee", "职工医保"], ["resident", "城乡居民医保"]],
       scheme: [["general", "基本医疗保险"], ["maternity", "生育保险"]],
-      submit_via: labels.channelIds.map((id) => [id, labels.channel(id)]),
+      submit_via: labels.channelIds().map((id) => [id, labels.channel(id)]),
       by_proxy: [["true", "是"], ["false", "否"]],
       incurred_costs_at_destination: [["true", "是"], ["false", "否"]],
     }[slot];
