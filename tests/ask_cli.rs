@@ -77,7 +77,7 @@ fn a_broken_corpus_names_file_and_line() {
 
     let corpus = dir.path().to_str().unwrap();
     let (code, _, stderr) = hotline(&["--corpus", corpus, "ask", "x"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 3, "a broken corpus is status 3 (README)");
     assert!(stderr.contains("jining/jining-2022.md:"), "{stderr}");
     assert!(stderr.contains("bad anchor `Conditions`"), "{stderr}");
 }

@@ -3,7 +3,6 @@
 
 use super::{Cli, CliError};
 use crate::answer::{Answer, Question};
-use crate::assistant::Assistant;
 
 #[derive(Debug, clap::Args)]
 pub struct AskArgs {
@@ -21,8 +20,7 @@ pub struct AskArgs {
 }
 
 pub fn run(cli: &Cli, args: &AskArgs) -> Result<i32, CliError> {
-    let assistant = Assistant::load(&cli.corpus, &cli.intents)
-        .map_err(|error| CliError::Failed(error.to_string()))?;
+    let assistant = super::load_assistant(cli)?;
     let question = Question {
         text: args.question.clone(),
         region: args.region.clone(),

@@ -15,9 +15,9 @@ pub struct ChatArgs {
     /// phone, widget or agent: shapes the replies.
     #[arg(long, value_enum, default_value = "phone")]
     pub channel: ChannelArg,
-    /// The session's clock (YYYY-MM-DD); defaults to the local date.
-    #[arg(long)]
-    pub today: Option<String>,
+    /// The session's clock.
+    #[command(flatten)]
+    pub today: super::Today,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -38,10 +38,7 @@ impl From<ChannelArg> for SessionChannel {
 }
 
 pub fn run(cli: &Cli, args: &ChatArgs) -> Result<i32, CliError> {
-    let today = match &args.today {
-        Some(text) => super::parse_date("--today", text)?,
-        None => chrono::Local::now().date_naive(),
-    };
+    let today = args.today.day()?;
     let assistant = super::load_assistant(cli)?;
     if let Some(region) = &args.region
         && !assistant.regions().contains(region)

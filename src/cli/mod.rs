@@ -1,8 +1,10 @@
 //! The command line (contract §1). Flags are parsed here; each command lives
 //! in its own file and turns them into calls on the core modules.
 //!
-//! Bad input exits with status 2 and one line on stderr naming the field;
-//! a command never panics on what a user typed.
+//! A failure prints one line on stderr and exits with the status of its
+//! kind (`CliError::exit_code`, listed in the README): bad input 2 (naming
+//! the field), broken corpus or intents 3, anything else 1. A command never
+//! panics on what a user typed.
 
 use std::path::PathBuf;
 
@@ -59,23 +61,48 @@ pub enum Command {
 /// What a command failed with, and the exit status that goes with it.
 #[derive(Debug)]
 pub enum CliError {
-    /// The user's input was wrong (status 2).
+    /// The user's input was wrong: a flag, a file given to the command,
+    /// an unknown id (status 2).
     Usage(String),
-    /// Something else went wrong (status 1).
+    /// The corpus or the intents do not load: every `path:line` problem
+    /// (status 3), the same from every command.
+    BrokenData(String),
+    /// Something else went wrong: IO, the network, the database (status 1).
     Failed(String),
 }
 
 impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Usage(_) => 2,
             CliError::Failed(_) => 1,
+            CliError::Usage(_) => 2,
+            CliError::BrokenData(_) => 3,
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
-            CliError::Usage(message) | CliError::Failed(message) => message,
+            CliError::Usage(message) | CliError::BrokenData(message) | CliError::Failed(message) => {
+                message
+            }
+        }
+    }
+}
+
+/// `--today`, the clock of the commands that decide or read dates, parsed
+/// in one place.
+#[derive(Debug, clap::Args)]
+pub struct Today {
+    /// The day to work on (YYYY-MM-DD); defaults to the local date.
+    #[arg(long = "today", value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+impl Today {
+    pub fn day(&self) -> Result<chrono::NaiveDate, CliError> {
+        match &self.today {
+            Some(text) => parse_date("--today", text),
+            None => Ok(chrono::Local::now().date_naive()),
         }
     }
 }
@@ -101,11 +128,11 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// Loads corpus and intents as the flags say; a broken data file is a
-/// usage error that names the file and line.
+/// Loads corpus and intents as the flags say; a broken data file is
+/// `BrokenData`, naming every file and line.
 pub fn load_assistant(cli: &Cli) -> Result<crate::Assistant, CliError> {
     crate::Assistant::load(&cli.corpus, &cli.intents)
-        .map_err(|error| CliError::Usage(error.to_string()))
+        .map_err(|error| CliError::BrokenData(error.to_string()))
 }
 
 /// Parses `YYYY-MM-DD`, rejecting impossible dates by name.

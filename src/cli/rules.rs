@@ -16,16 +16,13 @@ use crate::rules::Application;
 pub struct RulesArgs {
     /// The Application as JSON; `-` reads stdin.
     pub application: PathBuf,
-    /// The day to decide on (default: today's date).
-    #[arg(long)]
-    pub today: Option<String>,
+    /// The day to decide on.
+    #[command(flatten)]
+    pub today: super::Today,
 }
 
 pub fn run(cli: &Cli, args: &RulesArgs) -> Result<i32, CliError> {
-    let today = match &args.today {
-        Some(text) => super::parse_date("today", text)?,
-        None => chrono::Local::now().date_naive(),
-    };
+    let today = args.today.day()?;
     let text = read_input(&args.application)?;
     let application = parse_application(&text).map_err(CliError::Usage)?;
     let assistant = super::load_assistant(cli)?;

@@ -12,7 +12,6 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{Cli, CliError};
-use crate::assistant::Assistant;
 use crate::server::{self, AgentAccount, AppState, Settings};
 use crate::store;
 
@@ -254,8 +253,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<i32, CliError> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|error| CliError::Failed(format!("cannot start the runtime: {error}")))?;
     runtime.block_on(async move {
-        let assistant = Assistant::load(&cli.corpus, &cli.intents)
-            .map_err(|error| CliError::Failed(error.to_string()))?;
+        let assistant = super::load_assistant(cli)?;
         let store = store::open(resolved.database_url.as_deref(), &resolved.data_dir)
             .await
             .map_err(|error| {

@@ -9,9 +9,9 @@ use super::{Cli, CliError};
 pub struct UnderstandArgs {
     /// What the caller said.
     pub text: String,
-    /// The clock relative dates are read against (YYYY-MM-DD).
-    #[arg(long)]
-    pub today: Option<String>,
+    /// The clock relative dates are read against.
+    #[command(flatten)]
+    pub today: super::Today,
     /// The caller's region: the category is read in its own categories.
     #[arg(long)]
     pub region: Option<String>,
@@ -22,10 +22,7 @@ pub struct UnderstandArgs {
 }
 
 pub fn run(cli: &Cli, args: &UnderstandArgs) -> Result<i32, CliError> {
-    let today = match &args.today {
-        Some(text) => super::parse_date("--today", text)?,
-        None => chrono::Local::now().date_naive(),
-    };
+    let today = args.today.day()?;
     let assistant = super::load_assistant(cli)?;
     let own = match &args.region {
         Some(region) if !assistant.policies.regions.contains_key(region) => {

@@ -146,7 +146,7 @@ impl Services for Fake {
     }
 
     fn channel_label(&self, channel: &Channel) -> String {
-        channel.id().into()
+        channel.common_label().unwrap_or(channel.id()).into()
     }
 
     fn contact(&self, _region: &str) -> Option<String> {

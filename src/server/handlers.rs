@@ -12,6 +12,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::server::ErrorCode;
 use super::answer_cache::{AskKey, CachedAnswer};
 use super::auth::{Access, Credential};
 use super::json::{ApiJson, from_value_naming_field};
@@ -61,13 +62,11 @@ pub fn routes(settings: &Settings) -> Router<AppState> {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::not_found("no_route", "no such endpoint")
+    ApiError::new(ErrorCode::NoRoute, "no such endpoint")
 }
 
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+    ApiError::new(ErrorCode::MethodNotAllowed,
         "this endpoint does not take that method",
     )
 }
@@ -160,9 +159,7 @@ pub async fn ask(
         let miss = misses::of_answer(&assistant, &answer, region);
         Ok::<_, crate::answer::AskError>((answer, miss))
     })
-    .await?
-    // Every AskError is about the question the client sent.
-    .map_err(|error| ApiError::bad_request("invalid_field", error.to_string()))?;
+    .await??;
     metrics::histogram!("hotline_ask_duration_seconds").record(started.elapsed().as_secs_f64());
     count_ask(answer.answered);
     if let Some(miss) = &miss {
@@ -225,15 +222,14 @@ pub async fn evaluate(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
     let serde_json::Value::Object(mut fields) = body else {
-        return Err(ApiError::bad_request(
-            "invalid_field",
+        return Err(ApiError::new(ErrorCode::InvalidField,
             "the body must be a JSON object (an Application)",
         ));
     };
     let today = match fields.remove("today") {
         None | Some(serde_json::Value::Null) => server_today(),
         Some(value) => from_value_naming_field::<NaiveDate>(value)
-            .map_err(|_| ApiError::bad_request("invalid_field", "today: expected YYYY-MM-DD"))?,
+            .map_err(|_| ApiError::new(ErrorCode::InvalidField, "today: expected YYYY-MM-DD"))?,
     };
     let application: Application = from_value_naming_field(serde_json::Value::Object(fields))?;
     let decision = state.assistant().evaluate(&application, today)?;
@@ -295,8 +291,7 @@ fn check_region(assistant: &Assistant, region: &str) -> Result<(), ApiError> {
     if known.iter().any(|id| id == region) {
         Ok(())
     } else {
-        Err(ApiError::bad_request(
-            "invalid_field",
+        Err(ApiError::new(ErrorCode::InvalidField,
             format!(
                 "region: unknown region `{region}`; valid regions: {}",
                 known.join(", ")
@@ -403,7 +398,7 @@ pub(super) async fn open_session(
     credential.require_some()?;
     let record =
         state.store().session(id).await?.ok_or_else(|| {
-            ApiError::not_found("session_not_found", format!("no session `{id}`"))
+            ApiError::new(ErrorCode::SessionNotFound, format!("no session `{id}`"))
         })?;
     let access = credential.access_session(&record)?;
     Ok((record, access))
@@ -427,9 +422,7 @@ pub(super) async fn ensure_open(state: &AppState, record: &SessionRecord) -> Res
             serde_json::json!({"reason": "idle"}),
         ));
     }
-    Err(ApiError::new(
-        StatusCode::CONFLICT,
-        "session_closed",
+    Err(ApiError::new(ErrorCode::SessionClosed,
         "this session is closed (idle too long); please open a new one",
     ))
 }
@@ -466,15 +459,13 @@ pub async fn post_message(
 ) -> Result<Response, ApiError> {
     let text = request.text.trim().to_string();
     if text.is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid_field",
+        return Err(ApiError::new(ErrorCode::InvalidField,
             "text: must not be empty",
         ));
     }
     let characters = text.chars().count();
     if characters > MAX_TEXT_CHARS {
-        return Err(ApiError::bad_request(
-            "invalid_field",
+        return Err(ApiError::new(ErrorCode::InvalidField,
             format!("text: longer than {MAX_TEXT_CHARS} characters"),
         ));
     }
@@ -483,8 +474,7 @@ pub async fn post_message(
         .as_ref()
         .is_some_and(|id| id.chars().count() > MAX_CLIENT_ID_CHARS)
     {
-        return Err(ApiError::bad_request(
-            "invalid_field",
+        return Err(ApiError::new(ErrorCode::InvalidField,
             format!("client_id: longer than {MAX_CLIENT_ID_CHARS} characters"),
         ));
     }
@@ -532,9 +522,7 @@ async fn apply_message(
     let (mut session, turn) = if agent.is_some() && handoff::is_held(&session) {
         // The agent's own words to the caller, on a call they hold.
         if session.state != DialogueState::AgentActive {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "not_accepted",
+            return Err(ApiError::new(ErrorCode::NotAccepted,
                 "accept the call first (POST /v1/sessions/{id}/accept)",
             ));
         }
@@ -646,7 +634,7 @@ where
 {
     for tried in 1..TURN_ATTEMPTS {
         match attempt().await {
-            Err(error) if error.code == "turn_conflict" => {
+            Err(error) if error.code == ErrorCode::TurnConflict => {
                 metrics::counter!("hotline_turn_conflicts_total").increment(1);
                 let pause = rand::random_range(0..=u64::from(tried.min(10)) * 2);
                 tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
@@ -919,7 +907,7 @@ async fn load_registration(
 ) -> Result<(RegistrationRecord, Access), ApiError> {
     credential.require_some()?;
     let registration = state.store().registration(id).await?.ok_or_else(|| {
-        ApiError::not_found("registration_not_found", format!("no registration `{id}`"))
+        ApiError::new(ErrorCode::RegistrationNotFound, format!("no registration `{id}`"))
     })?;
     let access = match credential {
         Credential::Agent(_) => Access::Agent,
@@ -1007,7 +995,7 @@ pub async fn registration_form(
                 ));
             }
             state.store().registration(&id).await?.ok_or_else(|| {
-                ApiError::not_found("registration_not_found", format!("no registration `{id}`"))
+                ApiError::new(ErrorCode::RegistrationNotFound, format!("no registration `{id}`"))
             })?
         }
         _ => load_registration(&state, &credential, &id).await?.0,

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 
+use crate::server::ErrorCode;
 use super::ApiError;
 
 pub struct ApiJson<T>(pub T);
@@ -38,6 +39,6 @@ pub fn from_value_naming_field<T: DeserializeOwned>(
         } else {
             format!("{path}: {inner}")
         };
-        ApiError::bad_request("invalid_field", message)
+        ApiError::new(ErrorCode::InvalidField, message)
     })
 }

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{ConnectInfo, MatchedPath, Request};
-use axum::http::{HeaderValue, Response, StatusCode};
+use axum::http::{HeaderValue, Response};
 use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use tower_governor::GovernorError;
@@ -24,6 +24,7 @@ use tower_http::request_id::{
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::server::ErrorCode;
 use super::{ApiError, Settings};
 
 /// Request ids: a random prefix per process and a counter, so ids are
@@ -81,9 +82,7 @@ impl KeyExtractor for SessionInPath {
 pub fn too_many_requests(error: GovernorError) -> Response<Body> {
     match error {
         GovernorError::TooManyRequests { wait_time, .. } => {
-            let mut response = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+            let mut response = ApiError::new(ErrorCode::RateLimited,
                 format!("too many requests; retry in {wait_time} s"),
             )
             .into_response();
@@ -166,9 +165,7 @@ async fn record_metrics(request: Request, next: Next) -> Response<Body> {
 /// can raise) becomes a JSON 408.
 async fn timed_out(error: tower::BoxError) -> ApiError {
     if error.is::<tower::timeout::error::Elapsed>() {
-        ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "timeout",
+        ApiError::new(ErrorCode::Timeout,
             "the request took too long; please retry",
         )
     } else {
@@ -249,7 +246,7 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         let body = axum::body::to_bytes(response.into_body(), 4096)
             .await
             .unwrap();
@@ -276,7 +273,7 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(response.status(), axum::http::StatusCode::REQUEST_TIMEOUT);
         let body = axum::body::to_bytes(response.into_body(), 4096)
             .await
             .unwrap();

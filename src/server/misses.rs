@@ -13,6 +13,7 @@ use chrono::Utc;
 use regex::Regex;
 use serde::Deserialize;
 
+use crate::server::ErrorCode;
 use super::auth::Credential;
 use super::{ApiError, AppState, pii};
 use crate::answer::{ANSWER_THRESHOLD, Answer};
@@ -146,11 +147,10 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     credential.require_agent()?;
     let Query(query) =
-        query.map_err(|error| ApiError::bad_request("invalid_query", error.body_text()))?;
+        query.map_err(|error| ApiError::new(ErrorCode::InvalidQuery, error.body_text()))?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
+        return Err(ApiError::new(ErrorCode::InvalidQuery,
             format!("limit: must be between 1 and {MAX_LIMIT}"),
         ));
     }

@@ -36,7 +36,7 @@ pub mod pages;
 pub mod pii;
 mod workspace;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorCode};
 pub use events::SessionEvent;
 
 /// Largest request body accepted (413 above).

@@ -3,12 +3,12 @@
 //! registration, wrap up. Every action is audited under the agent's name.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::server::ErrorCode;
 use super::auth::{Access, Credential};
 use super::handlers::{
     ErrorBody, ensure_open, open_session, publish_turn, random_hex, retrying_conflicts, session_event,
@@ -47,7 +47,7 @@ pub async fn list_sessions(
 ) -> Result<Response, ApiError> {
     credential.require_agent()?;
     let Query(query) =
-        query.map_err(|error| ApiError::bad_request("invalid_query", error.body_text()))?;
+        query.map_err(|error| ApiError::new(ErrorCode::InvalidQuery, error.body_text()))?;
     let mut sessions: Vec<SessionSummary> = state
         .store()
         .list_sessions(query.include_closed)
@@ -112,13 +112,13 @@ pub async fn all_events(
 
 fn refused(refusal: Refusal) -> ApiError {
     let code = match refusal {
-        Refusal::TakenBy(_) => "taken_by_another_agent",
-        Refusal::NotHeld => "not_held",
-        Refusal::NotReadBack => "not_read_back",
-        Refusal::NotConfirmed => "not_confirmed",
-        Refusal::AlreadyDone => "already_done",
+        Refusal::TakenBy(_) => ErrorCode::TakenByAnotherAgent,
+        Refusal::NotHeld => ErrorCode::NotHeld,
+        Refusal::NotReadBack => ErrorCode::NotReadBack,
+        Refusal::NotConfirmed => ErrorCode::NotConfirmed,
+        Refusal::AlreadyDone => ErrorCode::AlreadyDone,
     };
-    ApiError::new(StatusCode::CONFLICT, code, refusal.to_string())
+    ApiError::new(code, refusal.to_string())
 }
 
 /// What the agent said or did on the call, told to the caller.
@@ -361,8 +361,7 @@ pub async fn wrap_up(
 ) -> Result<Response, ApiError> {
     let note = request.note.trim().to_string();
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(ApiError::bad_request(
-            "invalid_field",
+        return Err(ApiError::new(ErrorCode::InvalidField,
             format!("note: longer than {MAX_NOTE_CHARS} characters"),
         ));
     }

@@ -134,9 +134,23 @@ fn unknown_materials_and_channels_empty_lists_and_bad_yaml_are_reported() {
     );
     assert_reported(
         "  fax: [传真,",
-        "  telex: [电传,",
-        "telex",
-        "unknown channel id telex",
+        "  Tel-ex: [电传,",
+        "Tel-ex",
+        "unknown channel id Tel-ex",
+    );
+    // An app-like id must be an app of corpus/regions.toml, which the
+    // product checks once both are loaded.
+    let edited = real("entities.yaml").replacen("  fax: [传真,", "  telex: [电传,", 1);
+    let dir = intents_copy("entities.yaml", &edited);
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let message = match hotline::assistant::Assistant::load(&corpus, dir.path()) {
+        Ok(_) => panic!("an unknown app in entities.yaml should not load"),
+        Err(error) => error.to_string(),
+    };
+    let line = line_starting(&edited, "telex:");
+    assert!(
+        message.contains(&format!("entities.yaml:{line}: unknown channel `telex`")),
+        "{message}"
     );
     let message = load_error("negations:\n  before: [没有\n");
     assert!(message.contains("entities.yaml:"), "{message}");

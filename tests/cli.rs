@@ -1,0 +1,82 @@
+//! The command line's exit statuses, one per kind of failure (README,
+//! "Exit statuses"): the real binary, on the real corpus or a broken copy.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn hotline(args: &[&str], env: &[(&str, &Path)]) -> (i32, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotline"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .stdin(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("hotline runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A copy of the corpus whose regions.toml is broken at line 2.
+fn broken_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    copy_dir(&from, dir.path());
+    std::fs::write(dir.path().join("regions.toml"), "[[region]]\nid = dongguan\n").unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_broken_corpus_exits_3_from_every_command() {
+    let corpus = broken_corpus();
+    let env = [("HOTLINE_CORPUS", corpus.path())];
+    let runs: [&[&str]; 3] = [
+        &["ask", "退休了回老家要办什么"],
+        &["chat", "--today", "2026-11-23"],
+        &["understand", "我退休了", "--today", "2026-11-23"],
+    ];
+    for args in runs {
+        let (status, stderr) = hotline(args, &env);
+        assert_eq!(status, 3, "{args:?}: {stderr}");
+        assert!(stderr.contains("regions.toml:2"), "{args:?}: {stderr}");
+    }
+    let application = corpus.path().join("application.json");
+    std::fs::write(&application, r#"{"region":"dongguan"}"#).unwrap();
+    let (status, stderr) = hotline(
+        &["rules", application.to_str().unwrap(), "--today", "2026-11-23"],
+        &env,
+    );
+    assert_eq!(status, 3, "{stderr}");
+    assert!(stderr.contains("regions.toml:2"), "{stderr}");
+}
+
+#[test]
+fn a_bad_today_exits_2_naming_the_flag_from_every_command() {
+    let runs: [&[&str]; 3] = [
+        &["chat", "--today", "2026-02-30"],
+        &["rules", "-", "--today", "2026-02-30"],
+        &["understand", "我退休了", "--today", "2026-02-30"],
+    ];
+    for args in runs {
+        let (status, stderr) = hotline(args, &[]);
+        assert_eq!(status, 2, "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("--today: `2026-02-30` is not a date"), "{args:?}: {stderr}");
+    }
+}
