@@ -260,12 +260,18 @@ fn says_have(text: &str) -> Option<bool> {
     }
 }
 
+/// Words before a name, longest first.
+const NAME_CUES: [&str; 9] = ["我的名字叫", "我的名字是", "参保人叫", "名字叫", "名字是", "我叫", "俺叫", "叫", "是"];
+
 /// A reply that is only a name ("王芳", "我叫王芳" is the NLU's job): two to
 /// four Han characters, nothing else.
 fn bare_name(text: &str) -> Option<String> {
-    let name: String = text
-        .trim()
-        .trim_end_matches(['。', '.', '！', '!'])
+    let text = text.trim().trim_end_matches(['。', '.', '！', '!']);
+    // 叫王国庆, 我叫高静: the cue the NLU did not take is not part of the name.
+    let name: String = NAME_CUES
+        .iter()
+        .find_map(|cue| text.strip_prefix(cue))
+        .unwrap_or(text)
         .chars()
         .collect();
     let count = name.chars().count();

@@ -117,6 +117,10 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
                     continue;
                 }
                 let rest = &text[end..];
+                // 户口迁过去了, 户口还在老家: where the 户籍 is, not the book.
+                if word == "户口" && HUKOU_WHEREABOUTS.split(' ').any(|verb| rest.starts_with(verb)) {
+                    continue;
+                }
                 if matches!(id.as_str(), "id_card" | "social_security_card")
                     && (rest.starts_with('号')
                         || rest.starts_with("的号")
@@ -158,6 +162,10 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
     have.retain(|id| !lack.contains(id));
     (have, lack)
 }
+
+/// What follows 户口 when the caller says where the 户籍 is or went.
+const HUKOU_WHEREABOUTS: &str =
+    "迁 已 也迁 也已 早 跟着 没迁 没有迁 没动 没有动 没转 没过去 还在 还没 不迁 不动 一直 落 转 在 都迁";
 
 /// Whether `between` only joins two items of a list (和, 跟, 、, 还有…).
 fn only_joiners(between: &str) -> bool {

@@ -158,7 +158,9 @@ impl Names {
             .take_while(|c| is_han(*c) && !self.not_in_names.contains(c))
             .take(2)
             .collect();
-        if given.is_empty() {
+        // 勾九拐, 五幺洞: digits said one by one (an ID number, a phone)
+        // after a digit that is also a surname are not a name.
+        if given.is_empty() || given.chars().all(|c| SPOKEN_DIGITS.contains(c)) {
             return None;
         }
         let name = format!("{surname}{given}");
@@ -295,6 +297,9 @@ impl Names {
         (2..=4).contains(&name.chars().count()).then_some(name)
     }
 }
+
+/// Characters callers say digits with (幺 one, 洞 zero, 拐 seven, 勾 nine…).
+const SPOKEN_DIGITS: &str = "零〇一二三四五六七八九十幺两洞拐勾";
 
 /// 伟大的伟 → 伟: a word, 的, and one of the word's characters.
 fn named_character(clause: &str) -> Option<char> {
