@@ -293,17 +293,23 @@ impl dialogue::Services for Assistant {
         self.policies.channel_label(channel)
     }
 
+    fn category_name(&self, region: &str, category: crate::rules::Category) -> String {
+        self.policies.category_name(region, category)
+    }
+
     fn contact(&self, region: &str) -> Option<String> {
         let policy = self.policies.regions.get(region)?;
+        // No region's documents give a fax number, only a phone for
+        // questions: the caller asks there for the number to fax to.
         let Some(phone) = policy.phone.as_ref().and_then(|p| p.versions().first()) else {
             // The region's documents give no number: the hotline puts callers through.
             return Some(format!(
-                "{}医保经办机构，号码可以拨打12345热线查询",
+                "传真号码文件里没有公布，可以拨打12345热线查询{}医保经办机构的号码",
                 policy.name
             ));
         };
         Some(format!(
-            "{}医保经办机构电话（传真）{}",
+            "传真号码文件里没有公布，请先拨打{}医保经办机构电话{}问一下",
             policy.name, phone.value
         ))
     }

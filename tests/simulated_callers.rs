@@ -18,6 +18,8 @@
 mod bank;
 #[path = "simulated_callers/caller.rs"]
 mod caller;
+#[path = "simulated_callers/texts.rs"]
+mod texts;
 #[path = "simulated_callers/truth.rs"]
 mod truth;
 
@@ -295,4 +297,80 @@ fn simulated_callers_register_exactly_what_they_said() {
         violations.join("\n")
     );
     assert!(low.is_empty(), "{}", low.join("\n"));
+}
+
+/// Records every turn a dialogue script gets, through the real engine.
+struct Recording<'a> {
+    inner: hotline::cli::test_dialogues::InProcess<'a>,
+    turns: Vec<serde_json::Value>,
+}
+
+impl hotline::dialogue::script::Driver for Recording<'_> {
+    fn start(
+        &mut self,
+        script: &hotline::dialogue::script::Script,
+    ) -> Result<serde_json::Value, String> {
+        self.inner.start(script)
+    }
+
+    fn send(&mut self, text: &str) -> Result<serde_json::Value, String> {
+        let turn = self.inner.send(text)?;
+        self.turns.push(turn.clone());
+        Ok(turn)
+    }
+
+    fn session(&mut self) -> Result<serde_json::Value, String> {
+        self.inner.session()
+    }
+}
+
+/// Every reply of every dialogue script in `tests/dialogues/` and of 400
+/// simulated calls (tuning and frozen seeds) says phone and fax numbers,
+/// e-mail addresses, durations and category names only as the region's
+/// own texts give them, and 长期有效 only of a long-term registration.
+#[test]
+fn replies_say_only_what_the_texts_say() {
+    use hotline::cli::test_dialogues::{InProcess, script_files};
+    use hotline::dialogue::script;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let assistant = assistant();
+    let bank = Bank::load();
+    let texts = texts::Texts::load(&root.join("corpus"));
+    let mut problems = Vec::new();
+    let mut replies = 0;
+    for path in script_files(&[root.join("tests/dialogues")]).unwrap() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let parsed = script::parse(&path.display().to_string(), &text).unwrap();
+        let mut driver = Recording {
+            inner: InProcess {
+                assistant: &assistant,
+                session: None,
+            },
+            turns: Vec::new(),
+        };
+        script::run(&parsed, &mut driver);
+        for turn in &driver.turns {
+            replies += 1;
+            for problem in texts.check(&parsed.region, turn) {
+                problems.push(format!("{}: «{}»: {problem}", path.display(), turn["reply"]));
+            }
+        }
+    }
+    let seeds = TUNING.start..TUNING.start + 200;
+    for played in play_all(seeds, &bank, &assistant)
+        .into_iter()
+        .chain(play_all(FROZEN.start..FROZEN.start + 200, &bank, &assistant))
+    {
+        for (_, turn) in &played.call.transcript {
+            replies += 1;
+            let turn = serde_json::to_value(turn).unwrap();
+            for problem in texts.check(&played.truth.application.region, &turn) {
+                problems.push(format!("seed {}: «{}»: {problem}", played.seed, turn["reply"]));
+            }
+        }
+    }
+    println!("{replies} replies checked against the texts, {} problems", problems.len());
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -403,10 +403,10 @@ fn acknowledge(services: &dyn Services, session: &Session, draft: &mut Draft) {
         && !just_asking
         && let Some(category) = session.slots.category
     {
-        let category = speech::category(category);
+        let category = services.category_name(&session.slots.region, category);
         let heard = replies
             .category_heard
-            .fill(channel, &[("category", category)]);
+            .fill(channel, &[("category", &category)]);
         draft.parts.push(heard);
     }
     if draft.parts.is_empty() && !draft.changes.is_empty() && !corrected && !just_asking {
@@ -814,7 +814,7 @@ pub(crate) fn changes_said(
     let said: Vec<String> = changes
         .iter()
         .filter_map(|change| {
-            speech::slot_value(services, &session.slots, &change.slot, session.channel).map(|value| {
+            slot_said(services, &session.slots, &change.slot, session.channel).map(|value| {
                 let label = services.slots().label(&change.slot);
                 replies
                     .changed_one
@@ -828,6 +828,19 @@ pub(crate) fn changes_said(
             .changed
             .fill(session.channel, &[("changes", &changes)])
     })
+}
+
+/// A slot's value in words; the category as the region names it.
+pub(crate) fn slot_said(
+    services: &dyn Services,
+    application: &Application,
+    slot: &str,
+    channel: SessionChannel,
+) -> Option<String> {
+    match (slot, application.category) {
+        ("category", Some(category)) => Some(services.category_name(&application.region, category)),
+        _ => speech::slot_value(services, application, slot, channel),
+    }
 }
 
 /// The caller confirmed the read-back: the registration is done.

@@ -327,22 +327,24 @@ fn fax_instructions(
 }
 
 /// The read-back before confirmation: every slot the table reads back,
-/// in its order, then the question.
+/// in its order (the category as the region names it), then the question.
 pub fn read_back(
     services: &dyn Services,
     application: &Application,
     channel: SessionChannel,
 ) -> String {
-    let replies = services.replies();
     let facts: Vec<String> = services
         .slots()
         .iter()
         .filter_map(|slot| {
             let phrase = slot.read_back.as_ref()?;
-            let value = speech::slot_value(services, application, &slot.path, channel)?;
+            let value = super::slot_said(services, application, &slot.path, channel)?;
             Some(phrase.replace("{value}", &value))
         })
         .collect();
     let facts = facts.join("，");
-    replies.read_back.fill(channel, &[("facts", &facts)])
+    services
+        .replies()
+        .read_back
+        .fill(channel, &[("facts", &facts)])
 }

@@ -41,6 +41,12 @@ pub trait Services {
     /// How a channel is named to a caller (a provincial app by its name in
     /// the corpus).
     fn channel_label(&self, channel: &Channel) -> String;
-    /// The agency's phone/fax number and office hours for a region.
+    /// Where a caller gets the number to fax to: the agency's phone as
+    /// the region's texts give it (they give no fax number).
     fn contact(&self, region: &str) -> Option<String>;
+    /// The category as the region's own documents name it.
+    fn category_name(&self, region: &str, category: Category) -> String {
+        let _ = region;
+        category.label().to_string()
+    }
 }

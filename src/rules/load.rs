@@ -287,6 +287,7 @@ impl Check<'_> {
             )*};
         }
         each!(
+            name,
             class,
             insurance,
             scope,

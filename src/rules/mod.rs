@@ -59,3 +59,32 @@ pub struct Policies {
     /// The official working days (`corpus/calendar/`), for deadlines.
     pub calendar: crate::calendar::Calendar,
 }
+
+impl Policies {
+    /// The category as the region's documents name it: its own `name`, or
+    /// the name of the category it `maps_to` (东莞's 外出农民工 are
+    /// 异地长期居住人员), or the national name.
+    pub fn category_name(&self, region: &str, category: Category) -> String {
+        let rules = self.regions.get(region).and_then(|policy| policy.schemes.get("general"));
+        let mut id = category.id().to_string();
+        // A chain of maps_to is short; the bound only guards a loop.
+        for _ in 0..4 {
+            let Some(rule) = rules.and_then(|rules| rules.categories.get(&id)) else {
+                break;
+            };
+            if let Some(name) = rule.name.as_ref().and_then(|name| name.versions().first()) {
+                return name.value.clone();
+            }
+            match rule.maps_to.as_ref().and_then(|to| to.versions().first()) {
+                Some(to) => id = to.value.clone(),
+                None => break,
+            }
+        }
+        Category::ALL
+            .into_iter()
+            .find(|category| category.id() == id)
+            .unwrap_or(category)
+            .label()
+            .to_string()
+    }
+}

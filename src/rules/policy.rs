@@ -154,6 +154,10 @@ pub struct CategoryRule {
     /// it as the one named here.
     #[serde(default)]
     pub maps_to: Option<Param<String>>,
+    /// The region's own name for the category where its documents call it
+    /// otherwise than the national list (济宁: 临时外出就医人员).
+    #[serde(default)]
+    pub name: Option<Param<String>>,
     #[serde(default)]
     pub class: Option<Param<ClassRule>>,
     /// Conditions under which no registration is needed.
