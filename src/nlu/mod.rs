@@ -461,7 +461,7 @@ impl Nlu {
             insurance: facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues),
             scheme: facts::scheme(text, &self.cues),
             submit_via: facts::submit_via(text, &self.cues),
-            destination: destination(&self.gazetteer.mentions_in(text), text),
+            destination: destination(&places_outside(self.gazetteer.mentions_in(text), text, &name), text),
             dates: dates.mentions,
             id_numbers: numbers.ids,
             social_security_numbers: numbers.social_security_numbers,
@@ -592,6 +592,15 @@ impl Nlu {
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
     }
+}
+
+/// The places mentioned outside the caller's name: 我叫朱海涛 names no
+/// 珠海, 我叫常德胜 no 常德.
+fn places_outside(mut mentions: Vec<PlaceMention>, text: &str, name: &names::NameReading) -> Vec<PlaceMention> {
+    if let Some((at, name)) = name.name.as_ref().and_then(|name| Some((text.find(name.as_str())?, name))) {
+        mentions.retain(|mention| mention.end <= at || mention.start >= at + name.len());
+    }
+    mentions
 }
 
 /// The destination among the places mentioned: one the caller goes to

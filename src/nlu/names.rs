@@ -99,7 +99,7 @@ impl Names {
         if let Some(reading) = self.surname_said(text) {
             return reading;
         }
-        if let Some(name) = self.bare(text, &words, gazetteer) {
+        if let Some(name) = self.bare(text, &words, Some(gazetteer)) {
             return self.reading(name, expected);
         }
         NameReading::default()
@@ -143,13 +143,15 @@ impl Names {
 
     /// A name at the start of `rest` (at byte `offset` of the utterance):
     /// a surname, then one or two characters of a given name (a compound
-    /// surname, up to two), stopping at a character no name holds.
+    /// surname, up to two), stopping at a character no name holds. With a
+    /// `gazetteer`, a name that holds a place (常德胜) is none; without, it
+    /// was cued so plainly (我叫常德胜) that it is a name.
     fn name_at(
         &self,
         text: &str,
         offset: usize,
         words: &[(usize, usize, String)],
-        gazetteer: &Gazetteer,
+        gazetteer: Option<&Gazetteer>,
     ) -> Option<String> {
         let rest = &text[offset..];
         let surname = self.surname_of(rest)?;
@@ -174,7 +176,7 @@ impl Names {
             return None;
         }
         let valid = !self.not_names.iter().any(|word| name.starts_with(word.as_str()))
-            && gazetteer.mentions_in(&name).is_empty();
+            && gazetteer.is_none_or(|gazetteer| !holds_place(gazetteer, &name));
         valid.then_some(name)
     }
 
@@ -187,8 +189,9 @@ impl Names {
     ) -> Option<String> {
         let mut found: Vec<(usize, String)> = Vec::new();
         for cue in &self.cues {
+            let places = (!plain_cue(cue)).then_some(gazetteer);
             for (at, _) in text.match_indices(cue.as_str()) {
-                if let Some(name) = self.name_at(text, at + cue.len(), words, gazetteer) {
+                if let Some(name) = self.name_at(text, at + cue.len(), words, places) {
                     found.push((at, name));
                 }
             }
@@ -197,7 +200,7 @@ impl Names {
         if let Some(at) = text.find("名字") {
             let rest = &text[at..];
             if let Some((cue_at, cue)) = rest.char_indices().rfind(|(_, c)| matches!(c, '是' | '叫'))
-                && let Some(name) = self.name_at(text, at + cue_at + cue.len_utf8(), words, gazetteer)
+                && let Some(name) = self.name_at(text, at + cue_at + cue.len_utf8(), words, None)
             {
                 return Some(name);
             }
@@ -244,7 +247,7 @@ impl Names {
         &self,
         text: &str,
         words: &[(usize, usize, String)],
-        gazetteer: &Gazetteer,
+        gazetteer: Option<&Gazetteer>,
     ) -> Option<String> {
         for (start, clause) in clauses(text) {
             let plain = clause.trim_end_matches(['啊', '呀', '吧', '嘛', '哈', '呢']);
@@ -296,6 +299,23 @@ impl Names {
         }
         (2..=4).contains(&name.chars().count()).then_some(name)
     }
+}
+
+/// Whether `name` holds a place as written (常德胜), or is one as said
+/// (朱海): part of a name that only sounds like a place (朱海涛: 珠海,
+/// 张春燕: 长春, 吴海涛: 乌海) does not count.
+fn holds_place(gazetteer: &Gazetteer, name: &str) -> bool {
+    gazetteer
+        .mentions_in(name)
+        .iter()
+        .any(|mention| !mention.by_sound || mention.text == name)
+}
+
+/// Whether a cue says plainly that a name follows (我叫, 名字是, 参保人叫),
+/// unlike 是 or 叫 alone (我是常州的, 叫我去长沙).
+fn plain_cue(cue: &str) -> bool {
+    let chars = cue.chars().count();
+    chars >= 2 && cue.ends_with('叫') || chars >= 3 && cue.contains('名')
 }
 
 /// Characters callers say digits with (幺 one, 洞 zero, 拐 seven, 勾 nine…).
