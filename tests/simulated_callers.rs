@@ -41,7 +41,7 @@ const TUNING: Range<u64> = 0..1_200;
 const FROZEN: Range<u64> = 900_000..901_000;
 
 /// The share of calls of each seed range that must end in the true
-/// registration (tuning 99.7 %, frozen 99.8 % when it was set).
+/// registration (99.3 % on both ranges when it was set).
 const SUCCESS_FLOOR: f64 = 0.99;
 
 /// Calls of a seed range still going after `caller::MAX_TURNS` turns. The

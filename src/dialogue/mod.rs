@@ -308,6 +308,10 @@ fn fill(
             Some(stated) => {
                 let mut facts = context::understand_only(services, session, &stated, session.today);
                 facts.intent = understanding.intent;
+                // 嗯嗯，办好以后多久能用？: a filler before a question is no yes.
+                if only_fillers(&stated) && matches!(facts.intent, Intent::Affirm | Intent::Deny) {
+                    facts.intent = Intent::Unknown;
+                }
                 if stated.is_empty() {
                     facts.entities = Default::default();
                 }
@@ -362,6 +366,21 @@ fn statements(text: &str) -> Option<String> {
         return None;
     }
     Some(clauses.into_iter().filter(|clause| !asks(clause)).collect())
+}
+
+/// Whether `text` holds only the sounds callers fill a pause with.
+fn only_fillers(text: &str) -> bool {
+    let mut rest = text.trim_matches(|c: char| c.is_whitespace() || "，,。、".contains(c));
+    while !rest.is_empty() {
+        let Some(filler) = ["那个啥", "就是说", "那个", "这个", "嗯", "呃", "哦", "啊"]
+            .iter()
+            .find(|filler| rest.starts_with(**filler))
+        else {
+            return false;
+        };
+        rest = rest[filler.len()..].trim_start_matches(|c: char| c.is_whitespace() || "，,、".contains(c));
+    }
+    true
 }
 
 /// The caller's yes or no to the read-back.

@@ -320,8 +320,12 @@ impl Nlu {
         intent = self.answer_to(context.pending, text, intent, &entities);
         // A channel named in a question (大厅几点开门, 小程序能办吗) is the
         // question's topic, not the caller's choice.
+        // A channel stated in a clause of its own (…怎么办，传真办吧) is.
         if intent.is_question() {
-            entities.submit_via = None;
+            entities.submit_via = text
+                .split(['，', ',', '。', '；', ';', '？', '?', '！', '!'])
+                .filter(|clause| !QUESTION_WORDS.iter().any(|word| clause.contains(word)))
+                .find_map(|clause| facts::submit_via(clause, &self.cues));
         }
         // 是的 / 没有 answering whether the 户口 moved is that fact.
         if context.pending == Some("hukou_moved") && entities.hukou_moved.is_none() {
@@ -593,6 +597,12 @@ impl Nlu {
         &self.gazetteer
     }
 }
+
+/// Words that make a clause a question, for a channel named in it.
+const QUESTION_WORDS: [&str; 14] = [
+    "吗", "怎么", "多少", "多久", "哪", "几点", "能不能", "可不可以", "是不是", "行不行", "有没有", "要不要",
+    "咋", "什么",
+];
 
 /// The places mentioned outside the caller's name: 我叫朱海涛 names no
 /// 珠海, 我叫常德胜 no 常德.

@@ -169,8 +169,10 @@ impl Names {
         // A common word that merely starts with a surname (单位, 高兴, 常州):
         // jieba reads the surname's character into a longer word that is
         // not a name.
+        // A shorter word inside the name (王国 in 王国庆) does not count.
         if let Some((start, end, tag)) = words.iter().find(|(start, _, _)| *start == offset)
             && end - start > surname.len()
+            && *end >= offset + name.len()
             && !tag.starts_with("nr")
         {
             return None;
