@@ -179,3 +179,178 @@ fn the_rules_missing_facts_are_slots_the_table_asks() {
     }
     assert!(phone_fax_asked > 0);
 }
+
+/// Cancel and a person act only on a sure reading (`acts::ACT_CONFIDENCE`).
+/// Calibrated on the understanding's tuning cases; the frozen cases (never
+/// tuned on) are measured the same way and reported. In both, no turn that
+/// did not ask to stop or for a person is acted on as one; on the tuning
+/// part the meant ones are acted on, or at worst asked back.
+#[test]
+fn consequential_moves_need_confidence() {
+    let tuning = consequential_moves("tuning.yaml");
+    let frozen = consequential_moves("frozen.yaml");
+    eprintln!("consequential moves, tuning part: {}", tuning.line());
+    eprintln!("consequential moves, frozen part: {}", frozen.line());
+    for part in [&tuning, &frozen] {
+        assert!(part.wrong.is_empty(), "acted on without being asked: {:?}", part.wrong);
+    }
+    assert!(tuning.meant >= 10, "too few meant cases to calibrate on: {}", tuning.meant);
+    assert_eq!(tuning.acted + tuning.asked, tuning.meant, "a meant stop or person was missed");
+    assert!(tuning.acted * 10 >= tuning.meant * 9, "{}", tuning.line());
+    assert!(
+        tuning.lowest_meant >= hotline::dialogue::acts::ACT_CONFIDENCE
+            && tuning.highest_unmeant < hotline::dialogue::acts::ACT_CONFIDENCE,
+        "the threshold no longer separates meant from unmeant: {}",
+        tuning.line()
+    );
+}
+
+#[derive(Default)]
+struct Moves {
+    meant: usize,
+    acted: usize,
+    asked: usize,
+    wrong: Vec<String>,
+    wrongly_asked: usize,
+    lowest_meant: f32,
+    highest_unmeant: f32,
+    highest_raw: f32,
+}
+
+impl Moves {
+    fn line(&self) -> String {
+        format!(
+            "{} of {} meant acted on, {} asked back; {} unmeant acted on, {} asked back; \
+             lowest meant confidence {:.2}, highest unmeant left to the threshold {:.2} \
+             ({:.2} before the act reading), threshold {}",
+            self.acted,
+            self.meant,
+            self.asked,
+            self.wrong.len(),
+            self.wrongly_asked,
+            self.lowest_meant,
+            self.highest_unmeant,
+            self.highest_raw,
+            hotline::dialogue::acts::ACT_CONFIDENCE
+        )
+    }
+}
+
+/// How the act reading and its threshold treat stops and persons in one
+/// set of the understanding's cases (`tests/nlu/<file>`).
+fn consequential_moves(file: &str) -> Moves {
+    use hotline::dialogue::acts::{self, Reading};
+    use hotline::nlu::{Context, Intent, Nlu};
+    use hotline::places::Gazetteer;
+    use std::sync::Arc;
+
+    #[derive(serde::Deserialize)]
+    struct Case {
+        text: String,
+        #[serde(default)]
+        pending: Option<String>,
+        #[serde(default)]
+        intent: Option<Intent>,
+        #[serde(default)]
+        before: Vec<String>,
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let gazetteer = Arc::new(Gazetteer::load(&root.join("corpus")).unwrap());
+    let nlu = Nlu::load(&root.join("intents"), gazetteer).unwrap();
+    let text = std::fs::read_to_string(root.join("tests/nlu").join(file)).unwrap();
+    let cases: Vec<serde_json::Value> = yaml_serde::from_str(&text).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut moves = Moves {
+        lowest_meant: f32::MAX,
+        ..Moves::default()
+    };
+    for case in cases {
+        // A case without an intent label says nothing about requests.
+        let Ok(Case {
+            intent: Some(intent),
+            ..
+        }) = serde_json::from_value::<Case>(case.clone())
+        else {
+            continue;
+        };
+        let case: Case = serde_json::from_value(case).unwrap();
+        let _ = &case.before;
+        let context = Context {
+            pending: case.pending.as_deref(),
+            ..Context::default()
+        };
+        let understanding = nlu.understand_in(&case.text, today, &context);
+        let reading = acts::request(&understanding, &case.text);
+        let consequential = matches!(
+            understanding.intent,
+            Intent::CancelDialogue | Intent::Handoff
+        );
+        if matches!(intent, Intent::CancelDialogue | Intent::Handoff) {
+            moves.meant += 1;
+            match reading {
+                Reading::Sure(_) => moves.acted += 1,
+                Reading::Unsure(_) => moves.asked += 1,
+                Reading::None => {}
+            }
+            if consequential {
+                moves.lowest_meant = moves.lowest_meant.min(understanding.confidence);
+            }
+            continue;
+        }
+        match reading {
+            Reading::Sure(_) => moves.wrong.push(format!(
+                "{} ({} {:.2})",
+                case.text, understanding.intent, understanding.confidence
+            )),
+            Reading::Unsure(_) => moves.wrongly_asked += 1,
+            Reading::None => {}
+        }
+        // Only misreadings the act reading leaves to the threshold (not
+        // negated, taken back, a question or 不知道) calibrate it.
+        if consequential {
+            moves.highest_raw = moves.highest_raw.max(understanding.confidence);
+            if reading != Reading::None {
+                moves.highest_unmeant = moves.highest_unmeant.max(understanding.confidence);
+            }
+        }
+    }
+    moves
+}
+
+/// Nothing is registered that was not read back: every slot a caller fills
+/// (all but the session's own and the agent-only ones) has a read-back
+/// phrase, and a read-back of a full application says each of its values.
+#[test]
+fn the_read_back_says_every_slot_that_is_registered() {
+    use hotline::slot_table::{Ask, SlotTable};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let table = SlotTable::load(&root.join("intents/slots.yaml")).unwrap();
+    let silent: Vec<&str> = table
+        .iter()
+        .filter(|slot| slot.ask != Ask::Never && slot.read_back.is_none())
+        .map(|slot| slot.path.as_str())
+        // A destination is read back whole.
+        .filter(|path| !path.starts_with("destination."))
+        .collect();
+    assert!(silent.is_empty(), "filled but never read back: {silent:?}");
+
+    let assistant = Assistant::load(&root.join("corpus"), &root.join("intents")).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (mut session, _) =
+        assistant.start_session(hotline::dialogue::SessionChannel::Phone, Some("dongguan"), today);
+    let mut reply = String::new();
+    for said in [
+        "我老公退休了要回湖南长沙老家养老，户口已经迁回去了，我替他办",
+        "职工医保",
+        "张建国",
+        "身份证号440304197812032012",
+        "电话15027189963",
+        "户口本和身份证都有",
+    ] {
+        reply = assistant.turn(&mut session, said).reply;
+    }
+    assert_eq!(session.state, hotline::dialogue::DialogueState::Confirming, "{reply}");
+    for heard in ["张建国", "职工医保", "长沙", "电话", "户口", "代办"] {
+        assert!(reply.contains(heard), "read-back lacks {heard}: {reply}");
+    }
+}

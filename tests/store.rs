@@ -174,6 +174,7 @@ async fn turns_append_in_order_and_raise_the_version(backend: Backend) {
         old: None,
         new: Some(serde_json::json!("13800138000")),
         source: "caller".into(),
+        act: None,
     });
     store.record_turn("s_turns", &first).await.unwrap();
     store

@@ -45,6 +45,8 @@ pub fn understand_only(
     today: NaiveDate,
 ) -> Understanding {
     let pending = match session.state {
+        // A question put back (您是要…吗？) is answered yes or no, like the read-back.
+        _ if session.proposal.is_some() => Some("confirm"),
         DialogueState::Confirming => Some("confirm"),
         _ => session.pending.as_deref(),
     };

@@ -69,6 +69,13 @@ pub struct Session {
     /// category question is then the one that separates them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category_options: Vec<Category>,
+    /// A move with consequences the dialogue asked the caller to confirm
+    /// (您是要取消这次登记吗？), waiting for their yes or no.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<confirm::Proposal>,
+    /// The reply said last, so that the next is never the same word for word.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub last_reply: String,
 }
 
 /// See [`Session::delivered`].
@@ -88,6 +95,9 @@ pub struct SlotChange {
     pub new: Option<serde_json::Value>,
     /// `caller` (understood from speech) or `agent` (edited on the screen).
     pub source: String,
+    /// For the caller's values, the act that wrote it (see [`slots::Act`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub act: Option<slots::Act>,
 }
 
 /// The reply to one utterance (contract §3 Turn).
@@ -122,6 +132,8 @@ pub struct Completed {
     pub decision: Decision,
 }
 
+pub mod acts;
+pub mod confirm;
 pub mod context;
 pub mod handoff;
 pub mod outcome;
@@ -137,6 +149,7 @@ use std::ops::ControlFlow;
 
 use crate::answer::Question;
 use crate::nlu::{Intent, Understanding};
+use acts::{Reading, Request};
 use crate::rules::{Category, Channel, Status};
 use crate::slot_table::Prompt;
 
@@ -170,8 +183,14 @@ pub fn start(
         delivered: None,
         situation: Vec::new(),
         category_options: Vec::new(),
+        proposal: None,
+        last_reply: String::new(),
     };
     let greeting = services.replies().greet.text(channel).to_string();
+    let session = Session {
+        last_reply: greeting.clone(),
+        ..session
+    };
     let mut turn = Turn::new(&session, Intent::Greet.name(), greeting);
     if channel != SessionChannel::Phone {
         turn.suggestions = Some(vec![
@@ -187,15 +206,38 @@ pub fn start(
 /// module again if anything changed, and says the next thing. Each stage
 /// below either ends the turn (`Break`) or hands the draft on.
 pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn {
-    match stages(services, session, text.trim()) {
+    let mut turn = match stages(services, session, text.trim()) {
         ControlFlow::Break(turn) | ControlFlow::Continue(turn) => turn,
+    };
+    not_again(services, session, &mut turn);
+    turn
+}
+
+/// No reply is said twice in a row word for word: a caller who hears the
+/// same sentence again thinks the line is stuck.
+fn not_again(services: &dyn Services, session: &mut Session, turn: &mut Turn) {
+    let replies = services.replies();
+    let channel = session.channel;
+    if !turn.reply.is_empty() && turn.reply == session.last_reply {
+        turn.reply = if turn.reply == replies.anything_else.text(channel) {
+            replies.goodbye.text(channel).to_string()
+        } else if turn.reply == replies.handoff_waiting.text(channel) {
+            replies.handoff_waiting_again.text(channel).to_string()
+        } else {
+            replies.said_again.fill(channel, &[("reply", &turn.reply)])
+        };
     }
+    session.last_reply = turn.reply.clone();
 }
 
 fn stages(services: &dyn Services, session: &mut Session, text: &str) -> ControlFlow<Turn, Turn> {
     let understanding = context::understand(services, session, text);
-    requests(services, session, &understanding)?;
+    let understanding = confirm::answered(services, session, understanding)?;
+    declined_fact(services, session, text)?;
+    requests(services, session, &understanding, text)?;
+    let understanding = acts::without_unmade_requests(understanding, text);
     let mut draft = fill(services, session, understanding, text);
+    hold_back(services, session, &mut draft)?;
     confirmation(services, session, &draft)?;
     context::name_answer(services, session, &mut draft)?;
     acknowledge(services, session, &mut draft);
@@ -229,6 +271,8 @@ struct Draft {
     before: Application,
     /// Whether the read-back was waiting for a yes or no.
     was_confirming: bool,
+    /// The question pending before this turn.
+    pending_before: Option<String>,
     applied: slots::Applied,
     changes: Vec<SlotChange>,
     /// What the reply says so far, one sentence or phrase each.
@@ -236,6 +280,8 @@ struct Draft {
     passages: Option<Vec<AnswerPassage>>,
     /// The caller asked a question (it is answered from the texts).
     asked: bool,
+    /// The texts answered it.
+    answered: bool,
 }
 
 impl Draft {
@@ -257,19 +303,21 @@ impl Draft {
 }
 
 /// Requests that come before anything else the caller said: a person, or
-/// stopping.
+/// stopping. Only a sure reading acts; an unsure one is asked back.
 fn requests(
     services: &dyn Services,
     session: &mut Session,
     understanding: &Understanding,
+    text: &str,
 ) -> ControlFlow<Turn> {
     let replies = services.replies();
     let channel = session.channel;
     let intent = understanding.intent;
-    if intent == Intent::Handoff {
+    let reading = acts::request(understanding, text);
+    if reading == Reading::Sure(Request::Handoff) {
         return ControlFlow::Break(hand_off(
             session,
-            intent.name(),
+            Intent::Handoff.name(),
             replies.handoff.text(channel),
         ));
     }
@@ -277,14 +325,58 @@ fn requests(
         let reply = replies.handoff_waiting.text(channel).to_string();
         return ControlFlow::Break(Turn::new(session, intent.name(), reply));
     }
-    if intent == Intent::CancelDialogue {
-        session.state = DialogueState::Idle;
-        session.pending = None;
-        session.failures = 0;
-        let reply = replies.cancel.text(channel).to_string();
-        return ControlFlow::Break(Turn::new(session, intent.name(), reply));
+    let under_way = matches!(
+        session.state,
+        DialogueState::Collecting | DialogueState::Confirming
+    );
+    match reading {
+        Reading::Sure(Request::Cancel) => ControlFlow::Break(cancel(services, session, intent)),
+        Reading::Unsure(Request::Cancel) if !under_way => ControlFlow::Continue(()),
+        Reading::Unsure(request) => {
+            ControlFlow::Break(confirm::ask(services, session, intent, request.into()))
+        }
+        _ => ControlFlow::Continue(()),
     }
-    ControlFlow::Continue(())
+}
+
+/// The call stops here: nothing is registered.
+fn cancel(services: &dyn Services, session: &mut Session, intent: Intent) -> Turn {
+    session.state = DialogueState::Idle;
+    session.pending = None;
+    session.failures = 0;
+    let reply = services.replies().cancel.text(session.channel).to_string();
+    Turn::new(session, intent.name(), reply)
+}
+
+/// A caller who will not give a fact on the phone (身份证号能不能不在电话里讲)
+/// is told why it is needed and where else the registration can be done,
+/// and the question stays open.
+fn declined_fact(services: &dyn Services, session: &mut Session, text: &str) -> ControlFlow<Turn> {
+    if session.state != DialogueState::Collecting {
+        return ControlFlow::Continue(());
+    }
+    let Some(slot) = acts::declines(text, session.pending.as_deref()) else {
+        return ControlFlow::Continue(());
+    };
+    let replies = services.replies();
+    let channel = session.channel;
+    let why = if slot == "applicant.phone" {
+        &replies.declined_phone
+    } else {
+        &replies.declined_id
+    };
+    let mut parts = vec![why.text(channel).to_string()];
+    let channels = session
+        .decision
+        .as_ref()
+        .map(|decision| decision.channels.clone())
+        .unwrap_or_default();
+    let ways = speech::elsewhere(services, &channels);
+    parts.push(replies.declined_ways.fill(channel, &[("ways", &ways)]));
+    parts.push(replies.declined_go_on.text(channel).into());
+    session.pending = Some(slot.to_string());
+    session.failures = 0;
+    ControlFlow::Break(Turn::new(session, Intent::ProvideInfo.name(), say(&parts)))
 }
 
 /// Writes what the caller said into the slots and notes what changed.
@@ -295,6 +387,7 @@ fn fill(
     text: &str,
 ) -> Draft {
     let before = session.slots.clone();
+    let pending = session.pending.clone();
     let was_confirming = session.state == DialogueState::Confirming;
     let applied = match session.state {
         // A finished registration is closed: later words are answered,
@@ -319,8 +412,18 @@ fn fill(
             }
         },
     };
-    let changes = slots::diff(services.slots(), &before, &session.slots, "caller");
+    let mut changes = slots::diff(services.slots(), &before, &session.slots, "caller");
     let intent = understanding.intent;
+    let corrected = was_confirming || understanding.entities.correction || intent == Intent::Correct;
+    for change in &mut changes {
+        change.act = Some(if pending.as_deref() == Some(change.slot.as_str()) {
+            slots::Act::Answer
+        } else if corrected {
+            slots::Act::Correct
+        } else {
+            slots::Act::Inform
+        });
+    }
     let asked = intent.is_question()
         || understanding
             .intents
@@ -333,12 +436,44 @@ fn fill(
         intent,
         before,
         was_confirming,
+        pending_before: pending,
         applied,
         changes,
         parts: Vec::new(),
         passages: None,
         asked,
+        answered: false,
     }
+}
+
+/// Values that would replace the caller's own without a correction cue
+/// are held back and asked about (see [`confirm::held_back`]); the rest of
+/// the turn is taken.
+fn hold_back(services: &dyn Services, session: &mut Session, draft: &mut Draft) -> ControlFlow<Turn> {
+    let held = confirm::held_back(services, session, &draft.before, &draft.understanding, &draft.changes);
+    if held.is_empty() {
+        return ControlFlow::Continue(());
+    }
+    for (slot, _) in &held {
+        let old = slots::value_at(&draft.before, slot);
+        if let Ok(restored) = slots::set_value(services.slots(), &session.slots, slot, old) {
+            session.slots = restored;
+        }
+    }
+    draft
+        .changes
+        .retain(|change| !held.iter().any(|(slot, _)| *slot == change.slot));
+    let mut parts = Vec::new();
+    if !draft.changes.is_empty() {
+        if let Ok(decision) = services.evaluate(&session.slots, session.today) {
+            session.decision = Some(decision);
+        }
+        parts.push(services.replies().noted.text(session.channel).to_string());
+    }
+    let proposal = confirm::Proposal::Change { values: held };
+    let mut turn = confirm::ask_after(services, session, draft.intent, proposal, parts);
+    turn.slot_changes = std::mem::take(&mut draft.changes);
+    ControlFlow::Break(turn)
 }
 
 /// Whether the session ended in a registration the caller confirmed.
@@ -349,19 +484,13 @@ fn registered(session: &Session) -> bool {
         })
 }
 
-/// Words that make a clause a question.
-const QUESTION_MARKS: [&str; 16] = [
-    "？", "?", "吗", "怎么", "多少", "多久", "哪些", "能不能", "可不可以", "是不是", "要不要",
-    "有没有", "行不行", "会不会", "来得及", "咋",
-];
-
 /// The clauses of `text` that are not questions, joined; `None` when no
 /// clause is a question.
 fn statements(text: &str) -> Option<String> {
     let clauses: Vec<&str> = text
         .split_inclusive(['，', ',', '。', '！', '!', '；', ';', '？', '?', ' '])
         .collect();
-    let asks = |clause: &&str| QUESTION_MARKS.iter().any(|mark| clause.contains(mark));
+    let asks = |clause: &&str| acts::QUESTION_MARKS.iter().any(|mark| clause.contains(mark));
     if !clauses.iter().any(asks) {
         return None;
     }
@@ -446,6 +575,7 @@ fn answer_question(services: &dyn Services, session: &Session, draft: &mut Draft
     });
     match answer {
         Ok(answer) if answer.answered => {
+            draft.answered = true;
             draft.parts.push(answer.answer.clone());
             draft.passages = Some(answer.passages);
         }
@@ -529,6 +659,12 @@ fn after_done(
 ) -> ControlFlow<Turn> {
     let state = session.state;
     let closed = registered(session);
+    // A second registration only as a new one, confirmed as new.
+    if closed && acts::asks_for_another(&draft.understanding, &draft.text) {
+        let parts = std::mem::take(&mut draft.parts);
+        let proposal = confirm::Proposal::NewRegistration;
+        return ControlFlow::Break(confirm::ask_after(services, session, draft.intent, proposal, parts));
+    }
     if closed
         || state == DialogueState::Done
             && draft.changes.is_empty()
@@ -592,10 +728,17 @@ fn count_understanding(
     session: &mut Session,
     draft: &Draft,
 ) -> ControlFlow<Turn> {
-    let understood = draft.applied.took_something
-        || draft.asked
-        || draft.intent == Intent::Greet
-        || draft.intent == Intent::OutOfScope;
+    // What moves the call on: a value changed (or the 户口 answered), a
+    // question the texts answer, asking to register (or to go on after
+    // all). A greeting, 嗯, 你说什么 or a value said again do not: the same
+    // question is then needed again, rephrased, and a person offered.
+    let hukou_answered = draft.applied.took_something && draft.pending_before.as_deref() == Some(HUKOU);
+    let understood = !draft.changes.is_empty()
+        || hukou_answered
+        || draft.answered
+        || draft.intent == Intent::OutOfScope
+        || draft.pending_before.is_none()
+            && matches!(draft.intent, Intent::Register | Intent::RegisterMaternity);
     if understood {
         session.failures = 0;
     } else if session.state == DialogueState::Collecting {
@@ -717,6 +860,8 @@ fn next_move(
                 prompt = between;
             }
             context::about_someone(services, session, &slot, attempt, &mut prompt);
+            // Asked again because nothing was said, not because a number was wrong.
+            prompt.text = without_verdict(&prompt.text).to_string();
             // The generic materials question names documents some regions
             // do not ask for; name exactly what this registration needs.
             if slot == "materials" && !decision.missing_materials.is_empty() {
@@ -749,6 +894,10 @@ fn next_move(
                 });
             }
             parts.push(prompt.text);
+            // The third time the same question is needed, a person is offered.
+            if attempt >= 2 && !parts.iter().any(|part| part.contains("人工")) {
+                parts.push(replies.offer_person.text(channel).into());
+            }
             let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(session.channel, quick);
             turn

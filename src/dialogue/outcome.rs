@@ -338,7 +338,10 @@ pub fn read_back(
         .iter()
         .filter_map(|slot| {
             let phrase = slot.read_back.as_ref()?;
-            let value = super::slot_said(services, application, &slot.path, channel)?;
+            let value = match slot.path.as_str() {
+                "materials" => held_materials(services, application),
+                path => super::slot_said(services, application, path, channel),
+            }?;
             Some(phrase.replace("{value}", &value))
         })
         .collect();
@@ -347,4 +350,14 @@ pub fn read_back(
         .replies()
         .read_back
         .fill(channel, &[("facts", &facts)])
+}
+
+/// The documents the caller said they hold, as the region names them.
+fn held_materials(services: &dyn Services, application: &Application) -> Option<String> {
+    let held = application.materials.as_ref()?;
+    let names: Vec<String> = held
+        .iter()
+        .map(|id| services.material_label(&application.region, id))
+        .collect();
+    (!names.is_empty()).then(|| names.join("、"))
 }

@@ -3,12 +3,41 @@
 //! short answers (对 / 没有 / a bare name) that only make sense against the
 //! question pending.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::dialogue::{Session, SlotChange};
 use crate::nlu::{DateRole, Entities, Intent, Understanding};
 use crate::rules::{Applicant, Application, Category, Destination, Scheme};
 use crate::slot_table::SlotTable;
+
+/// The dialogue act that wrote a value: stated outright, the answer to
+/// the question pending, a correction, or a yes to the question put back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Act {
+    Inform,
+    Answer,
+    Correct,
+    Confirm,
+}
+
+impl Act {
+    pub fn name(self) -> &'static str {
+        match self {
+            Act::Inform => "inform",
+            Act::Answer => "answer",
+            Act::Correct => "correct",
+            Act::Confirm => "confirm",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Act> {
+        [Act::Inform, Act::Answer, Act::Correct, Act::Confirm]
+            .into_iter()
+            .find(|act| act.name() == name)
+    }
+}
 
 /// A value the caller gave that cannot be taken, with the slot it was for
 /// and the reason in words a caller understands.
@@ -296,6 +325,7 @@ pub fn diff(
                 old,
                 new,
                 source: source.to_string(),
+                act: None,
             })
         })
         .collect()

@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::dialogue::{Services, SessionChannel};
-use crate::rules::{Application, Category, Insurance, Scheme};
+use crate::rules::{Application, Category, Channel, Insurance, Scheme};
 
 /// `2026年11月23日`.
 pub fn date(date: NaiveDate) -> String {
@@ -57,6 +57,28 @@ pub fn scheme(scheme: Scheme) -> &'static str {
 
 pub fn category(category: Category) -> &'static str {
     category.label()
+}
+
+/// Where a caller can register other than by phone or fax, among
+/// `channels` (the rules' channels for their case): 到医保经办窗口或者用粤医保小程序.
+/// The window when the case is not known yet: every region has one.
+pub fn elsewhere(services: &dyn Services, channels: &[Channel]) -> String {
+    let ways: Vec<String> = channels
+        .iter()
+        .filter(|channel| !matches!(channel, Channel::Phone | Channel::Fax | Channel::Hospital))
+        .map(|channel| {
+            let label = services.channel_label(channel);
+            match channel {
+                Channel::Window => format!("到{label}"),
+                Channel::Website => format!("在{label}"),
+                _ => format!("用{label}"),
+            }
+        })
+        .collect();
+    if ways.is_empty() {
+        return format!("到{}", services.channel_label(&Channel::Window));
+    }
+    ways.join("或者")
 }
 
 /// `湖南省长沙市`, or whatever part is known.
@@ -132,6 +154,14 @@ pub fn slot_value(
                 "他人代办"
             } else {
                 "本人办理"
+            }
+            .to_string()
+        }),
+        "incurred_costs_at_destination" => application.incurred_costs_at_destination.map(|value| {
+            if value {
+                "已经在那边看过病"
+            } else {
+                "还没在那边看过病"
             }
             .to_string()
         }),

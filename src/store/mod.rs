@@ -186,6 +186,10 @@ pub struct SlotHistoryEntry {
     #[schema(value_type = Object)]
     pub new: Option<serde_json::Value>,
     pub source: String,
+    /// The dialogue act that wrote a caller's value (`inform`, `answer`,
+    /// `correct`, `confirm`); kept in the `source` column as `caller:answer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub act: Option<String>,
     pub at: DateTime<Utc>,
 }
 

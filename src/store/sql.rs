@@ -226,11 +226,17 @@ pub(crate) fn slot_change_from_row(row: &impl Columns) -> StoreResult<SlotHistor
             .map(|text| from_json("slot value", text))
             .transpose()
     };
+    let source = row.text("source")?;
+    let (source, act) = match source.split_once(':') {
+        Some((source, act)) => (source.to_string(), Some(act.to_string())),
+        None => (source, None),
+    };
     Ok(SlotHistoryEntry {
         slot: row.text("slot")?,
         old: value("old_json")?,
         new: value("new_json")?,
-        source: row.text("source")?,
+        source,
+        act,
         at: parse_time(&row.text("at")?)?,
     })
 }
@@ -425,7 +431,10 @@ impl<'a> Tables<'a> {
                     text(&change.slot),
                     Value::Bound(Arg::MaybeText(change.old.as_ref().map(to_json))),
                     Value::Bound(Arg::MaybeText(change.new.as_ref().map(to_json))),
-                    text(&change.source),
+                    text(match change.act {
+                        Some(act) => format!("{}:{}", change.source, act.name()),
+                        None => change.source.clone(),
+                    }),
                     text(time_text(*at)),
                 ]);
             });
