@@ -346,6 +346,7 @@ fn the_read_back_says_every_slot_that_is_registered() {
         "身份证号440304197812032012",
         "电话15027189963",
         "户口本和身份证都有",
+        "我的身份证也带着",
     ] {
         reply = assistant.turn(&mut session, said).reply;
     }

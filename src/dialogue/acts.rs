@@ -11,7 +11,7 @@ use crate::nlu::{Intent, Understanding};
 /// a person (without 转人工 said outright) is acted on without asking back.
 /// Calibrated on `tests/nlu/tuning.yaml` by `consequential_moves_need_confidence`
 /// in `tests/dialogues.rs`: the stops and persons callers meant there score
-/// 0.55 or more (我现在不想办了); misread stops score up to 0.61 (算了，还是给我登记吧, kept
+/// 0.56 or more (我现在不想办了); misread stops score up to 0.61 (算了，还是给我登记吧, kept
 /// going by the act reading) and 0.44 (为什么一定要身份证号？我不想说, a
 /// question). 0.5 lies between. See BENCHMARKS.md, "Consequential moves".
 pub const ACT_CONFIDENCE: f32 = 0.5;

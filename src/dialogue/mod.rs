@@ -854,7 +854,9 @@ fn next_move(
             };
             session.state = DialogueState::Collecting;
             let mut prompt = prompt(services, &slot, session.channel, attempt);
+            // Asked again, the question lists every option instead.
             if slot == "category"
+                && attempt == 0
                 && let Some(between) = context::separating_prompt(services, &session.category_options)
             {
                 prompt = between;
