@@ -198,7 +198,7 @@ fn change_question(
             slots::set_value(services.slots(), &slots, slot, Some(value.clone())).unwrap_or(slots)
         });
     let said = |application: &Application, slot: &str| {
-        speech::slot_value(services, application, slot, channel).unwrap_or_default()
+        super::slot_said(services, application, slot, channel).unwrap_or_default()
     };
     let changes: Vec<String> = values
         .iter()
