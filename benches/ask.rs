@@ -30,6 +30,7 @@ fn ask(c: &mut Criterion) {
             text: text.to_string(),
             region: region.map(String::from),
             top: None,
+            ..Question::default()
         };
         c.bench_function(name, |b| b.iter(|| assistant.ask(black_box(&question))));
     }

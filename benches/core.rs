@@ -106,6 +106,7 @@ fn cold_start(c: &mut Criterion) {
         text: "退休以后回老家养老，医保要办什么手续".into(),
         region: Some("dongguan".into()),
         top: None,
+        ..Question::default()
     };
     let mut group = c.benchmark_group("cold_start");
     group.sample_size(10);

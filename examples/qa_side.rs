@@ -43,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 text: case.q.clone(),
                 region: case.region.clone(),
                 top: Some(3),
+                ..Question::default()
             };
             let started = Instant::now();
             let answer = assistant.ask(&question)?;

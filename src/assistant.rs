@@ -8,12 +8,12 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::answer::{self, Answer, AskError, Evidence, Question};
-use crate::corpus::{Corpus, LoadError, Problem, Scheme};
+use crate::corpus::{Corpus, LoadError, Passage, Problem, Scheme};
 use crate::dialogue::replies::Replies;
 use crate::dialogue::{self, Session, SessionChannel, Turn};
 use crate::nlu::{Nlu, Understanding};
 use crate::places::Gazetteer;
-use crate::rules::{Application, Decision, Policies, RulesInputError};
+use crate::rules::{Application, Channel, Decision, Policies, RulesInputError, Status};
 use crate::search::{self, Scope, SearchIndex};
 use crate::slot_table::SlotTable;
 
@@ -39,9 +39,10 @@ impl Assistant {
     pub fn load(corpus_dir: &Path, intents_dir: &Path) -> Result<Assistant, LoadError> {
         let corpus = Corpus::load(corpus_dir)?;
         let jieba = search::load_jieba(&corpus.lexicon);
-        let search = SearchIndex::build(&corpus, Arc::clone(&jieba)).map_err(|error| LoadError {
-            problems: vec![Problem::new(corpus_dir, 1, error.to_string())],
-        })?;
+        let search =
+            SearchIndex::build(&corpus, Arc::clone(&jieba)).map_err(|error| LoadError {
+                problems: vec![Problem::new(corpus_dir, 1, error.to_string())],
+            })?;
         let policies = Policies::load(corpus_dir, &corpus)?;
         let gazetteer = Arc::new(Gazetteer::load(corpus_dir)?);
         let nlu = Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?;
@@ -59,46 +60,74 @@ impl Assistant {
         })
     }
 
-    /// Answers a free-text question (contract §2.1).
+    /// Answers a free-text question (contract §2.1): from the rules
+    /// module when it asks what the rules decide for the caller's case (or
+    /// the category it names), from search otherwise.
     pub fn ask(&self, question: &Question) -> Result<Answer, AskError> {
-        let question = answer::validate(question, &self.corpus.regions)?;
+        let valid = answer::validate(question, &self.corpus.regions)?;
         // A region the caller chose filters. Without one, a region the
         // question names (东莞的…) filters too: the caller said which city.
-        let named_region = self.region_named_in(&question.text);
+        let region = valid
+            .region
+            .as_deref()
+            .or_else(|| self.region_named_in(&valid.text));
         // The caller's category as the question tells it (退休回老家定居,
         // 单位派驻 …); the date only matters for dates, which are not used.
-        let reading = self.nlu.entities(&question.text, NaiveDate::MIN);
+        let reading = self.nlu.entities(&valid.text, NaiveDate::MIN);
+        let scheme = self.scheme_of(&valid.text);
         let scope = Scope {
-            region: question.region.as_deref().or(named_region),
-            scheme: Some(self.scheme_of(&question.text)),
+            region,
+            scheme: Some(scheme),
             category: reading.category.map(|category| category.id()),
         };
-        let terms = self.search.analyzer().analyze(&question.text);
-        let hits = self.search.search_terms(&terms, scope, question.top);
+        let terms = self.search.analyzer().analyze(&valid.text);
+        let hits = self.search.search_terms(&terms, scope, valid.top);
         let evidence: Vec<Evidence<'_>> = hits
             .iter()
-            .filter_map(|hit| {
-                let passage = self.corpus.passages.get(hit.passage)?;
-                let region_name = self
-                    .corpus
-                    .region(&passage.region)
-                    .map_or(passage.region.as_str(), |region| region.name.as_str());
-                Some(Evidence {
-                    passage,
-                    score: hit.score,
-                    region_name,
-                })
-            })
+            .filter_map(|hit| self.evidence(self.corpus.passages.get(hit.passage)?, hit.score))
             .collect();
-        let off_topic = answer::off_topic(&question.text, &self.corpus.lexicon);
+        let off_topic = answer::off_topic(&valid.text, &self.corpus.lexicon);
         let familiarity = self.search.familiarity(&terms);
+        if off_topic.is_none() {
+            let asked = Asked {
+                question,
+                region,
+                reading: &reading,
+                scheme,
+                topics: &terms.topics,
+            };
+            if let Some((short, cited)) = self.decided(&asked) {
+                return Ok(answer::decided(
+                    &valid.text,
+                    short,
+                    &cited,
+                    &evidence,
+                    valid.top,
+                    familiarity,
+                ));
+            }
+        }
         let verdict = answer::judge(!evidence.is_empty(), familiarity, off_topic.as_deref());
         Ok(answer::compose(
-            &question.text,
+            &valid.text,
             &evidence,
+            &terms.words,
             familiarity,
             &verdict,
         ))
+    }
+
+    /// A passage with its region's name, for citing.
+    fn evidence<'a>(&'a self, passage: &'a Passage, score: f32) -> Option<Evidence<'a>> {
+        let region_name = self
+            .corpus
+            .region(&passage.region)
+            .map_or(passage.region.as_str(), |region| region.name.as_str());
+        Some(Evidence {
+            passage,
+            score,
+            region_name,
+        })
     }
 
     /// 生育保险 when the question speaks of pregnancy or birth, else the
@@ -341,6 +370,129 @@ impl Assistant {
             .regions
             .iter()
             .map(|region| region.id.clone())
+            .collect()
+    }
+}
+
+/// A question as the rules-backed answer reads it.
+struct Asked<'a> {
+    question: &'a Question,
+    /// The region chosen or named.
+    region: Option<&'a str>,
+    reading: &'a crate::nlu::Entities,
+    scheme: Scheme,
+    /// What the question asks about (`topics.txt`).
+    topics: &'a [String],
+}
+
+impl Assistant {
+    /// The rules' reply to a question about the caller's case and the
+    /// passage it rests on; `None` when the rules do not settle it.
+    fn decided(&self, asked: &Asked<'_>) -> Option<(answer::reply::Short, Evidence<'_>)> {
+        use crate::answer::from_rules::{self, RulesTopic};
+        let today = asked.question.today?;
+        let topic = RulesTopic::of(asked.topics)?;
+        let reading = asked.reading;
+        let asked_channel = reading.submit_via;
+        // A session's case as it stands; else what the question says, as
+        // if the caller went on to register through the hotline today.
+        let mut case = match &asked.question.case {
+            Some(case) => case.clone(),
+            None => Application {
+                region: asked.region?.to_string(),
+                submit_via: Some(asked_channel.unwrap_or(Channel::Phone)),
+                apply_date: Some(today),
+                ..Application::default()
+            },
+        };
+        case.category = case.category.or(reading.category);
+        case.insurance = case.insurance.or(reading.insurance);
+        if asked.scheme == Scheme::Maternity {
+            case.scheme = Some(crate::rules::Scheme::Maternity);
+        }
+        let mut decision = self.evaluate(&case, today).ok()?;
+        if decision.status == Status::ChannelUnavailable {
+            // Which channels work does not depend on the one tried.
+            case.submit_via = None;
+            decision = self.evaluate(&case, today).ok()?;
+        }
+        if decision.status == Status::NotEligible
+            || decision.missing_facts.iter().any(|fact| fact == "category")
+        {
+            return None;
+        }
+        let who = match (case.scheme, case.category) {
+            (Some(crate::rules::Scheme::Maternity), _) => "生育保险",
+            (_, Some(category)) => category.label(),
+            (_, None) => return None,
+        };
+        let processing_days = match topic {
+            RulesTopic::Deadline => self.processing_days(&case, &decision, today),
+            _ => Vec::new(),
+        };
+        let region = case.region.clone();
+        let material_label = |id: &str| dialogue::Services::material_label(self, &region, id);
+        let short = from_rules::reply(&from_rules::Case {
+            topic,
+            decision: &decision,
+            who,
+            asked_channel,
+            processing_days: &processing_days,
+            material_label: &material_label,
+        })?;
+        let cited = self.cited(&decision, topic)?;
+        Some((short, self.evidence(cited, 0.0)?))
+    }
+
+    /// The clause of the Decision that holds the parameter asked about:
+    /// the first cited passage tagged with its topic (for an exemption,
+    /// the first that is not a document's name or basis).
+    fn cited(
+        &self,
+        decision: &Decision,
+        topic: crate::answer::from_rules::RulesTopic,
+    ) -> Option<&Passage> {
+        let cited = || {
+            decision
+                .citations
+                .iter()
+                .filter_map(|citation| self.corpus.passage(&citation.passage_id))
+        };
+        cited()
+            .find(|passage| passage.topics.iter().any(|tag| tag == topic.tag()))
+            .or_else(|| {
+                (decision.status == Status::NotRequired).then(|| {
+                    cited().find(|passage| !passage.topics.iter().all(|tag| tag == "documents"))
+                })?
+            })
+    }
+
+    /// Working days from application to decision for each channel that
+    /// works (the hospital's own registration has no time of its own).
+    fn processing_days(
+        &self,
+        case: &Application,
+        decision: &Decision,
+        today: NaiveDate,
+    ) -> Vec<(Channel, u32)> {
+        let start = case.apply_date.unwrap_or(today);
+        decision
+            .channels
+            .iter()
+            .filter(|channel| **channel != Channel::Hospital)
+            .filter_map(|channel| {
+                let mut via = case.clone();
+                via.submit_via = Some(*channel);
+                let deadline = self.evaluate(&via, today).ok()?.processing_deadline?;
+                let calendar = &self.policies.calendar;
+                let days = start
+                    .iter_days()
+                    .skip(1)
+                    .take_while(|day| *day <= deadline)
+                    .filter(|day| calendar.is_working_day(*day).0)
+                    .count();
+                Some((*channel, u32::try_from(days).ok()?))
+            })
             .collect()
     }
 }

@@ -36,7 +36,15 @@ fn retired_caller_gets_the_dongguan_resettlement_clauses_first() {
             .contains("异地安置退休人员"),
         "{first}"
     );
-    assert!(answer["answer"].as_str().unwrap().starts_with("根据东莞市"));
+    // Said briefly, in the clause's words; the clause itself is cited.
+    let reply = answer["answer"].as_str().unwrap();
+    assert!(reply.chars().count() <= 60, "{reply}");
+    assert!(reply.contains("异地安置退休人员"), "{reply}");
+    assert!(
+        answer["cite"].as_str().unwrap().starts_with("东莞市《"),
+        "{answer}"
+    );
+    assert!(answer["written"].as_str().unwrap().starts_with("根据东莞市《"));
 }
 
 #[test]
@@ -92,4 +100,28 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+#[test]
+fn a_sudden_illness_on_a_trip_gets_the_emergency_exemption_in_one_sentence() {
+    let (code, stdout, _) = hotline(&[
+        "ask",
+        "--json",
+        "去外地旅游突发脑梗住进医院，来不及备案，医保还管吗",
+        "--region",
+        "dongguan",
+    ]);
+    assert_eq!(code, 0);
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(answer["answered"], true);
+    assert_eq!(answer["source"], "rules", "{answer}");
+    let reply = answer["answer"].as_str().unwrap();
+    assert!(reply.chars().count() <= 60, "{reply}");
+    assert!(reply.contains("急诊") && reply.contains("不需要备案"), "{reply}");
+    assert_eq!(reply.matches('。').count(), 1, "one sentence: {reply}");
+    assert_eq!(
+        answer["passages"][0]["passage_id"],
+        "dongguan-general#conditions-emergency"
+    );
+    assert!(answer["cite"].as_str().unwrap().contains("急诊抢救"), "{answer}");
 }

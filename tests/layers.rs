@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 const CORE: [&str; 8] = [
     "src/corpus",
     "src/search",
-    "src/answer.rs",
+    "src/answer",
     "src/places",
     "src/calendar.rs",
     "src/rules",

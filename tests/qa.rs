@@ -116,6 +116,7 @@ fn measure(assistant: &Assistant, cases: &[Case]) -> (Tally, BTreeMap<String, Ta
             text: case.q.clone(),
             region: case.region.clone(),
             top: Some(3),
+            ..Question::default()
         };
         let answer = assistant
             .ask(&question)

@@ -25,6 +25,8 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<i32, CliError> {
         text: args.question.clone(),
         region: args.region.clone(),
         top: args.top,
+        case: None,
+        today: Some(chrono::Local::now().date_naive()),
     };
     let answer = assistant
         .ask(&question)

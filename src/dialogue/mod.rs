@@ -572,11 +572,18 @@ fn answer_question(services: &dyn Services, session: &Session, draft: &mut Draft
         text: draft.text.clone(),
         region: Some(session.slots.region.clone()),
         top: Some(3),
+        case: Some(session.slots.clone()),
+        today: Some(session.today),
     });
     match answer {
         Ok(answer) if answer.answered => {
             draft.answered = true;
-            draft.parts.push(answer.answer.clone());
+            // Spoken, one sentence; read (widget, agent screen), two with the clause.
+            let reply = match session.channel {
+                SessionChannel::Phone => &answer.answer,
+                SessionChannel::Widget | SessionChannel::Agent => &answer.written,
+            };
+            draft.parts.push(reply.clone());
             draft.passages = Some(answer.passages);
         }
         _ => {

@@ -119,6 +119,9 @@ impl Services for Fake {
             question: question.text.clone(),
             answered: true,
             answer: "长期有效。".into(),
+            written: "长期有效。".into(),
+            cite: None,
+            source: Default::default(),
             passages: vec![],
             confidence: 1.0,
         })

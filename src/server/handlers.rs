@@ -150,6 +150,8 @@ pub async fn ask(
         text: key.question.clone(),
         region: key.region.clone(),
         top: key.top,
+        case: None,
+        today: Some(server_today()),
     };
     let assistant = state.assistant().clone();
     let (answer, miss) = compute(question.text.chars().count(), move || {

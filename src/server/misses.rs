@@ -176,6 +176,9 @@ mod tests {
             question: "q".into(),
             answered,
             answer: String::new(),
+            written: String::new(),
+            cite: None,
+            source: Default::default(),
             passages: vec![passage; passages],
             confidence,
         }

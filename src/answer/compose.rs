@@ -1,0 +1,204 @@
+//! The Answer from what search found: the short reply in the best
+//! passage's own words with its citation, or an honest refusal with the
+//! offer of a human.
+
+use super::reply::{self, Short};
+use super::scope::Verdict;
+use super::{Answer, AnswerPassage, AnswerSource};
+use crate::corpus::Passage;
+
+/// A passage search found, with what the answer needs to cite it.
+#[derive(Debug, Clone, Copy)]
+pub struct Evidence<'a> {
+    pub passage: &'a Passage,
+    pub score: f32,
+    /// The Chinese name of the passage's region, e.g. `东莞市`.
+    pub region_name: &'a str,
+}
+
+/// Said when nothing in the corpus answers the question.
+const NOT_FOUND: &str = "抱歉，我在异地就医备案的政策文件里没有找到能回答这个问题的条文。需要的话我帮您转接人工客服，好吗？";
+
+/// Builds the Answer: on [`Verdict::Answered`] the reply is the sentence
+/// of the best passage that covers the question's `words` (weighted, as
+/// search used them); otherwise it says so and offers a human.
+pub fn compose(
+    question: &str,
+    evidence: &[Evidence<'_>],
+    words: &[(String, f32)],
+    familiarity: f32,
+    verdict: &Verdict,
+) -> Answer {
+    let best = evidence.first();
+    let (answered, short, cite) = match (verdict, best) {
+        (Verdict::Answered, Some(best)) => {
+            let mut short = reply::shorten(&best.passage.text, words);
+            let cite = cite_of(best);
+            short.written = format!("根据{cite}：{}", short.written);
+            (true, short, Some(cite))
+        }
+        (Verdict::OutOfScope { topic: Some(topic) }, _) => (
+            false,
+            refusal(&format!(
+                "抱歉，{topic}不在异地就医备案政策的范围内，我这里答不了。需要的话我帮您转接人工客服，好吗？"
+            )),
+            None,
+        ),
+        (Verdict::OutOfRegion { reply }, _) => (false, refusal(reply), None),
+        _ => (false, refusal(NOT_FOUND), None),
+    };
+    // Weak candidates still help an agent who takes over; a question about
+    // another topic altogether gets none, so nothing unrelated is shown.
+    let passages = match verdict {
+        Verdict::OutOfScope { topic: Some(_) } | Verdict::OutOfRegion { .. } => Vec::new(),
+        _ => evidence.iter().map(answer_passage).collect(),
+    };
+    Answer {
+        question: question.to_string(),
+        answered,
+        answer: short.spoken,
+        written: short.written,
+        cite,
+        source: AnswerSource::Search,
+        confidence: (familiarity * 100.0).round() / 100.0,
+        passages,
+    }
+}
+
+/// The Answer to a question the rules decide: the Decision's reply, the
+/// clause it rests on first among the passages, then what search found.
+pub fn decided(
+    question: &str,
+    short: Short,
+    cited: &Evidence<'_>,
+    found: &[Evidence<'_>],
+    top: usize,
+    familiarity: f32,
+) -> Answer {
+    let cite = cite_of(cited);
+    let mut passages = vec![answer_passage(cited)];
+    passages.extend(
+        found
+            .iter()
+            .filter(|evidence| evidence.passage.id != cited.passage.id)
+            .map(answer_passage),
+    );
+    passages.truncate(top);
+    Answer {
+        question: question.to_string(),
+        answered: true,
+        answer: short.spoken,
+        written: format!("根据{cite}：{}", short.written),
+        cite: Some(cite),
+        source: AnswerSource::Rules,
+        confidence: (familiarity * 100.0).round() / 100.0,
+        passages,
+    }
+}
+
+/// A refusal is short already and the same in both lengths.
+fn refusal(text: &str) -> Short {
+    Short {
+        spoken: text.to_string(),
+        written: text.to_string(),
+        more: false,
+    }
+}
+
+/// `东莞市《异地就医备案申请流程》“温馨提示 2”`.
+pub fn cite_of(evidence: &Evidence<'_>) -> String {
+    let passage = evidence.passage;
+    format!(
+        "{}《{}》“{}”",
+        evidence.region_name, passage.title, passage.clause
+    )
+}
+
+pub fn answer_passage(evidence: &Evidence<'_>) -> AnswerPassage {
+    let passage = evidence.passage;
+    AnswerPassage {
+        doc_id: passage.doc_id.clone(),
+        title: passage.title.clone(),
+        region: passage.region.clone(),
+        clause: passage.clause.clone(),
+        text: passage.text.clone(),
+        // Two decimals are plenty for ranking and keep the JSON readable.
+        score: (evidence.score * 100.0).round() / 100.0,
+        passage_id: passage.id.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::reply::PHONE_MAX_CHARS;
+    use super::super::scope::judge;
+    use super::*;
+
+    fn tips() -> Passage {
+        Passage {
+            id: "d#tips-2".into(),
+            doc_id: "d".into(),
+            region: "dongguan".into(),
+            scheme: crate::corpus::Scheme::General,
+            title: "异地就医备案申请流程".into(),
+            clause: "温馨提示 2".into(),
+            text: "2.长期异地就医人员备案后长期有效，\n备案后6个月内原则上不可变更或取消".into(),
+            line: 1,
+            ..Passage::default()
+        }
+    }
+
+    #[test]
+    fn answers_say_the_best_passage_briefly_and_cite_it() {
+        let passage = tips();
+        let evidence = [Evidence {
+            passage: &passage,
+            score: 20.123,
+            region_name: "东莞市",
+        }];
+        let words = [("取消".to_string(), 1.0)];
+        let answer = compose("备案能取消吗", &evidence, &words, 1.0, &Verdict::Answered);
+        assert!(answer.answered);
+        assert_eq!(
+            answer.answer,
+            "备案后6个月内原则上不可变更或取消。需要的话我再详细说说。"
+        );
+        assert!(answer.answer.chars().count() <= PHONE_MAX_CHARS);
+        assert_eq!(
+            answer.written,
+            "根据东莞市《异地就医备案申请流程》“温馨提示 2”：备案后6个月内原则上不可变更或取消。"
+        );
+        assert_eq!(
+            answer.cite.as_deref(),
+            Some("东莞市《异地就医备案申请流程》“温馨提示 2”")
+        );
+        assert_eq!(answer.passages[0].score, 20.12);
+        assert_eq!(
+            answer.passages[0].text, passage.text,
+            "the whole clause stays"
+        );
+    }
+
+    #[test]
+    fn refusals_offer_a_human_and_show_nothing_unrelated() {
+        let passage = tips();
+        let evidence = [Evidence {
+            passage: &passage,
+            score: 1.0,
+            region_name: "东莞市",
+        }];
+        let refused = compose(
+            "公积金",
+            &evidence,
+            &[],
+            0.0,
+            &judge(true, 1.0, Some("公积金")),
+        );
+        assert_eq!(judge(true, 0.2, None), Verdict::OutOfScope { topic: None });
+        assert_eq!(judge(false, 1.0, None), Verdict::OutOfScope { topic: None });
+        assert!(!refused.answered);
+        assert!(refused.answer.contains("人工"));
+        assert!(refused.passages.is_empty());
+        assert!(refused.cite.is_none());
+    }
+}

@@ -1,0 +1,412 @@
+//! Answers from the rules module: a question about the caller's own case,
+//! or about a category the question names (有效期, 材料, 能不能电话办,
+//! 多久办好, 报销比例, 变更取消, 要不要备案), is answered from the
+//! Decision's parameters, so what the dialogue decides and what it says
+//! when asked can never disagree. The reply cites the clause the Decision
+//! rests on for that parameter. Search answers everything else.
+
+use super::reply::{self, OFFER_MORE, PHONE_MAX_CHARS, Short};
+use crate::rules::engine::add_months_inclusive;
+use crate::rules::{Channel, Decision, EndKind, Status};
+
+/// What a question may ask that the rules decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesTopic {
+    /// 要不要备案, 免备案.
+    Exemption,
+    /// 有效期.
+    Validity,
+    /// 材料.
+    Materials,
+    /// 能不能电话/传真/网上办.
+    Channels,
+    /// 多久办好.
+    Deadline,
+    /// 报销比例变不变.
+    Ratio,
+    /// 能不能变更或取消.
+    ChangeCancel,
+}
+
+impl RulesTopic {
+    /// The topic tag (`corpus/search/topics.txt`) of the passages that
+    /// hold this parameter's clause.
+    pub fn tag(self) -> &'static str {
+        match self {
+            RulesTopic::Exemption => "exemption",
+            RulesTopic::Validity => "validity",
+            RulesTopic::Materials => "materials",
+            RulesTopic::Channels => "channels",
+            RulesTopic::Deadline => "deadline",
+            RulesTopic::Ratio => "ratio",
+            RulesTopic::ChangeCancel => "change_cancel",
+        }
+    }
+
+    /// The first of the question's topics (as search read them) that the
+    /// rules decide. Late registration (来不及备案) is asked as "does the
+    /// registration matter", so it reads as the exemption question.
+    pub fn of(topics: &[String]) -> Option<RulesTopic> {
+        topics.iter().find_map(|topic| {
+            Some(match topic.as_str() {
+                "exemption" | "late_registration" => RulesTopic::Exemption,
+                "validity" => RulesTopic::Validity,
+                "materials" => RulesTopic::Materials,
+                "channels" => RulesTopic::Channels,
+                "deadline" => RulesTopic::Deadline,
+                "ratio" => RulesTopic::Ratio,
+                "change_cancel" => RulesTopic::ChangeCancel,
+                _ => return None,
+            })
+        })
+    }
+}
+
+/// A decided case and what the question asks of it.
+pub struct Case<'a> {
+    pub topic: RulesTopic,
+    pub decision: &'a Decision,
+    /// Who the answer is about, as said: 异地长期居住人员, 生育保险.
+    pub who: &'a str,
+    /// A channel the question names (能不能电话办).
+    pub asked_channel: Option<Channel>,
+    /// Working days from application to decision, per channel that works.
+    pub processing_days: &'a [(Channel, u32)],
+    /// How a material id is said in this region.
+    pub material_label: &'a dyn Fn(&str) -> String,
+}
+
+/// The reply the Decision gives to the question; `None` when the Decision
+/// does not settle it (search answers then).
+pub fn reply(case: &Case<'_>) -> Option<Short> {
+    let decision = case.decision;
+    let who = case.who;
+    // An exemption answers every question about the registration.
+    if decision.status == Status::NotRequired {
+        let note = decision
+            .notes
+            .iter()
+            .find(|note| !note.starts_with("说明：") && !note.starts_with("如有疑问"))?;
+        return Some(reply::shorten(note, &[]));
+    }
+    let text = match case.topic {
+        RulesTopic::Exemption if decision.registration_required == Some(true) => {
+            format!("{who}需要办理异地就医备案。")
+        }
+        RulesTopic::Exemption => return None,
+        RulesTopic::Validity => validity(decision, who)?,
+        RulesTopic::Materials => return materials(case),
+        RulesTopic::Channels => channels(decision, who, case.asked_channel)?,
+        RulesTopic::Deadline => deadline(case.processing_days, case.asked_channel)?,
+        RulesTopic::Ratio => ratio(decision)?,
+        RulesTopic::ChangeCancel => change_lock(decision, who)?,
+    };
+    Some(whole(text))
+}
+
+/// A reply said whole on the phone and in the widget.
+fn whole(text: String) -> Short {
+    if text.chars().count() <= PHONE_MAX_CHARS {
+        Short {
+            spoken: text.clone(),
+            written: text,
+            more: false,
+        }
+    } else {
+        let mut short = reply::shorten(&text, &[]);
+        short.written = text;
+        short
+    }
+}
+
+fn validity(decision: &Decision, who: &str) -> Option<String> {
+    let validity = &decision.validity;
+    match validity.end_kind? {
+        EndKind::LongTerm => Some(format!("{who}备案后长期有效。")),
+        EndKind::NotSet => Some(format!("{who}备案不设有效期。")),
+        EndKind::Date => {
+            let (start, end) = (validity.start?, validity.end?);
+            let months = (1..=60).find(|months| add_months_inclusive(start, *months) == Some(end));
+            Some(match months {
+                Some(months) => format!("{who}备案有效期{months}个月。"),
+                None => format!("{who}备案有效期{}天。", (end - start).num_days() + 1),
+            })
+        }
+        // It ends with something the Application does not carry: the
+        // clause says what, search answers with it.
+        EndKind::Conditional => None,
+    }
+}
+
+/// Every group needed (一次性告知): one of each. On the phone the groups
+/// that fit are said and the rest offered.
+fn materials(case: &Case<'_>) -> Option<Short> {
+    let labels: Vec<Vec<String>> = case
+        .decision
+        .required_materials
+        .iter()
+        .map(|group| {
+            group
+                .any_of
+                .iter()
+                .map(|id| (case.material_label)(id))
+                .collect()
+        })
+        .collect();
+    if labels.is_empty() {
+        return None;
+    }
+    let head = format!("{}备案要准备{}样：", case.who, labels.len());
+    let written_groups: Vec<String> = labels.iter().map(|group| group.join("或")).collect();
+    let written = format!("{head}{}。", written_groups.join("；"));
+    // Spoken, a long choice names its first two: 户口簿、居住证等其中一样.
+    let groups: Vec<String> = labels
+        .iter()
+        .map(|group| match group.as_slice() {
+            [first, second, _, ..] => format!("{first}、{second}等其中一样"),
+            _ => group.join("或"),
+        })
+        .collect();
+    if written.chars().count() <= PHONE_MAX_CHARS {
+        return Some(Short {
+            spoken: written.clone(),
+            written,
+            more: false,
+        });
+    }
+    let mut spoken = head.clone();
+    let mut said = 0;
+    for group in &groups {
+        let rest = format!("还有{}样，{OFFER_MORE}", groups.len() - said - 1);
+        let next = format!("{spoken}{}{group}。", if said > 0 { "；" } else { "" });
+        if next.chars().count() + rest.chars().count() > PHONE_MAX_CHARS {
+            break;
+        }
+        spoken = next.trim_end_matches('。').to_string();
+        said += 1;
+    }
+    let spoken = if said == 0 {
+        format!(
+            "{}{OFFER_MORE}",
+            head.trim_end_matches('：').to_string() + "。"
+        )
+    } else {
+        format!("{spoken}。还有{}样，{OFFER_MORE}", groups.len() - said)
+    };
+    Some(Short {
+        spoken,
+        written,
+        more: true,
+    })
+}
+
+fn channel_list(channels: &[Channel]) -> String {
+    channels
+        .iter()
+        .map(|channel| channel.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn channels(decision: &Decision, who: &str, asked: Option<Channel>) -> Option<String> {
+    if decision.channels.is_empty() {
+        return None;
+    }
+    let all = channel_list(&decision.channels);
+    Some(match asked {
+        Some(channel) if decision.channels.contains(&channel) => {
+            format!("{who}可以通过{}办理备案。", channel.label())
+        }
+        Some(channel) => format!("{who}不能通过{}办理，可以通过{all}办理。", channel.label()),
+        None => format!("{who}可以通过{all}办理备案。"),
+    })
+}
+
+/// 即时办结 or N working days, per channel, those with the same time together.
+fn deadline(days: &[(Channel, u32)], asked: Option<Channel>) -> Option<String> {
+    let said_days = |days: u32| match days {
+        0 => "即时办结".to_string(),
+        days => format!("{days}个工作日内办结"),
+    };
+    if let Some(asked) = asked {
+        let (_, days) = days.iter().find(|(channel, _)| *channel == asked)?;
+        return Some(format!("{}备案{}。", asked.label(), said_days(*days)));
+    }
+    let mut times: Vec<u32> = days.iter().map(|(_, days)| *days).collect();
+    times.sort_unstable();
+    times.dedup();
+    let parts: Vec<String> = times
+        .iter()
+        .map(|time| {
+            let channels: Vec<Channel> = days
+                .iter()
+                .filter(|(_, days)| days == time)
+                .map(|(channel, _)| *channel)
+                .collect();
+            format!("{}{}", channel_list(&channels), said_days(*time))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("{}。", parts.join("，")))
+}
+
+fn ratio(decision: &Decision) -> Option<String> {
+    let points = &decision.ratio_delta_points;
+    let home = points.home?;
+    let change = |delta: i32| match delta {
+        0 => "不变".to_string(),
+        delta if delta < 0 => format!("降低{}个百分点", -delta),
+        delta => format!("提高{delta}个百分点"),
+    };
+    let mut text = format!("备案期间回参保地住院，报销比例{}", change(home));
+    if let Some(there) = points.registered_place {
+        text.push_str(&format!("；在备案地就医，比例{}", change(there)));
+    }
+    text.push('。');
+    Some(text)
+}
+
+fn change_lock(decision: &Decision, who: &str) -> Option<String> {
+    let from = decision.change_allowed_from?;
+    let start = decision.validity.start?;
+    let months = (1..=36)
+        .find(|months| start.checked_add_months(chrono::Months::new(*months)) == Some(from))?;
+    Some(format!("{who}备案后{months}个月内原则上不能变更或取消。"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{MaterialGroup, RatioDelta, Validity};
+    use chrono::NaiveDate;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn decision() -> Decision {
+        serde_json::from_value(serde_json::json!({
+            "status": "accepted", "class": "long_term", "registration_required": true,
+            "missing_materials": [], "required_materials": [],
+            "channels": ["window", "phone"],
+            "validity": {"start": "2026-11-23", "end": null, "end_kind": "long_term"},
+            "change_allowed_from": "2027-05-23", "processing_deadline": null,
+            "supplement_deadline": null,
+            "ratio_delta_points": {"home": -10, "registered_place": 0},
+            "personal_account_to": null, "registered_to": null,
+            "missing_facts": [], "notes": [], "citations": []
+        }))
+        .unwrap()
+    }
+
+    fn ask(topic: RulesTopic, decision: &Decision, asked: Option<Channel>) -> Option<Short> {
+        let label = |id: &str| match id {
+            "id_card" => "身份证".to_string(),
+            "household_register" => "户口簿".to_string(),
+            other => other.to_string(),
+        };
+        reply(&Case {
+            topic,
+            decision,
+            who: "异地长期居住人员",
+            asked_channel: asked,
+            processing_days: &[
+                (Channel::Window, 0),
+                (Channel::Phone, 0),
+                (Channel::YueYibao, 2),
+            ],
+            material_label: &label,
+        })
+    }
+
+    #[test]
+    fn each_parameter_is_said_from_the_decision() {
+        let mut decision = decision();
+        let said = |topic, decision: &Decision| ask(topic, decision, None).unwrap().spoken;
+        assert_eq!(
+            said(RulesTopic::Validity, &decision),
+            "异地长期居住人员备案后长期有效。"
+        );
+        assert_eq!(
+            said(RulesTopic::ChangeCancel, &decision),
+            "异地长期居住人员备案后6个月内原则上不能变更或取消。"
+        );
+        assert_eq!(
+            said(RulesTopic::Ratio, &decision),
+            "备案期间回参保地住院，报销比例降低10个百分点；在备案地就医，比例不变。"
+        );
+        assert_eq!(
+            said(RulesTopic::Deadline, &decision),
+            "医保经办窗口、电话即时办结，粤医保小程序2个工作日内办结。"
+        );
+        assert_eq!(
+            ask(RulesTopic::Channels, &decision, Some(Channel::Fax))
+                .unwrap()
+                .spoken,
+            "异地长期居住人员不能通过传真办理，可以通过医保经办窗口、电话办理。"
+        );
+        decision.validity = Validity {
+            start: Some(day("2026-11-23")),
+            end: Some(day("2027-05-22")),
+            end_kind: Some(EndKind::Date),
+        };
+        assert_eq!(
+            said(RulesTopic::Validity, &decision),
+            "异地长期居住人员备案有效期6个月。"
+        );
+        decision.ratio_delta_points = RatioDelta::default();
+        assert!(
+            ask(RulesTopic::Ratio, &decision, None).is_none(),
+            "no figure, no rules answer"
+        );
+    }
+
+    #[test]
+    fn materials_are_told_all_at_once_and_fit_the_phone() {
+        let mut decision = decision();
+        decision.required_materials = vec![
+            MaterialGroup {
+                any_of: vec!["household_register".into(), "commitment_letter".into()],
+            },
+            MaterialGroup {
+                any_of: vec!["id_card".into()],
+            },
+        ];
+        let short = ask(RulesTopic::Materials, &decision, None).unwrap();
+        assert_eq!(
+            short.written,
+            "异地长期居住人员备案要准备2样：户口簿或commitment_letter；身份证。"
+        );
+        assert!(short.spoken.chars().count() <= PHONE_MAX_CHARS);
+        decision.required_materials = (0..6)
+            .map(|n| MaterialGroup {
+                any_of: vec![format!("一份很长很长的证明材料{n}")],
+            })
+            .collect();
+        let short = ask(RulesTopic::Materials, &decision, None).unwrap();
+        assert!(
+            short.spoken.chars().count() <= PHONE_MAX_CHARS,
+            "{}",
+            short.spoken
+        );
+        assert!(short.spoken.contains("还有"), "{}", short.spoken);
+        assert!(short.written.contains("证明材料5"));
+    }
+
+    #[test]
+    fn an_exemption_answers_whatever_is_asked() {
+        let mut decision = decision();
+        decision.status = Status::NotRequired;
+        decision.notes = vec![
+            "说明：按文件办理。".into(),
+            "异地急诊抢救就医时不需要备案，由就诊医疗机构如实上传急诊标志，直接按急诊待遇结算。"
+                .into(),
+        ];
+        let short = ask(RulesTopic::Materials, &decision, None).unwrap();
+        assert!(
+            short.spoken.starts_with("异地急诊抢救就医时不需要备案"),
+            "{}",
+            short.spoken
+        );
+        assert!(short.spoken.chars().count() <= PHONE_MAX_CHARS);
+    }
+}
