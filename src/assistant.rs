@@ -304,11 +304,14 @@ impl dialogue::Services for Assistant {
 
     fn material_label(&self, region: &str, material: &str) -> String {
         // A form is named by its title in regions.toml: each region has its own.
-        let form = self.corpus.region(region).and_then(|region| match material {
-            "registration_form" => region.form.as_ref(),
-            "maternity_registration_form" => region.maternity_form.as_ref(),
-            _ => None,
-        });
+        let form = self
+            .corpus
+            .region(region)
+            .and_then(|region| match material {
+                "registration_form" => region.form.as_ref(),
+                "maternity_registration_form" => region.maternity_form.as_ref(),
+                _ => None,
+            });
         self.policies
             .regions
             .get(region)
@@ -440,17 +443,22 @@ impl Assistant {
             processing_days: &processing_days,
             material_label: &material_label,
         })?;
-        let cited = self.cited(&decision, topic)?;
+        let cited = self.cited(&decision, topic, &case, asked_channel)?;
         Some((short, self.evidence(cited, 0.0)?))
     }
 
-    /// The clause of the Decision that holds the parameter asked about:
-    /// the first cited passage tagged with its topic (for an exemption,
-    /// the first that is not a document's name or basis).
+    /// The clause of the Decision that holds the parameter asked about: of
+    /// the cited passages tagged with its topic, the one for the caller's
+    /// category, then the one naming the channel asked about, then the
+    /// first cited; for an exemption, the first that is not a document's
+    /// name or basis. From the Decision alone, so a question asked in other
+    /// words cites the same clause.
     fn cited(
         &self,
         decision: &Decision,
         topic: crate::answer::from_rules::RulesTopic,
+        case: &Application,
+        asked_channel: Option<Channel>,
     ) -> Option<&Passage> {
         let cited = || {
             decision
@@ -458,13 +466,23 @@ impl Assistant {
                 .iter()
                 .filter_map(|citation| self.corpus.passage(&citation.passage_id))
         };
-        cited()
-            .find(|passage| passage.topics.iter().any(|tag| tag == topic.tag()))
-            .or_else(|| {
-                (decision.status == Status::NotRequired).then(|| {
-                    cited().find(|passage| !passage.topics.iter().all(|tag| tag == "documents"))
-                })?
-            })
+        let fit = |passage: &Passage| {
+            let other_category = !case
+                .category
+                .is_some_and(|category| passage.categories.iter().any(|c| c == category.id()));
+            let other_channel =
+                !asked_channel.is_some_and(|channel| passage.text.contains(channel.label()));
+            (other_category, other_channel)
+        };
+        let tagged = cited()
+            .enumerate()
+            .filter(|(_, passage)| passage.topics.iter().any(|tag| tag == topic.tag()))
+            .min_by_key(|(order, passage)| (fit(passage), *order));
+        tagged.map(|(_, passage)| passage).or_else(|| {
+            (decision.status == Status::NotRequired).then(|| {
+                cited().find(|passage| !passage.topics.iter().all(|tag| tag == "documents"))
+            })?
+        })
     }
 
     /// Working days from application to decision for each channel that

@@ -116,6 +116,7 @@ fn measure(assistant: &Assistant, cases: &[Case]) -> (Tally, BTreeMap<String, Ta
             text: case.q.clone(),
             region: case.region.clone(),
             top: Some(3),
+            today: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
             ..Question::default()
         };
         let answer = assistant

@@ -14,6 +14,9 @@ use crate::rules::{Channel, Decision, EndKind, Status};
 pub enum RulesTopic {
     /// 要不要备案, 免备案.
     Exemption,
+    /// 来不及备案, 补办: answered by the rules only where no registration
+    /// is needed at all.
+    LateRegistration,
     /// 有效期.
     Validity,
     /// 材料.
@@ -34,6 +37,7 @@ impl RulesTopic {
     pub fn tag(self) -> &'static str {
         match self {
             RulesTopic::Exemption => "exemption",
+            RulesTopic::LateRegistration => "late_registration",
             RulesTopic::Validity => "validity",
             RulesTopic::Materials => "materials",
             RulesTopic::Channels => "channels",
@@ -43,13 +47,16 @@ impl RulesTopic {
         }
     }
 
-    /// The first of the question's topics (as search read them) that the
-    /// rules decide. Late registration (来不及备案) is asked as "does the
-    /// registration matter", so it reads as the exemption question.
+    /// What the question asks, when it asks one thing the rules decide
+    /// (its topics as search read them). A question that also asks what
+    /// the rules do not decide (算哪一类, 电话多少), or two things at once
+    /// (补办能往前算几天: late registration and days), is left to search.
     pub fn of(topics: &[String]) -> Option<RulesTopic> {
-        topics.iter().find_map(|topic| {
-            Some(match topic.as_str() {
-                "exemption" | "late_registration" => RulesTopic::Exemption,
+        let mut asked = None;
+        for topic in topics {
+            let this = match topic.as_str() {
+                "exemption" => RulesTopic::Exemption,
+                "late_registration" => RulesTopic::LateRegistration,
                 "validity" => RulesTopic::Validity,
                 "materials" => RulesTopic::Materials,
                 "channels" => RulesTopic::Channels,
@@ -57,8 +64,19 @@ impl RulesTopic {
                 "ratio" => RulesTopic::Ratio,
                 "change_cancel" => RulesTopic::ChangeCancel,
                 _ => return None,
-            })
-        })
+            };
+            asked = match (asked, this) {
+                (None, this) => Some(this),
+                (Some(earlier), this) if earlier == this => Some(this),
+                // 来不及备案 of an emergency: whether it needs registering.
+                (
+                    Some(RulesTopic::Exemption | RulesTopic::LateRegistration),
+                    RulesTopic::Exemption | RulesTopic::LateRegistration,
+                ) => Some(RulesTopic::Exemption),
+                _ => return None,
+            };
+        }
+        asked
     }
 }
 
@@ -81,8 +99,14 @@ pub struct Case<'a> {
 pub fn reply(case: &Case<'_>) -> Option<Short> {
     let decision = case.decision;
     let who = case.who;
-    // An exemption answers every question about the registration.
+    let exemption_asked = matches!(
+        case.topic,
+        RulesTopic::Exemption | RulesTopic::LateRegistration
+    );
     if decision.status == Status::NotRequired {
+        if !exemption_asked {
+            return None;
+        }
         let note = decision
             .notes
             .iter()
@@ -93,7 +117,7 @@ pub fn reply(case: &Case<'_>) -> Option<Short> {
         RulesTopic::Exemption if decision.registration_required == Some(true) => {
             format!("{who}需要办理异地就医备案。")
         }
-        RulesTopic::Exemption => return None,
+        RulesTopic::Exemption | RulesTopic::LateRegistration => return None,
         RulesTopic::Validity => validity(decision, who)?,
         RulesTopic::Materials => return materials(case),
         RulesTopic::Channels => channels(decision, who, case.asked_channel)?,
@@ -393,7 +417,26 @@ mod tests {
     }
 
     #[test]
-    fn an_exemption_answers_whatever_is_asked() {
+    fn questions_of_one_rules_topic_only_are_the_rules_to_answer() {
+        let topics = |list: &[&str]| list.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            RulesTopic::of(&topics(&["validity"])),
+            Some(RulesTopic::Validity)
+        );
+        assert_eq!(
+            RulesTopic::of(&topics(&["late_registration", "exemption"])),
+            Some(RulesTopic::Exemption)
+        );
+        assert_eq!(
+            RulesTopic::of(&topics(&["late_registration", "deadline"])),
+            None
+        );
+        assert_eq!(RulesTopic::of(&topics(&["conditions", "exemption"])), None);
+        assert_eq!(RulesTopic::of(&[]), None);
+    }
+
+    #[test]
+    fn an_exemption_answers_whether_and_when_to_register() {
         let mut decision = decision();
         decision.status = Status::NotRequired;
         decision.notes = vec![
@@ -401,7 +444,8 @@ mod tests {
             "异地急诊抢救就医时不需要备案，由就诊医疗机构如实上传急诊标志，直接按急诊待遇结算。"
                 .into(),
         ];
-        let short = ask(RulesTopic::Materials, &decision, None).unwrap();
+        assert!(ask(RulesTopic::Materials, &decision, None).is_none());
+        let short = ask(RulesTopic::LateRegistration, &decision, None).unwrap();
         assert!(
             short.spoken.starts_with("异地急诊抢救就医时不需要备案"),
             "{}",
