@@ -87,8 +87,9 @@ impl Assistant {
             .filter_map(|hit| self.evidence(self.corpus.passages.get(hit.passage)?, hit.score))
             .collect();
         let off_topic = answer::off_topic(&valid.text, &self.corpus.lexicon);
+        let elsewhere = answer::other_region(&valid.text, &self.corpus.lexicon);
         let familiarity = self.search.familiarity(&terms);
-        if off_topic.is_none() {
+        if off_topic.is_none() && elsewhere.is_none() {
             let asked = Asked {
                 question,
                 region,
@@ -107,7 +108,18 @@ impl Assistant {
                 ));
             }
         }
-        let verdict = answer::judge(!evidence.is_empty(), familiarity, off_topic.as_deref());
+        let verdict = match elsewhere {
+            Some(place) => {
+                let served: Vec<&str> = self
+                    .corpus
+                    .regions
+                    .iter()
+                    .map(|region| answer::short_name(&region.name))
+                    .collect();
+                answer::out_of_region(&place, &served)
+            }
+            None => answer::judge(!evidence.is_empty(), familiarity, off_topic.as_deref()),
+        };
         Ok(answer::compose(
             &valid.text,
             &evidence,

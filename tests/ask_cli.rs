@@ -125,3 +125,18 @@ fn a_sudden_illness_on_a_trip_gets_the_emergency_exemption_in_one_sentence() {
     );
     assert!(answer["cite"].as_str().unwrap().contains("急诊抢救"), "{answer}");
 }
+
+#[test]
+fn another_citys_own_policy_is_sent_to_that_citys_12345() {
+    let (code, stdout, _) = hotline(&["ask", "--json", "广州医保住院能报多少"]);
+    assert_eq!(code, 0);
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(answer["answered"], false);
+    let reply = answer["answer"].as_str().unwrap();
+    assert!(reply.chars().count() <= 60, "{reply}");
+    for served in ["东莞", "韶关", "湛江", "济宁"] {
+        assert!(reply.contains(served), "{reply}");
+    }
+    assert!(reply.contains("广州的12345"), "{reply}");
+    assert!(answer["passages"].as_array().unwrap().is_empty());
+}

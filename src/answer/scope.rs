@@ -62,9 +62,9 @@ const POLICY_MARKERS: &[&str] = &[
 /// which the texts do not cover.
 const IN_SCOPE_ANCHORS: &[&str] = &["备案", "登记", "异地就医", "转诊"];
 
-/// The out-of-scope topic a question names, as the reply should say it:
-/// a topic of `out_of_scope.txt`, or the policy of a city the corpus does
-/// not cover.
+/// The out-of-scope topic a question names, as the reply should say it: a
+/// topic of `out_of_scope.txt`. A city the corpus does not cover is
+/// [`other_region`]'s.
 pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
     let anchored = IN_SCOPE_ANCHORS
         .iter()
@@ -91,6 +91,13 @@ pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
             }
         }
     }
+    None
+}
+
+/// The city (of `other_places.txt`) whose own policy the question asks
+/// about (深圳的报销比例, 广州医保怎么报); a city named only as where the
+/// caller goes (去深圳住) is not one.
+pub fn other_region(question: &str, lexicon: &Lexicon) -> Option<String> {
     for place in &lexicon.other_places {
         for (start, _) in question.match_indices(place.as_str()) {
             let before = question[..start].chars().last();
@@ -101,11 +108,22 @@ pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
                 .iter()
                 .any(|marker| after.starts_with(marker));
             if asks_policy && !is_destination {
-                return Some(format!("{place}的医保政策"));
+                return Some(place.clone());
             }
         }
     }
     None
+}
+
+/// Which regions are served and where to ask instead: that city's 12345
+/// or its 医保. `served` are the regions' names as people say them.
+pub fn out_of_region(place: &str, served: &[&str]) -> Verdict {
+    Verdict::OutOfRegion {
+        reply: format!(
+            "我这里只能解答{}的异地就医备案政策，{place}的规定请咨询{place}的12345热线或当地医保部门。",
+            served.join("、")
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -123,18 +141,35 @@ mod tests {
             ..Lexicon::default()
         };
         assert_eq!(
-            off_topic("深圳的报销比例是多少", &lexicon).as_deref(),
-            Some("深圳的医保政策")
+            other_region("深圳的报销比例是多少", &lexicon).as_deref(),
+            Some("深圳")
         );
         assert_eq!(
-            off_topic("深圳市医保怎么报", &lexicon).as_deref(),
-            Some("深圳的医保政策")
+            other_region("深圳市医保怎么报", &lexicon).as_deref(),
+            Some("深圳")
         );
-        assert_eq!(off_topic("我要去深圳的女儿家住，怎么备案", &lexicon), None);
-        assert_eq!(off_topic("退休了住在深圳", &lexicon), None);
+        assert_eq!(
+            other_region("我要去深圳的女儿家住，怎么备案", &lexicon),
+            None
+        );
+        assert_eq!(other_region("退休了住在深圳", &lexicon), None);
         assert_eq!(
             off_topic("公积金怎么提取", &lexicon).as_deref(),
             Some("住房公积金")
         );
+    }
+
+    #[test]
+    fn a_city_not_served_is_told_the_regions_served_and_where_to_ask() {
+        let Verdict::OutOfRegion { reply } =
+            out_of_region("深圳", &["东莞", "韶关", "湛江", "济宁"])
+        else {
+            panic!("not out of region");
+        };
+        assert_eq!(
+            reply,
+            "我这里只能解答东莞、韶关、湛江、济宁的异地就医备案政策，深圳的规定请咨询深圳的12345热线或当地医保部门。"
+        );
+        assert!(reply.chars().count() <= super::super::reply::PHONE_MAX_CHARS);
     }
 }
