@@ -408,7 +408,13 @@ impl Assistant {
         let today = asked.question.today?;
         let topic = RulesTopic::of(asked.topics)?;
         let reading = asked.reading;
-        let asked_channel = reading.submit_via;
+        // A channel named inside a question is no choice of channel to the
+        // dialogue, but it is what the question asks about.
+        let asked_channel = reading.submit_via.or_else(|| {
+            [Channel::Phone, Channel::Fax, Channel::Window]
+                .into_iter()
+                .find(|channel| asked.question.text.contains(channel.label()))
+        });
         // A session's case as it stands; else what the question says, as
         // if the caller went on to register through the hotline today.
         let mut case = match &asked.question.case {

@@ -54,6 +54,12 @@ impl RulesTopic {
     pub fn of(topics: &[String]) -> Option<RulesTopic> {
         let mut asked = None;
         for topic in topics {
+            // 电话 and 传真 also read as the contact number; asked with how to
+            // register (能打电话办吗), they are the channel.
+            let channel_asked = topics.iter().any(|topic| topic == "channels");
+            if topic == "contacts" && channel_asked {
+                continue;
+            }
             let this = match topic.as_str() {
                 "exemption" => RulesTopic::Exemption,
                 "late_registration" => RulesTopic::LateRegistration,
@@ -209,7 +215,9 @@ fn materials(case: &Case<'_>) -> Option<Short> {
         spoken = next.trim_end_matches('。').to_string();
         said += 1;
     }
-    let spoken = if said == 0 {
+    let spoken = if said == groups.len() {
+        format!("{spoken}。")
+    } else if said == 0 {
         format!(
             "{}{OFFER_MORE}",
             head.trim_end_matches('：').to_string() + "。"

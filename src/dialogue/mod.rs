@@ -134,6 +134,7 @@ pub struct Completed {
 
 pub mod acts;
 pub mod confirm;
+mod answer_first;
 pub mod context;
 pub mod handoff;
 pub mod outcome;
@@ -242,6 +243,7 @@ fn stages(services: &dyn Services, session: &mut Session, text: &str) -> Control
     context::name_answer(services, session, &mut draft)?;
     acknowledge(services, session, &mut draft);
     answer_question(services, session, &mut draft);
+    answer_first::side_question(services, session, &mut draft);
     out_of_scope(services, session, &mut draft)?;
     before_registering(services, session, &mut draft)?;
     after_done(services, session, &mut draft)?;
