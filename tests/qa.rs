@@ -116,7 +116,7 @@ fn measure(assistant: &Assistant, cases: &[Case]) -> (Tally, BTreeMap<String, Ta
             text: case.q.clone(),
             region: case.region.clone(),
             top: Some(3),
-            today: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+            today: Some(day()),
             ..Question::default()
         };
         let answer = assistant
@@ -181,6 +181,12 @@ fn measure(assistant: &Assistant, cases: &[Case]) -> (Tally, BTreeMap<String, Ta
 /// each candidate share of familiar words, how many in-scope questions
 /// would still be answered and how many out-of-scope ones refused (a
 /// question refused for a named topic stays refused at any threshold).
+/// The day rules-backed answers are decided on, as `/v1/ask` does with the
+/// server's clock.
+fn day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
 fn calibration(assistant: &Assistant, cases: &[Case]) -> Vec<String> {
     let asked: Vec<(bool, f32, bool)> = cases
         .iter()
@@ -190,6 +196,8 @@ fn calibration(assistant: &Assistant, cases: &[Case]) -> Vec<String> {
                     text: case.q.clone(),
                     region: case.region.clone(),
                     top: Some(3),
+                    today: Some(day()),
+                    ..Question::default()
                 })
                 .unwrap();
             // Refused for a named topic: no passages shown.
