@@ -368,14 +368,20 @@ fn check_apps_named(nlu: &Nlu, policies: &Policies, entities: &Path) -> Result<(
         .iter()
         .filter_map(|(channel, _)| match channel {
             crate::rules::Channel::App(id) if !policies.apps.contains_key(id) => {
-                let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{id}:")));
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(&format!("{id}:")));
                 let message = format!("unknown channel `{id}`: not an [[app]] of regions.toml");
                 Some(Problem::new(entities, line.map_or(1, |at| at + 1), message))
             }
             _ => None,
         })
         .collect();
-    if problems.is_empty() { Ok(()) } else { Err(LoadError { problems }) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(LoadError { problems })
+    }
 }
 
 impl Assistant {
@@ -410,10 +416,15 @@ impl Assistant {
         let reading = asked.reading;
         // A channel named inside a question is no choice of channel to the
         // dialogue, but it is what the question asks about.
-        let asked_channel = reading.submit_via.or_else(|| {
+        let asked_channel = reading.submit_via.clone().or_else(|| {
             [Channel::Phone, Channel::Fax, Channel::Window]
                 .into_iter()
-                .find(|channel| asked.question.text.contains(channel.label()))
+                .find(|channel| {
+                    asked
+                        .question
+                        .text
+                        .contains(&self.policies.channel_label(channel))
+                })
         });
         // A session's case as it stands; else what the question says, as
         // if the caller went on to register through the hotline today.
@@ -421,7 +432,7 @@ impl Assistant {
             Some(case) => case.clone(),
             None => Application {
                 region: asked.region?.to_string(),
-                submit_via: Some(asked_channel.unwrap_or(Channel::Phone)),
+                submit_via: Some(asked_channel.clone().unwrap_or(Channel::Phone)),
                 apply_date: Some(today),
                 ..Application::default()
             },
@@ -457,9 +468,10 @@ impl Assistant {
             topic,
             decision: &decision,
             who,
-            asked_channel,
+            asked_channel: asked_channel.clone(),
             processing_days: &processing_days,
             material_label: &material_label,
+            channel_label: &|channel: &Channel| self.policies.channel_label(channel),
         })?;
         let cited = self.cited(&decision, topic, &case, asked_channel)?;
         Some((short, self.evidence(cited, 0.0)?))
@@ -488,8 +500,9 @@ impl Assistant {
             let other_category = !case
                 .category
                 .is_some_and(|category| passage.categories.iter().any(|c| c == category.id()));
-            let other_channel =
-                !asked_channel.is_some_and(|channel| passage.text.contains(channel.label()));
+            let other_channel = !asked_channel.as_ref().is_some_and(|channel| {
+                passage.text.contains(&self.policies.channel_label(channel))
+            });
             (other_category, other_channel)
         };
         let tagged = cited()
@@ -518,7 +531,7 @@ impl Assistant {
             .filter(|channel| **channel != Channel::Hospital)
             .filter_map(|channel| {
                 let mut via = case.clone();
-                via.submit_via = Some(*channel);
+                via.submit_via = Some(channel.clone());
                 let deadline = self.evaluate(&via, today).ok()?.processing_deadline?;
                 let calendar = &self.policies.calendar;
                 let days = start
@@ -527,7 +540,7 @@ impl Assistant {
                     .take_while(|day| *day <= deadline)
                     .filter(|day| calendar.is_working_day(*day).0)
                     .count();
-                Some((*channel, u32::try_from(days).ok()?))
+                Some((channel.clone(), u32::try_from(days).ok()?))
             })
             .collect()
     }

@@ -98,6 +98,8 @@ pub struct Case<'a> {
     pub processing_days: &'a [(Channel, u32)],
     /// How a material id is said in this region.
     pub material_label: &'a dyn Fn(&str) -> String,
+    /// How a channel is named (a provincial app by its corpus name).
+    pub channel_label: &'a dyn Fn(&Channel) -> String,
 }
 
 /// The reply the Decision gives to the question; `None` when the Decision
@@ -126,8 +128,17 @@ pub fn reply(case: &Case<'_>) -> Option<Short> {
         RulesTopic::Exemption | RulesTopic::LateRegistration => return None,
         RulesTopic::Validity => validity(decision, who)?,
         RulesTopic::Materials => return materials(case),
-        RulesTopic::Channels => channels(decision, who, case.asked_channel)?,
-        RulesTopic::Deadline => deadline(case.processing_days, case.asked_channel)?,
+        RulesTopic::Channels => channels(
+            decision,
+            who,
+            case.asked_channel.as_ref(),
+            case.channel_label,
+        )?,
+        RulesTopic::Deadline => deadline(
+            case.processing_days,
+            case.asked_channel.as_ref(),
+            case.channel_label,
+        )?,
         RulesTopic::Ratio => ratio(decision)?,
         RulesTopic::ChangeCancel => change_lock(decision, who)?,
     };
@@ -232,37 +243,42 @@ fn materials(case: &Case<'_>) -> Option<Short> {
     })
 }
 
-fn channel_list(channels: &[Channel]) -> String {
-    channels
-        .iter()
-        .map(|channel| channel.label())
-        .collect::<Vec<_>>()
-        .join("、")
+fn channel_list(channels: &[Channel], label: &dyn Fn(&Channel) -> String) -> String {
+    channels.iter().map(label).collect::<Vec<_>>().join("、")
 }
 
-fn channels(decision: &Decision, who: &str, asked: Option<Channel>) -> Option<String> {
+fn channels(
+    decision: &Decision,
+    who: &str,
+    asked: Option<&Channel>,
+    label: &dyn Fn(&Channel) -> String,
+) -> Option<String> {
     if decision.channels.is_empty() {
         return None;
     }
-    let all = channel_list(&decision.channels);
+    let all = channel_list(&decision.channels, label);
     Some(match asked {
-        Some(channel) if decision.channels.contains(&channel) => {
-            format!("{who}可以通过{}办理备案。", channel.label())
+        Some(channel) if decision.channels.contains(channel) => {
+            format!("{who}可以通过{}办理备案。", label(channel))
         }
-        Some(channel) => format!("{who}不能通过{}办理，可以通过{all}办理。", channel.label()),
+        Some(channel) => format!("{who}不能通过{}办理，可以通过{all}办理。", label(channel)),
         None => format!("{who}可以通过{all}办理备案。"),
     })
 }
 
 /// 即时办结 or N working days, per channel, those with the same time together.
-fn deadline(days: &[(Channel, u32)], asked: Option<Channel>) -> Option<String> {
+fn deadline(
+    days: &[(Channel, u32)],
+    asked: Option<&Channel>,
+    label: &dyn Fn(&Channel) -> String,
+) -> Option<String> {
     let said_days = |days: u32| match days {
         0 => "即时办结".to_string(),
         days => format!("{days}个工作日内办结"),
     };
     if let Some(asked) = asked {
-        let (_, days) = days.iter().find(|(channel, _)| *channel == asked)?;
-        return Some(format!("{}备案{}。", asked.label(), said_days(*days)));
+        let (_, days) = days.iter().find(|(channel, _)| channel == asked)?;
+        return Some(format!("{}备案{}。", label(asked), said_days(*days)));
     }
     let mut times: Vec<u32> = days.iter().map(|(_, days)| *days).collect();
     times.sort_unstable();
@@ -273,9 +289,9 @@ fn deadline(days: &[(Channel, u32)], asked: Option<Channel>) -> Option<String> {
             let channels: Vec<Channel> = days
                 .iter()
                 .filter(|(_, days)| days == time)
-                .map(|(channel, _)| *channel)
+                .map(|(channel, _)| channel.clone())
                 .collect();
-            format!("{}{}", channel_list(&channels), said_days(*time))
+            format!("{}{}", channel_list(&channels, label), said_days(*time))
         })
         .collect();
     (!parts.is_empty()).then(|| format!("{}。", parts.join("，")))
@@ -344,9 +360,15 @@ mod tests {
             processing_days: &[
                 (Channel::Window, 0),
                 (Channel::Phone, 0),
-                (Channel::YueYibao, 2),
+                (Channel::App("yue_yibao".into()), 2),
             ],
             material_label: &label,
+            channel_label: &|channel: &Channel| match channel {
+                Channel::Window => "医保经办窗口".to_string(),
+                Channel::Phone => "电话".to_string(),
+                Channel::Fax => "传真".to_string(),
+                _ => "粤医保小程序".to_string(),
+            },
         })
     }
 
