@@ -4,7 +4,8 @@
 //! dialogue asks its next question, even when the turn as a whole reads
 //! as giving information rather than asking.
 
-use super::{Draft, QUESTION_MARKS, Services, Session, SessionChannel};
+use super::acts::QUESTION_MARKS;
+use super::{Draft, Services, Session, SessionChannel};
 use crate::answer::{AnswerSource, Question};
 
 /// Answers the question clauses of a turn that was not taken as a
