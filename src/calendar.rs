@@ -117,7 +117,11 @@ impl Calendar {
                         format!("{}: say which notice the days come from", holiday.name),
                     ));
                 }
-                if holiday.source.as_deref().is_some_and(|url| !url.starts_with("http")) {
+                if holiday
+                    .source
+                    .as_deref()
+                    .is_some_and(|url| !url.starts_with("http"))
+                {
                     problems.push(Problem::new(
                         path,
                         line_of(&holiday.name),
@@ -138,7 +142,9 @@ impl Calendar {
             }
         }
         calendar.covered = match (years.first(), years.last()) {
-            (Some(first), Some(last)) => NaiveDate::from_ymd_opt(first.0, 1, 1).map(|from| (from, last.1)),
+            (Some(first), Some(last)) => {
+                NaiveDate::from_ymd_opt(first.0, 1, 1).map(|from| (from, last.1))
+            }
             _ => None,
         };
         if problems.is_empty() {
@@ -276,7 +282,10 @@ mod tests {
         let calendar = calendar();
         assert_eq!(calendar.is_working_day(day("2030-01-07")), (true, false));
         assert_eq!(calendar.is_working_day(day("1999-01-02")), (false, false));
-        assert_eq!(Calendar::default().is_working_day(day("2026-10-01")), (true, false));
+        assert_eq!(
+            Calendar::default().is_working_day(day("2026-10-01")),
+            (true, false)
+        );
     }
 
     #[test]
@@ -286,7 +295,9 @@ mod tests {
         let problems = Calendar::parse(&[file("2030.toml", text)]).unwrap_err();
         let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         assert!(
-            lines.iter().any(|l| l.contains("2030.toml:6") && l.contains("not in 2030")),
+            lines
+                .iter()
+                .any(|l| l.contains("2030.toml:6") && l.contains("not in 2030")),
             "{lines:?}"
         );
         assert!(
@@ -302,6 +313,9 @@ mod tests {
             file("2030.toml", "year = 2030\n"),
         ])
         .unwrap_err();
-        assert!(problems[0].to_string().contains("no calendar for 2029"), "{problems:?}");
+        assert!(
+            problems[0].to_string().contains("no calendar for 2029"),
+            "{problems:?}"
+        );
     }
 }

@@ -38,7 +38,10 @@ fn each_agent_gets_a_token_shown_once_and_kept_only_hashed() {
 
     let stored = std::fs::read_to_string(data.path().join("agents.toml")).unwrap();
     for token in [&first, &second] {
-        assert!(!stored.contains(token.as_str()), "the token itself is never kept");
+        assert!(
+            !stored.contains(token.as_str()),
+            "the token itself is never kept"
+        );
         let digest = hex::encode(Sha256::digest(token.as_bytes()));
         assert!(stored.contains(&digest), "{stored}");
     }

@@ -44,7 +44,12 @@ fn retired_caller_gets_the_dongguan_resettlement_clauses_first() {
         answer["cite"].as_str().unwrap().starts_with("东莞市《"),
         "{answer}"
     );
-    assert!(answer["written"].as_str().unwrap().starts_with("根据东莞市《"));
+    assert!(
+        answer["written"]
+            .as_str()
+            .unwrap()
+            .starts_with("根据东莞市《")
+    );
 }
 
 #[test]
@@ -117,13 +122,19 @@ fn a_sudden_illness_on_a_trip_gets_the_emergency_exemption_in_one_sentence() {
     assert_eq!(answer["source"], "rules", "{answer}");
     let reply = answer["answer"].as_str().unwrap();
     assert!(reply.chars().count() <= 60, "{reply}");
-    assert!(reply.contains("急诊") && reply.contains("不需要备案"), "{reply}");
+    assert!(
+        reply.contains("急诊") && reply.contains("不需要备案"),
+        "{reply}"
+    );
     assert_eq!(reply.matches('。').count(), 1, "one sentence: {reply}");
     assert_eq!(
         answer["passages"][0]["passage_id"],
         "dongguan-general#conditions-emergency"
     );
-    assert!(answer["cite"].as_str().unwrap().contains("急诊抢救"), "{answer}");
+    assert!(
+        answer["cite"].as_str().unwrap().contains("急诊抢救"),
+        "{answer}"
+    );
 }
 
 #[test]

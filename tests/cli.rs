@@ -25,7 +25,11 @@ fn broken_corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     copy_dir(&from, dir.path());
-    std::fs::write(dir.path().join("regions.toml"), "[[region]]\nid = dongguan\n").unwrap();
+    std::fs::write(
+        dir.path().join("regions.toml"),
+        "[[region]]\nid = dongguan\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -59,7 +63,12 @@ fn a_broken_corpus_exits_3_from_every_command() {
     let application = corpus.path().join("application.json");
     std::fs::write(&application, r#"{"region":"dongguan"}"#).unwrap();
     let (status, stderr) = hotline(
-        &["rules", application.to_str().unwrap(), "--today", "2026-11-23"],
+        &[
+            "rules",
+            application.to_str().unwrap(),
+            "--today",
+            "2026-11-23",
+        ],
         &env,
     );
     assert_eq!(status, 3, "{stderr}");
@@ -77,6 +86,9 @@ fn a_bad_today_exits_2_naming_the_flag_from_every_command() {
         let (status, stderr) = hotline(args, &[]);
         assert_eq!(status, 2, "{args:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.contains("--today: `2026-02-30` is not a date"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("--today: `2026-02-30` is not a date"),
+            "{args:?}: {stderr}"
+        );
     }
 }

@@ -192,10 +192,22 @@ fn consequential_moves_need_confidence() {
     eprintln!("consequential moves, tuning part: {}", tuning.line());
     eprintln!("consequential moves, frozen part: {}", frozen.line());
     for part in [&tuning, &frozen] {
-        assert!(part.wrong.is_empty(), "acted on without being asked: {:?}", part.wrong);
+        assert!(
+            part.wrong.is_empty(),
+            "acted on without being asked: {:?}",
+            part.wrong
+        );
     }
-    assert!(tuning.meant >= 10, "too few meant cases to calibrate on: {}", tuning.meant);
-    assert_eq!(tuning.acted + tuning.asked, tuning.meant, "a meant stop or person was missed");
+    assert!(
+        tuning.meant >= 10,
+        "too few meant cases to calibrate on: {}",
+        tuning.meant
+    );
+    assert_eq!(
+        tuning.acted + tuning.asked,
+        tuning.meant,
+        "a meant stop or person was missed"
+    );
     assert!(tuning.acted * 10 >= tuning.meant * 9, "{}", tuning.line());
     assert!(
         tuning.lowest_meant >= hotline::dialogue::acts::ACT_CONFIDENCE
@@ -336,8 +348,11 @@ fn the_read_back_says_every_slot_that_is_registered() {
 
     let assistant = Assistant::load(&root.join("corpus"), &root.join("intents")).unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let (mut session, _) =
-        assistant.start_session(hotline::dialogue::SessionChannel::Phone, Some("dongguan"), today);
+    let (mut session, _) = assistant.start_session(
+        hotline::dialogue::SessionChannel::Phone,
+        Some("dongguan"),
+        today,
+    );
     let mut reply = String::new();
     for said in [
         "我老公退休了要回湖南长沙老家养老，户口已经迁回去了，我替他办",
@@ -350,7 +365,11 @@ fn the_read_back_says_every_slot_that_is_registered() {
     ] {
         reply = assistant.turn(&mut session, said).reply;
     }
-    assert_eq!(session.state, hotline::dialogue::DialogueState::Confirming, "{reply}");
+    assert_eq!(
+        session.state,
+        hotline::dialogue::DialogueState::Confirming,
+        "{reply}"
+    );
     for heard in ["张建国", "职工医保", "长沙", "电话", "户口", "代办"] {
         assert!(reply.contains(heard), "read-back lacks {heard}: {reply}");
     }

@@ -155,7 +155,10 @@ fn no_code_names_a_region_or_a_provincial_app() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (regions, apps) = named_in_regions_toml(root);
     assert!(regions.len() >= 4, "regions.toml lists {regions:?}");
-    assert!(apps.contains(&"粤医保".to_string()), "regions.toml's apps: {apps:?}");
+    assert!(
+        apps.contains(&"粤医保".to_string()),
+        "regions.toml's apps: {apps:?}"
+    );
     let mut files = Vec::new();
     source_files(&root.join("src"), &mut files);
     source_files(&root.join("web"), &mut files);
@@ -177,7 +180,10 @@ fn no_code_names_a_region_or_a_provincial_app() {
 #[test]
 fn the_region_check_sees_code_not_comments_or_tests() {
     let path = Path::new("src/x.rs");
-    let code = product_code(path, "let r = \"jining\"; // 东莞 dongguan\n#[cfg(test)]\nmod tests { \"shaoguan\" }");
+    let code = product_code(
+        path,
+        "let r = \"jining\"; // 东莞 dongguan\n#[cfg(test)]\nmod tests { \"shaoguan\" }",
+    );
     assert!(names(&code, "jining"));
     assert!(!names(&code, "dongguan"));
     assert!(!names(&code, "shaoguan"));

@@ -61,7 +61,13 @@ pub fn intents_copy(file: &str, content: &str) -> tempfile::TempDir {
         )
         .unwrap();
     }
-    for name in ["slots.yaml", "templates.yaml", "entities.yaml", "situations.yaml", "names.yaml"] {
+    for name in [
+        "slots.yaml",
+        "templates.yaml",
+        "entities.yaml",
+        "situations.yaml",
+        "names.yaml",
+    ] {
         std::fs::copy(source.join(name), dir.path().join(name)).unwrap();
     }
     std::fs::write(dir.path().join(file), content).unwrap();

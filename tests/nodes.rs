@@ -77,7 +77,11 @@ async fn two_nodes_share_one_postgresql() {
 }
 
 async fn both_nodes_answer_alike(client: &reqwest::Client, a: &Server, b: &Server) {
-    for question in ["退休了回老家住，医保要办什么手续", "异地备案有效期多久", "去外地生孩子能报销吗"] {
+    for question in [
+        "退休了回老家住，医保要办什么手续",
+        "异地备案有效期多久",
+        "去外地生孩子能报销吗",
+    ] {
         let ask = |node: &Server| {
             client
                 .post(node.url("/v1/ask"))
@@ -86,30 +90,60 @@ async fn both_nodes_answer_alike(client: &reqwest::Client, a: &Server, b: &Serve
         };
         let from_a: Value = ask(a).await.unwrap().json().await.unwrap();
         let from_b: Value = ask(b).await.unwrap().json().await.unwrap();
-        assert!(from_a["answer"].is_string() || from_a["refused"].is_boolean(), "{from_a}");
+        assert!(
+            from_a["answer"].is_string() || from_a["refused"].is_boolean(),
+            "{from_a}"
+        );
         assert_eq!(from_a, from_b, "{question}");
     }
 }
 
-async fn turns_alternating_between_nodes_go_as_on_one(client: &reqwest::Client, a: &Server, b: &Server) {
+async fn turns_alternating_between_nodes_go_as_on_one(
+    client: &reqwest::Client,
+    a: &Server,
+    b: &Server,
+) {
     let (alone_id, alone_token) = open_on(client, a).await;
     let (shared_id, shared_token) = open_on(client, b).await;
     for (n, line) in REGISTRATION.iter().enumerate() {
-        let on_one = say(client, &a.base, (&alone_id, &alone_token), line, &format!("c{n}"))
-            .await
-            .unwrap();
+        let on_one = say(
+            client,
+            &a.base,
+            (&alone_id, &alone_token),
+            line,
+            &format!("c{n}"),
+        )
+        .await
+        .unwrap();
         let server = if n % 2 == 0 { a } else { b };
-        let alternating = say(client, &server.base, (&shared_id, &shared_token), line, &format!("c{n}"))
-            .await
-            .unwrap();
-        assert_eq!((on_one.0, alternating.0), (200, 200), "{line}: {alternating:?}");
+        let alternating = say(
+            client,
+            &server.base,
+            (&shared_id, &shared_token),
+            line,
+            &format!("c{n}"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (on_one.0, alternating.0),
+            (200, 200),
+            "{line}: {alternating:?}"
+        );
         for field in ["reply", "state", "intent", "missing"] {
-            assert_eq!(on_one.1[field], alternating.1[field], "turn {n} ({line}): {field}");
+            assert_eq!(
+                on_one.1[field], alternating.1[field],
+                "turn {n} ({line}): {field}"
+            );
         }
     }
     for node in [a, b] {
         let seen = view(client, node, &shared_id).await;
-        assert_eq!(caller_lines(&seen), REGISTRATION, "every turn once, in order");
+        assert_eq!(
+            caller_lines(&seen),
+            REGISTRATION,
+            "every turn once, in order"
+        );
         assert_eq!(seen["state"], "done");
         assert_eq!(seen["registrations"].as_array().map(Vec::len), Some(1));
     }
@@ -126,7 +160,9 @@ async fn wait_for_event(
     let waited = tokio::time::timeout(Duration::from_secs(10), async {
         while !found(seen) {
             match body.next().await {
-                Some(chunk) => seen.push_str(&String::from_utf8_lossy(&chunk.expect("stream chunk"))),
+                Some(chunk) => {
+                    seen.push_str(&String::from_utf8_lossy(&chunk.expect("stream chunk")))
+                }
                 None => return false,
             }
         }
@@ -154,9 +190,13 @@ async fn an_agent_on_one_node_sees_turns_served_by_the_other(
     let mut seen = String::new();
     let turn_of = |line: &'static str| {
         let id = id.clone();
-        move |event: &str| event.contains("event: turn") && event.contains(&id) && event.contains(line)
+        move |event: &str| {
+            event.contains("event: turn") && event.contains(&id) && event.contains(line)
+        }
     };
-    let (status, _) = say(client, &a.base, (&id, &token), REGISTRATION[0], "first").await.unwrap();
+    let (status, _) = say(client, &a.base, (&id, &token), REGISTRATION[0], "first")
+        .await
+        .unwrap();
     assert_eq!(status, 200);
     assert!(
         wait_for_event(&mut body, &mut seen, turn_of(REGISTRATION[0])).await,
@@ -165,7 +205,9 @@ async fn an_agent_on_one_node_sees_turns_served_by_the_other(
 
     // The nodes lose their listening connections: each comes back, tells
     // its screens to read from the store, and passes events on again.
-    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(database).await.unwrap();
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(database)
+        .await
+        .unwrap();
     let cut: Vec<bool> = sqlx::query_scalar(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
          WHERE datname = current_database() AND query LIKE 'LISTEN%'",
@@ -175,10 +217,14 @@ async fn an_agent_on_one_node_sees_turns_served_by_the_other(
     .unwrap();
     assert_eq!(cut.len(), 2, "one listener per node");
     assert!(
-        wait_for_event(&mut body, &mut seen, |event| event.contains("event: resync")).await,
+        wait_for_event(&mut body, &mut seen, |event| event
+            .contains("event: resync"))
+        .await,
         "a resync after the listener came back; got:\n{seen}"
     );
-    let (status, _) = say(client, &a.base, (&id, &token), REGISTRATION[1], "second").await.unwrap();
+    let (status, _) = say(client, &a.base, (&id, &token), REGISTRATION[1], "second")
+        .await
+        .unwrap();
     assert_eq!(status, 200);
     assert!(
         wait_for_event(&mut body, &mut seen, turn_of(REGISTRATION[1])).await,
@@ -192,7 +238,9 @@ async fn fifty_turns_at_once_over_both_nodes_are_each_applied_once(
     b: &Server,
 ) {
     let (id, token) = open_on(client, a).await;
-    let texts: Vec<String> = (0..50).map(|n| format!("我想问问异地就医备案的事，第{n}遍")).collect();
+    let texts: Vec<String> = (0..50)
+        .map(|n| format!("我想问问异地就医备案的事，第{n}遍"))
+        .collect();
     let outcomes = futures_util::future::join_all(texts.iter().enumerate().map(|(n, text)| {
         let server = if n % 2 == 0 { a } else { b };
         let (id, token) = (id.clone(), token.clone());
@@ -220,16 +268,24 @@ async fn fifty_turns_at_once_over_both_nodes_are_each_applied_once(
         .filter_map(|entry| entry["role"].as_str())
         .collect();
     assert!(
-        roles[1..].windows(2).all(|pair| pair != ["assistant", "assistant"]),
+        roles[1..]
+            .windows(2)
+            .all(|pair| pair != ["assistant", "assistant"]),
         "{roles:?}"
     );
 }
 
-async fn a_call_survives_its_node_killed_mid_dialogue(client: &reqwest::Client, a: &mut Server, b: &Server) {
+async fn a_call_survives_its_node_killed_mid_dialogue(
+    client: &reqwest::Client,
+    a: &mut Server,
+    b: &Server,
+) {
     let (id, token) = open_on(client, a).await;
     let session = (id.as_str(), token.as_str());
     for (n, line) in REGISTRATION[..3].iter().enumerate() {
-        let (status, _) = say(client, &a.base, session, line, &format!("k{n}")).await.unwrap();
+        let (status, _) = say(client, &a.base, session, line, &format!("k{n}"))
+            .await
+            .unwrap();
         assert_eq!(status, 200);
     }
     // The fourth line goes to node A as it dies: the caller cannot know
@@ -242,11 +298,17 @@ async fn a_call_survives_its_node_killed_mid_dialogue(client: &reqwest::Client, 
     };
     let (_, _) = tokio::join!(in_flight, kill);
     for (n, line) in REGISTRATION.iter().enumerate().skip(3) {
-        let (status, body) = say(client, &b.base, session, line, &format!("k{n}")).await.unwrap();
+        let (status, body) = say(client, &b.base, session, line, &format!("k{n}"))
+            .await
+            .unwrap();
         assert_eq!(status, 200, "{line}: {body}");
     }
     let seen = view(client, b, &id).await;
-    assert_eq!(caller_lines(&seen), REGISTRATION, "the call as it went, each line once");
+    assert_eq!(
+        caller_lines(&seen),
+        REGISTRATION,
+        "the call as it went, each line once"
+    );
     assert_eq!(seen["state"], "done");
     assert_eq!(seen["registrations"].as_array().map(Vec::len), Some(1));
 }

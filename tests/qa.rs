@@ -253,8 +253,14 @@ fn question_set_meets_the_bars() {
 
     let (tuning_tally, _, tuning_report) = measure(&assistant, &tuning);
     let (frozen_tally, by_register, frozen_report) = measure(&assistant, &frozen);
-    println!("tuning part, what went wrong:\n{}", tuning_report.join("\n"));
-    println!("frozen part, what went wrong:\n{}", frozen_report.join("\n"));
+    println!(
+        "tuning part, what went wrong:\n{}",
+        tuning_report.join("\n")
+    );
+    println!(
+        "frozen part, what went wrong:\n{}",
+        frozen_report.join("\n")
+    );
     for (register, tally) in &by_register {
         println!("{}", tally.line(&format!("  frozen, {register}")));
     }
@@ -266,13 +272,19 @@ fn question_set_meets_the_bars() {
     println!("{}", frozen_tally.line("frozen part"));
 
     let all = tuning.len() + frozen.len();
-    let refusable = tuning.iter().chain(&frozen).filter(|case| case.out_of_scope).count();
+    let refusable = tuning
+        .iter()
+        .chain(&frozen)
+        .filter(|case| case.out_of_scope)
+        .count();
     assert!(
         all >= 400 && refusable >= 60 && frozen.len() >= 150,
         "the set needs ≥400 questions, ≥60 of them out of scope, ≥150 frozen"
     );
     assert!(
-        frozen.iter().all(|case| !tuning.iter().any(|tuned| tuned.q == case.q)),
+        frozen
+            .iter()
+            .all(|case| !tuning.iter().any(|tuned| tuned.q == case.q)),
         "a frozen question is also in the tuning part"
     );
     assert_at_least("tuning part", tuning_tally.figures(), BARS);

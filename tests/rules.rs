@@ -321,12 +321,17 @@ fn a_validity_without_an_end_or_a_length_is_rejected() {
 /// The fixture with a provincial app in regions.toml (`province`'s) and
 /// the long-term categories offering it.
 fn fixture_with_app(province: &str, offered: &str) -> tempfile::TempDir {
-    let rules = FIXTURE_RULES.replace("{channel: phone}]", &format!("{{channel: phone}}, {{channel: {offered}}}]"));
+    let rules = FIXTURE_RULES.replace(
+        "{channel: phone}]",
+        &format!("{{channel: phone}}, {{channel: {offered}}}]"),
+    );
     assert_ne!(rules, FIXTURE_RULES);
     let dir = fixture_corpus(&rules);
     let regions = dir.path().join("regions.toml");
     let mut text = std::fs::read_to_string(&regions).unwrap();
-    text.push_str(&format!("\n[[app]]\nid = \"zhe_app\"\nname = \"浙里测小程序\"\nprovince = \"{province}\"\n"));
+    text.push_str(&format!(
+        "\n[[app]]\nid = \"zhe_app\"\nname = \"浙里测小程序\"\nprovince = \"{province}\"\n"
+    ));
     std::fs::write(&regions, text).unwrap();
     dir
 }
@@ -347,7 +352,10 @@ fn a_provincial_app_is_data_of_the_corpus() {
     let channels = serde_json::to_value(&decision.channels).unwrap();
     assert_eq!(channels, serde_json::json!(["window", "phone", "zhe_app"]));
     let note = decision.notes.join(" ");
-    assert!(note.contains("可以通过医保经办窗口、电话、浙里测小程序办理"), "{note}");
+    assert!(
+        note.contains("可以通过医保经办窗口、电话、浙里测小程序办理"),
+        "{note}"
+    );
 
     // Submitted through the app: accepted; an app nobody defined: bad input.
     let mut via_app = application.clone();
@@ -365,13 +373,20 @@ fn an_app_of_another_province_or_of_none_is_rejected_with_its_line() {
     let dir = fixture_with_app("江苏省", "zhe_app");
     let corpus = Corpus::load(dir.path()).unwrap();
     let error = Policies::load(dir.path(), &corpus).unwrap_err().to_string();
-    assert!(error.contains("app `zhe_app` belongs to 江苏省, not to 浙江省"), "{error}");
+    assert!(
+        error.contains("app `zhe_app` belongs to 江苏省, not to 浙江省"),
+        "{error}"
+    );
 
     let dir = fixture_with_app("浙江省", "su_app");
     let corpus = Corpus::load(dir.path()).unwrap();
     let error = Policies::load(dir.path(), &corpus).unwrap_err().to_string();
     let rules = std::fs::read_to_string(dir.path().join("testville/rules.yaml")).unwrap();
-    let line = rules.lines().position(|line| line.contains("su_app")).unwrap() + 1;
+    let line = rules
+        .lines()
+        .position(|line| line.contains("su_app"))
+        .unwrap()
+        + 1;
     assert!(
         error.contains(&format!("rules.yaml:{line}: unknown channel `su_app`")),
         "{error}"

@@ -352,24 +352,38 @@ fn replies_say_only_what_the_texts_say() {
         for turn in &driver.turns {
             replies += 1;
             for problem in texts.check(&parsed.region, turn) {
-                problems.push(format!("{}: «{}»: {problem}", path.display(), turn["reply"]));
+                problems.push(format!(
+                    "{}: «{}»: {problem}",
+                    path.display(),
+                    turn["reply"]
+                ));
             }
         }
     }
     let seeds = TUNING.start..TUNING.start + 200;
     for played in play_all(seeds, &bank, &assistant)
         .into_iter()
-        .chain(play_all(FROZEN.start..FROZEN.start + 200, &bank, &assistant))
+        .chain(play_all(
+            FROZEN.start..FROZEN.start + 200,
+            &bank,
+            &assistant,
+        ))
     {
         for (_, turn) in &played.call.transcript {
             replies += 1;
             let turn = serde_json::to_value(turn).unwrap();
             for problem in texts.check(&played.truth.application.region, &turn) {
-                problems.push(format!("seed {}: «{}»: {problem}", played.seed, turn["reply"]));
+                problems.push(format!(
+                    "seed {}: «{}»: {problem}",
+                    played.seed, turn["reply"]
+                ));
             }
         }
     }
-    println!("{replies} replies checked against the texts, {} problems", problems.len());
+    println!(
+        "{replies} replies checked against the texts, {} problems",
+        problems.len()
+    );
     problems.sort();
     problems.dedup();
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -73,7 +73,9 @@ on_both_backends!(
 );
 
 fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 fn dialogue() -> Session {
@@ -146,7 +148,10 @@ async fn sessions_come_back_as_stored(backend: Backend) {
     let mut stored = record("s_round", created);
     stored.session.pending = Some("applicant.phone".into());
     store
-        .create_session(&stored, &[line(Role::Assistant, "您好，这里是12345", created)])
+        .create_session(
+            &stored,
+            &[line(Role::Assistant, "您好，这里是12345", created)],
+        )
         .await
         .unwrap();
     let back = store.session("s_round").await.unwrap().expect("found");
@@ -157,11 +162,17 @@ async fn sessions_come_back_as_stored(backend: Backend) {
     assert_eq!(back.session.pending.as_deref(), Some("applicant.phone"));
     assert_eq!((back.created_at, back.updated_at), (created, created));
     assert_eq!((back.closed_at, back.version), (None, 0));
-    assert_eq!(texts(store.as_ref(), "s_round").await, ["您好，这里是12345"]);
+    assert_eq!(
+        texts(store.as_ref(), "s_round").await,
+        ["您好，这里是12345"]
+    );
     assert!(store.session("s_unknown").await.unwrap().is_none());
     let listed = store.list_sessions(false).await.unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0].session_id.as_str(), listed[0].state.as_str()), ("s_round", "collecting"));
+    assert_eq!(
+        (listed[0].session_id.as_str(), listed[0].state.as_str()),
+        ("s_round", "collecting")
+    );
 }
 
 async fn turns_append_in_order_and_raise_the_version(backend: Backend) {
@@ -183,7 +194,13 @@ async fn turns_append_in_order_and_raise_the_version(backend: Backend) {
         .unwrap();
     assert_eq!(
         texts(store.as_ref(), "s_turns").await,
-        ["您好", "我想办异地备案", "我想办异地备案：收到", "去海南三亚", "去海南三亚：收到"]
+        [
+            "您好",
+            "我想办异地备案",
+            "我想办异地备案：收到",
+            "去海南三亚",
+            "去海南三亚：收到"
+        ]
     );
     let roles: Vec<Role> = store
         .transcript("s_turns")
@@ -213,10 +230,18 @@ async fn a_turn_on_a_stale_version_is_refused_and_leaves_nothing(backend: Backen
         .record_turn("s_stale", &turn(0, "迟到的一句", Utc::now()))
         .await;
     assert!(is_conflict(&stale), "{stale:?}");
-    assert_eq!(texts(store.as_ref(), "s_stale").await, ["您好", "第一句", "第一句：收到"]);
+    assert_eq!(
+        texts(store.as_ref(), "s_stale").await,
+        ["您好", "第一句", "第一句：收到"]
+    );
     assert_eq!(store.session("s_stale").await.unwrap().unwrap().version, 1);
     // A turn on a session nobody has is refused too.
-    assert!(store.record_turn("s_nobody", &turn(0, "无主", Utc::now())).await.is_err());
+    assert!(
+        store
+            .record_turn("s_nobody", &turn(0, "无主", Utc::now()))
+            .await
+            .is_err()
+    );
 }
 
 async fn two_nodes_racing_on_one_session_apply_exactly_one_turn(backend: Backend) {
@@ -227,7 +252,10 @@ async fn two_nodes_racing_on_one_session_apply_exactly_one_turn(backend: Backend
         let now = Utc::now();
         let on_a = turn(version, &format!("A{round}"), now);
         let on_b = turn(version, &format!("B{round}"), now);
-        let (from_a, from_b) = tokio::join!(a.record_turn("s_race", &on_a), b.record_turn("s_race", &on_b));
+        let (from_a, from_b) = tokio::join!(
+            a.record_turn("s_race", &on_a),
+            b.record_turn("s_race", &on_b)
+        );
         assert!(
             from_a.is_ok() != from_b.is_ok(),
             "round {round}: exactly one applies: {from_a:?} {from_b:?}"
@@ -239,7 +267,10 @@ async fn two_nodes_racing_on_one_session_apply_exactly_one_turn(backend: Backend
     assert_eq!(lines.len(), 1 + 2 * 10, "{lines:?}");
     for round in 0..10 {
         let said = &lines[1 + 2 * round];
-        assert!(said == &format!("A{round}") || said == &format!("B{round}"), "{lines:?}");
+        assert!(
+            said == &format!("A{round}") || said == &format!("B{round}"),
+            "{lines:?}"
+        );
         assert_eq!(lines[2 + 2 * round], format!("{said}：收到"));
     }
     assert_eq!(a.session("s_race").await.unwrap().unwrap().version, 10);
@@ -272,24 +303,46 @@ async fn many_sessions_in_one_batch_each_get_their_lines(backend: Backend) {
     assert!(is_conflict(stale_outcome), "{stale_outcome:?}");
     for id in &ids {
         let lines = texts(store.as_ref(), id).await;
-        assert_eq!(lines, ["您好".to_string(), format!("第一句 {id}"), format!("第一句 {id}：收到")]);
+        assert_eq!(
+            lines,
+            [
+                "您好".to_string(),
+                format!("第一句 {id}"),
+                format!("第一句 {id}：收到")
+            ]
+        );
     }
 }
 
 async fn idle_sessions_close_once_across_nodes_and_refuse_late_turns(backend: Backend) {
     let (a, b) = (backend.open().await, backend.open().await);
     let long_ago = Utc::now() - Duration::hours(2);
-    a.create_session(&record("s_idle", long_ago), &[]).await.unwrap();
+    a.create_session(&record("s_idle", long_ago), &[])
+        .await
+        .unwrap();
     open_session(a.as_ref(), "s_active").await;
     let cutoff = Utc::now() - Duration::minutes(30);
     let now = Utc::now();
     let (closed_a, closed_b) = tokio::join!(a.close_idle(cutoff, now), b.close_idle(cutoff, now));
-    assert_eq!(closed_a.unwrap() + closed_b.unwrap(), 1, "closed once, by one node");
+    assert_eq!(
+        closed_a.unwrap() + closed_b.unwrap(),
+        1,
+        "closed once, by one node"
+    );
     let idle = a.session("s_idle").await.unwrap().unwrap();
     assert!(idle.closed_at.is_some());
-    assert!(a.session("s_active").await.unwrap().unwrap().closed_at.is_none());
+    assert!(
+        a.session("s_active")
+            .await
+            .unwrap()
+            .unwrap()
+            .closed_at
+            .is_none()
+    );
     // A turn computed while the session was still open does not land.
-    let late = a.record_turn("s_idle", &turn(0, "还在吗", Utc::now())).await;
+    let late = a
+        .record_turn("s_idle", &turn(0, "还在吗", Utc::now()))
+        .await;
     assert!(is_conflict(&late), "{late:?}");
     let open: Vec<String> = a
         .list_sessions(false)
@@ -327,19 +380,31 @@ async fn a_taken_registration_id_is_a_conflict(backend: Backend) {
         });
         write
     };
-    a.record_turn("s_reg1", &registered("s_reg1")).await.unwrap();
+    a.record_turn("s_reg1", &registered("s_reg1"))
+        .await
+        .unwrap();
     let second = b.record_turn("s_reg2", &registered("s_reg2")).await;
     assert!(is_conflict(&second), "{second:?}");
-    assert_eq!(a.registration("r_same").await.unwrap().unwrap().session_id, "s_reg1");
+    assert_eq!(
+        a.registration("r_same").await.unwrap().unwrap().session_id,
+        "s_reg1"
+    );
     assert_eq!(b.registrations_of("s_reg1").await.unwrap(), ["r_same"]);
     assert!(b.registrations_of("s_reg2").await.unwrap().is_empty());
-    assert_eq!(texts(b.as_ref(), "s_reg2").await, ["您好"], "nothing of the refused turn");
+    assert_eq!(
+        texts(b.as_ref(), "s_reg2").await,
+        ["您好"],
+        "nothing of the refused turn"
+    );
 }
 
 async fn the_audit_log_is_newest_first_and_filters_by_session(backend: Backend) {
     let store = backend.open().await;
     open_session(store.as_ref(), "s_audit").await;
-    for (n, session) in [Some("s_audit"), None, Some("s_audit")].into_iter().enumerate() {
+    for (n, session) in [Some("s_audit"), None, Some("s_audit")]
+        .into_iter()
+        .enumerate()
+    {
         store
             .add_audit(&AuditEntry {
                 at: Utc::now(),
@@ -380,13 +445,19 @@ async fn misses_are_counted_per_question_and_region(backend: Backend) {
     let (first, second) = tokio::join!(store.record_miss(&twice), store.record_miss(&twice));
     first.unwrap();
     second.unwrap();
-    store.record_miss(&miss(Some("dongguan"), early)).await.unwrap();
+    store
+        .record_miss(&miss(Some("dongguan"), early))
+        .await
+        .unwrap();
     store.record_miss(&miss(None, early)).await.unwrap();
     let misses = store.misses(10).await.unwrap();
     assert_eq!(misses.len(), 2);
     assert_eq!(misses[0].count, 3);
     assert_eq!(misses[0].region.as_deref(), Some("dongguan"));
-    assert_eq!((misses[0].first_at, misses[0].last_at), (at(late), at(late)));
+    assert_eq!(
+        (misses[0].first_at, misses[0].last_at),
+        (at(late), at(late))
+    );
     assert_eq!((misses[1].count, misses[1].region.as_deref()), (1, None));
     assert_eq!(store.misses(1).await.unwrap().len(), 1);
 }
@@ -410,7 +481,17 @@ async fn failures_are_sorted_by_meaning() {
         StoreError::Database(sqlx::Error::PoolTimedOut).failure(),
         Failure::Unavailable
     );
-    assert_eq!(StoreError::Database(sqlx::Error::RowNotFound).failure(), Failure::Internal);
-    let unknown = hotline::store::open(Some("mysql://somewhere/db"), std::path::Path::new("unused")).await;
-    assert!(unknown.err().expect("refused").to_string().contains("unsupported database URL"));
+    assert_eq!(
+        StoreError::Database(sqlx::Error::RowNotFound).failure(),
+        Failure::Internal
+    );
+    let unknown =
+        hotline::store::open(Some("mysql://somewhere/db"), std::path::Path::new("unused")).await;
+    assert!(
+        unknown
+            .err()
+            .expect("refused")
+            .to_string()
+            .contains("unsupported database URL")
+    );
 }

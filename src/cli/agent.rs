@@ -52,8 +52,8 @@ pub fn load(data_dir: &Path) -> Result<Vec<AgentAccount>, String> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(error) => return Err(format!("{}: {error}", path.display())),
     };
-    let file: AgentsFile =
-        toml::from_str(&text).map_err(|error| format!("{}: {}", path.display(), error.message()))?;
+    let file: AgentsFile = toml::from_str(&text)
+        .map_err(|error| format!("{}: {}", path.display(), error.message()))?;
     Ok(file.agents)
 }
 

@@ -82,9 +82,9 @@ impl CliError {
 
     pub fn message(&self) -> &str {
         match self {
-            CliError::Usage(message) | CliError::BrokenData(message) | CliError::Failed(message) => {
-                message
-            }
+            CliError::Usage(message)
+            | CliError::BrokenData(message)
+            | CliError::Failed(message) => message,
         }
     }
 }

@@ -26,9 +26,15 @@ pub fn run(cli: &Cli, args: &UnderstandArgs) -> Result<i32, CliError> {
     let assistant = super::load_assistant(cli)?;
     let own = match &args.region {
         Some(region) if !assistant.policies.regions.contains_key(region) => {
-            return Err(CliError::Usage(format!("--region: unknown region {region}")));
+            return Err(CliError::Usage(format!(
+                "--region: unknown region {region}"
+            )));
         }
-        Some(region) => Some(crate::nlu::OwnCategories::of(&assistant.policies, region, today)),
+        Some(region) => Some(crate::nlu::OwnCategories::of(
+            &assistant.policies,
+            region,
+            today,
+        )),
         None => None,
     };
     let context = crate::nlu::Context {

@@ -105,10 +105,17 @@ fn apps(path: &Path, text: &str, listed: Vec<App>, problems: &mut Vec<Problem>) 
             problems.push(Problem::new(
                 path,
                 line,
-                format!("app id `{}` must be lowercase ASCII letters and `_`", app.id),
+                format!(
+                    "app id `{}` must be lowercase ASCII letters and `_`",
+                    app.id
+                ),
             ));
         } else if apps.iter().any(|seen| seen.id == app.id) {
-            problems.push(Problem::new(path, line, format!("duplicate app id `{}`", app.id)));
+            problems.push(Problem::new(
+                path,
+                line,
+                format!("duplicate app id `{}`", app.id),
+            ));
         } else {
             apps.push(app);
         }
@@ -148,8 +155,14 @@ mod tests {
     #[test]
     fn reads_apps_and_rejects_bad_ids() {
         let region = "[[region]]\nid = \"a\"\nname = \"甲市\"\nprovince = \"乙省\"\n";
-        let app = |id: &str| format!("[[app]]\nid = \"{id}\"\nname = \"乙医保\"\nprovince = \"乙省\"\n");
-        let text = format!("{region}{}{}{}", app("yi_app"), app("yi_app"), app("Yi-App"));
+        let app =
+            |id: &str| format!("[[app]]\nid = \"{id}\"\nname = \"乙医保\"\nprovince = \"乙省\"\n");
+        let text = format!(
+            "{region}{}{}{}",
+            app("yi_app"),
+            app("yi_app"),
+            app("Yi-App")
+        );
         let mut problems = Vec::new();
         let (_, apps) = parse(Path::new("regions.toml"), &text, &mut problems);
         assert_eq!(apps.len(), 1);

@@ -59,8 +59,8 @@ pub fn understand_only(
     // The category is read again only from a turn that adds to the
     // situation: otherwise every turn would write it back, over a
     // correction or an agent's edit.
-    let known_only =
-        !understanding.entities.situation.is_empty() && !says_something_new(session, &understanding);
+    let known_only = !understanding.entities.situation.is_empty()
+        && !says_something_new(session, &understanding);
     if known_only {
         understanding.entities.category = None;
         understanding.entities.category_options.clear();
@@ -115,11 +115,21 @@ pub(super) fn check_unsure_name(
     draft: &mut Draft,
 ) -> ControlFlow<Turn> {
     let entities = &draft.understanding.entities;
-    let taken = draft.changes.iter().any(|change| change.slot == "applicant.name");
-    let Some(name) = entities.name.as_ref().filter(|_| entities.name_unsure && taken) else {
+    let taken = draft
+        .changes
+        .iter()
+        .any(|change| change.slot == "applicant.name");
+    let Some(name) = entities
+        .name
+        .as_ref()
+        .filter(|_| entities.name_unsure && taken)
+    else {
         return ControlFlow::Continue(());
     };
-    if !matches!(session.state, DialogueState::Collecting | DialogueState::Idle) {
+    if !matches!(
+        session.state,
+        DialogueState::Collecting | DialogueState::Idle
+    ) {
         return ControlFlow::Continue(());
     }
     let ask = services
@@ -145,7 +155,10 @@ pub(super) fn name_answer(
     if session.pending.as_deref() != Some(NAME_CHECK) {
         return ControlFlow::Continue(());
     }
-    let renamed = draft.changes.iter().any(|change| change.slot == "applicant.name");
+    let renamed = draft
+        .changes
+        .iter()
+        .any(|change| change.slot == "applicant.name");
     match draft.intent {
         _ if renamed => session.pending = None,
         Intent::Affirm => {

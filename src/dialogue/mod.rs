@@ -133,8 +133,8 @@ pub struct Completed {
 }
 
 pub mod acts;
-pub mod confirm;
 mod answer_first;
+pub mod confirm;
 pub mod context;
 pub mod handoff;
 pub mod outcome;
@@ -150,9 +150,9 @@ use std::ops::ControlFlow;
 
 use crate::answer::Question;
 use crate::nlu::{Intent, Understanding};
-use acts::{Reading, Request};
 use crate::rules::{Category, Channel, Status};
 use crate::slot_table::Prompt;
+use acts::{Reading, Request};
 
 /// Consecutive misunderstandings before the caller is handed to a person.
 pub const MAX_FAILURES: u32 = 3;
@@ -416,7 +416,8 @@ fn fill(
     };
     let mut changes = slots::diff(services.slots(), &before, &session.slots, "caller");
     let intent = understanding.intent;
-    let corrected = was_confirming || understanding.entities.correction || intent == Intent::Correct;
+    let corrected =
+        was_confirming || understanding.entities.correction || intent == Intent::Correct;
     for change in &mut changes {
         change.act = Some(if pending.as_deref() == Some(change.slot.as_str()) {
             slots::Act::Answer
@@ -451,8 +452,18 @@ fn fill(
 /// Values that would replace the caller's own without a correction cue
 /// are held back and asked about (see [`confirm::held_back`]); the rest of
 /// the turn is taken.
-fn hold_back(services: &dyn Services, session: &mut Session, draft: &mut Draft) -> ControlFlow<Turn> {
-    let held = confirm::held_back(services, session, &draft.before, &draft.understanding, &draft.changes);
+fn hold_back(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &mut Draft,
+) -> ControlFlow<Turn> {
+    let held = confirm::held_back(
+        services,
+        session,
+        &draft.before,
+        &draft.understanding,
+        &draft.changes,
+    );
     if held.is_empty() {
         return ControlFlow::Continue(());
     }
@@ -492,7 +503,11 @@ fn statements(text: &str) -> Option<String> {
     let clauses: Vec<&str> = text
         .split_inclusive(['，', ',', '。', '！', '!', '；', ';', '？', '?', ' '])
         .collect();
-    let asks = |clause: &&str| acts::QUESTION_MARKS.iter().any(|mark| clause.contains(mark));
+    let asks = |clause: &&str| {
+        acts::QUESTION_MARKS
+            .iter()
+            .any(|mark| clause.contains(mark))
+    };
     if !clauses.iter().any(asks) {
         return None;
     }
@@ -509,7 +524,8 @@ fn only_fillers(text: &str) -> bool {
         else {
             return false;
         };
-        rest = rest[filler.len()..].trim_start_matches(|c: char| c.is_whitespace() || "，,、".contains(c));
+        rest = rest[filler.len()..]
+            .trim_start_matches(|c: char| c.is_whitespace() || "，,、".contains(c));
     }
     true
 }
@@ -672,7 +688,13 @@ fn after_done(
     if closed && acts::asks_for_another(&draft.understanding, &draft.text) {
         let parts = std::mem::take(&mut draft.parts);
         let proposal = confirm::Proposal::NewRegistration;
-        return ControlFlow::Break(confirm::ask_after(services, session, draft.intent, proposal, parts));
+        return ControlFlow::Break(confirm::ask_after(
+            services,
+            session,
+            draft.intent,
+            proposal,
+            parts,
+        ));
     }
     if closed
         || state == DialogueState::Done
@@ -741,7 +763,8 @@ fn count_understanding(
     // question the texts answer, asking to register (or to go on after
     // all). A greeting, 嗯, 你说什么 or a value said again do not: the same
     // question is then needed again, rephrased, and a person offered.
-    let hukou_answered = draft.applied.took_something && draft.pending_before.as_deref() == Some(HUKOU);
+    let hukou_answered =
+        draft.applied.took_something && draft.pending_before.as_deref() == Some(HUKOU);
     let understood = !draft.changes.is_empty()
         || hukou_answered
         || draft.answered
@@ -866,7 +889,8 @@ fn next_move(
             // Asked again, the question lists every option instead.
             if slot == "category"
                 && attempt == 0
-                && let Some(between) = context::separating_prompt(services, &session.category_options)
+                && let Some(between) =
+                    context::separating_prompt(services, &session.category_options)
             {
                 prompt = between;
             }
@@ -942,7 +966,11 @@ fn next_move(
         Status::NeedsMaterials | Status::Accepted => {
             session.state = DialogueState::Confirming;
             session.pending = None;
-            parts.push(outcome::read_back(services, &session.slots, session.channel));
+            parts.push(outcome::read_back(
+                services,
+                &session.slots,
+                session.channel,
+            ));
             let mut turn = Turn::new(session, intent, say(&parts));
             turn.suggestions = suggestions(
                 session.channel,

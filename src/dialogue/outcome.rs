@@ -161,7 +161,9 @@ pub fn early(
                 .submit_via
                 .as_ref()
                 .map(|via| services.channel_label(via));
-            let via = named.as_deref().unwrap_or(replies.this_channel.text(channel));
+            let via = named
+                .as_deref()
+                .unwrap_or(replies.this_channel.text(channel));
             replies.channel_unavailable.fill(
                 channel,
                 &[

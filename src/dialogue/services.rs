@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use crate::answer::{Answer, AskError, Question};
-use crate::rules::RulesInputError;
-use crate::dialogue::replies::Replies;
 use crate::dialogue::context::CallContext;
+use crate::dialogue::replies::Replies;
 use crate::nlu::Understanding;
+use crate::rules::RulesInputError;
 use crate::rules::{Application, Category, Channel, Decision};
 use crate::slot_table::SlotTable;
 

@@ -290,7 +290,17 @@ fn says_have(text: &str) -> Option<bool> {
 }
 
 /// Words before a name, longest first.
-const NAME_CUES: [&str; 9] = ["我的名字叫", "我的名字是", "参保人叫", "名字叫", "名字是", "我叫", "俺叫", "叫", "是"];
+const NAME_CUES: [&str; 9] = [
+    "我的名字叫",
+    "我的名字是",
+    "参保人叫",
+    "名字叫",
+    "名字是",
+    "我叫",
+    "俺叫",
+    "叫",
+    "是",
+];
 
 /// A reply that is only a name ("王芳", "我叫王芳" is the NLU's job): two to
 /// four Han characters, nothing else.

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::answer::{Answer, AskError, Question};
-use crate::rules::RulesInputError;
 use crate::dialogue::replies::Replies;
 use crate::nlu::{Entities, Intent, PhoneMention, Understanding};
 use crate::places::Place;
+use crate::rules::RulesInputError;
 use crate::rules::{Category, Class, Decision, EndKind, RatioDelta, Validity};
 use crate::slot_table::SlotTable;
 

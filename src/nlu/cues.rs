@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
 use crate::corpus::Problem;
-use crate::rules::load::CONTRACT_MATERIALS;
 use crate::rules::Channel;
+use crate::rules::load::CONTRACT_MATERIALS;
 
 /// The words of `entities.yaml`, checked.
 #[derive(Debug, Clone)]

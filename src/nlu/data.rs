@@ -156,7 +156,10 @@ fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<(Intent, IntentFile)
                 problems.add(
                     &path,
                     line_of(&text, "name:"),
-                    format!("intent {} is given when nothing matches; it takes no examples", intent.name),
+                    format!(
+                        "intent {} is given when nothing matches; it takes no examples",
+                        intent.name
+                    ),
                 );
                 None
             }
@@ -212,9 +215,10 @@ fn load_intents(dir: &Path, problems: &mut Problems) -> Vec<(Intent, IntentFile)
             intents.push((known, intent));
         }
     }
-    for missing in Intent::ALL.into_iter().filter(|intent| {
-        intent.has_examples() && !intents.iter().any(|(known, _)| known == intent)
-    }) {
+    for missing in Intent::ALL
+        .into_iter()
+        .filter(|intent| intent.has_examples() && !intents.iter().any(|(known, _)| known == intent))
+    {
         problems.add(
             &dir.join(format!("{missing}.yaml")),
             1,

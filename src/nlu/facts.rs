@@ -96,7 +96,8 @@ pub fn submit_via(text: &str, cues: &Cues) -> Option<Channel> {
 
 /// What follows 户口 when the caller says where it is registered.
 const HUKOU_STATUS: [&str; 14] = [
-    "没动", "没迁", "没转", "迁", "转", "还在", "在", "一直", "早就", "已经", "也迁", "也在", "不在", "嘛",
+    "没动", "没迁", "没转", "迁", "转", "还在", "在", "一直", "早就", "已经", "也迁", "也在",
+    "不在", "嘛",
 ];
 
 /// Materials named, split into those the caller has and those they say
@@ -118,7 +119,11 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
                 }
                 let rest = &text[end..];
                 // 户口迁过去了, 户口还在老家: where the 户籍 is, not the book.
-                if word == "户口" && HUKOU_WHEREABOUTS.split(' ').any(|verb| rest.starts_with(verb)) {
+                if word == "户口"
+                    && HUKOU_WHEREABOUTS
+                        .split(' ')
+                        .any(|verb| rest.starts_with(verb))
+                {
                     continue;
                 }
                 if matches!(id.as_str(), "id_card" | "social_security_card")
@@ -164,16 +169,17 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
 }
 
 /// What follows 户口 when the caller says where the 户籍 is or went.
-const HUKOU_WHEREABOUTS: &str =
-    "迁 已 也迁 也已 早 跟着 没迁 没有迁 没动 没有动 没转 没过去 还在 还没 不迁 不动 一直 落 转 在 都迁";
+const HUKOU_WHEREABOUTS: &str = "迁 已 也迁 也已 早 跟着 没迁 没有迁 没动 没有动 没转 没过去 还在 还没 不迁 不动 一直 落 转 在 都迁";
 
 /// Whether `between` only joins two items of a list (和, 跟, 、, 还有…).
 fn only_joiners(between: &str) -> bool {
     let mut rest = between.trim();
     while !rest.is_empty() {
-        match ["以及", "还有", "或者", "和", "跟", "与", "及", "或", "、", "也", "连", " "]
-            .iter()
-            .find(|joiner| rest.starts_with(**joiner))
+        match [
+            "以及", "还有", "或者", "和", "跟", "与", "及", "或", "、", "也", "连", " ",
+        ]
+        .iter()
+        .find(|joiner| rest.starts_with(**joiner))
         {
             Some(joiner) => rest = &rest[joiner.len()..],
             None => return false,

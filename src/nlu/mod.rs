@@ -14,10 +14,10 @@ pub mod dates;
 pub mod digits;
 pub mod facts;
 mod intent;
-mod names;
-mod situation;
 mod mask;
+mod names;
 pub mod numbers;
+mod situation;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,15 +27,15 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::corpus::LoadError;
-use crate::slot_table::{SlotKind, SlotTable};
 use crate::places::{Gazetteer, Place, PlaceMention};
 use crate::rules::{Category, Channel, Insurance, Scheme};
+use crate::slot_table::{SlotKind, SlotTable};
 
 pub use dates::{DateMention, DateRole};
 pub use intent::{Intent, UnknownIntent};
-pub use situation::{OwnCategories, SeparatingQuestion};
 pub use mask::{mask_id, mask_name, mask_phone};
 pub use numbers::{IdMention, PhoneMention};
+pub use situation::{OwnCategories, SeparatingQuestion};
 
 use classifier::{Classifier, IntentModel};
 
@@ -72,7 +72,9 @@ const FACT_BONUS: f32 = 0.15;
 const REPLY_CONFIDENCE: f32 = 0.9;
 
 /// Particles a short reply may end with (中啊, 要得嘛).
-const REPLY_PARTICLES: &[char] = &['啊', '呀', '吧', '嘛', '哈', '呢', '的', '哦', '噢', '喔', '了', '咧'];
+const REPLY_PARTICLES: &[char] = &[
+    '啊', '呀', '吧', '嘛', '哈', '呢', '的', '哦', '噢', '喔', '了', '咧',
+];
 
 /// Words that join two requests in one utterance (我要办备案，对了要带什么材料).
 const CLAUSE_JOINERS: [&str; 7] = [
@@ -88,11 +90,29 @@ const CLAUSE_JOINERS: [&str; 7] = [
 /// Words after which a question is only reported (我不晓得是啥子医保):
 /// the caller answers that they do not know, they ask nothing.
 const NOT_KNOWING: [&str; 10] = [
-    "不知道", "不晓得", "不清楚", "搞不清", "不记得", "唔知", "没定", "不确定", "说不准", "拿不准",
+    "不知道",
+    "不晓得",
+    "不清楚",
+    "搞不清",
+    "不记得",
+    "唔知",
+    "没定",
+    "不确定",
+    "说不准",
+    "拿不准",
 ];
 
 /// 啥也没有, 什么都带了: a question word made "any" by 也/都 asks nothing.
-const INDEFINITE: [&str; 8] = ["啥也", "啥都", "什么都", "什么也", "哪都", "哪儿都", "啥子都", "哪里都"];
+const INDEFINITE: [&str; 8] = [
+    "啥也",
+    "啥都",
+    "什么都",
+    "什么也",
+    "哪都",
+    "哪儿都",
+    "啥子都",
+    "哪里都",
+];
 
 /// Whether the caller asks something: a question word, or a clause that
 /// ends in 不/没 (能先备案不) or asks the Cantonese way (可唔可以), outside
@@ -260,7 +280,11 @@ impl Nlu {
         let mut replies = Vec::new();
         let mut leads = Vec::new();
         for (index, (intent, file)) in data.intents.iter().enumerate() {
-            replies.extend(file.replies.iter().map(|reply| (normalize_cue(reply), *intent)));
+            replies.extend(
+                file.replies
+                    .iter()
+                    .map(|reply| (normalize_cue(reply), *intent)),
+            );
             models.push(IntentModel {
                 intent: *intent,
                 cues: file.cues.iter().map(|cue| normalize_cue(cue)).collect(),
@@ -269,8 +293,18 @@ impl Nlu {
             if !file.leads.when.is_empty() {
                 leads.push(Lead {
                     intent: *intent,
-                    when: file.leads.when.iter().map(|word| normalize_cue(word)).collect(),
-                    unless: file.leads.unless.iter().map(|word| normalize_cue(word)).collect(),
+                    when: file
+                        .leads
+                        .when
+                        .iter()
+                        .map(|word| normalize_cue(word))
+                        .collect(),
+                    unless: file
+                        .leads
+                        .unless
+                        .iter()
+                        .map(|word| normalize_cue(word))
+                        .collect(),
                 });
             }
             descriptions.insert(*intent, file.description.clone());
@@ -309,7 +343,9 @@ impl Nlu {
         let name_expected = matches!(context.pending, Some("applicant.name" | "name_check"));
         let mut entities = self.entities_expecting(text, today, name_expected);
         let (mut intent, mut confidence, mut intents) = self.classify(text, &entities);
-        if context.pending.is_some_and(|pending| self.is_yes_no(pending))
+        if context
+            .pending
+            .is_some_and(|pending| self.is_yes_no(pending))
             && let Some(reply) = self.short_reply(text, intent)
         {
             intent = reply;
@@ -339,7 +375,9 @@ impl Nlu {
                 entities.hukou_moved = Some(fact == "hukou_moved");
             }
         }
-        let known = self.situations.combine(context.situation, &entities.situation);
+        let known = self
+            .situations
+            .combine(context.situation, &entities.situation);
         let reading = self.situations.category(&known, context.own_categories);
         entities.category = reading.category;
         entities.category_options = reading.options;
@@ -356,7 +394,13 @@ impl Nlu {
     /// yes or no word comes with it and whatever it resembles: 冇啊，冇居住证
     /// to the materials question, 嗯，名字写上官婉清 to the name question,
     /// 我要传真办 to the channel question.
-    fn answer_to(&self, pending: Option<&str>, text: &str, intent: Intent, entities: &Entities) -> Intent {
+    fn answer_to(
+        &self,
+        pending: Option<&str>,
+        text: &str,
+        intent: Intent,
+        entities: &Entities,
+    ) -> Intent {
         let loose = matches!(
             intent,
             Intent::Affirm
@@ -367,7 +411,9 @@ impl Nlu {
         );
         let given = match pending {
             Some("by_proxy") => entities.by_proxy.is_some(),
-            Some("materials") => !entities.materials.is_empty() || !entities.negated_materials.is_empty(),
+            Some("materials") => {
+                !entities.materials.is_empty() || !entities.negated_materials.is_empty()
+            }
             Some("applicant.name") => entities.name.is_some(),
             Some("applicant.id_number") => !entities.id_numbers.is_empty(),
             Some("applicant.phone") => !entities.phones.is_empty(),
@@ -390,11 +436,13 @@ impl Nlu {
     /// Whether the question `pending` asks is answered yes or no: the
     /// read-back, a yes/no slot, whether the 户口 moved, "您有吗".
     fn is_yes_no(&self, pending: &str) -> bool {
-        matches!(pending, "confirm" | "hukou_moved" | "materials" | "name_check")
-            || self
-                .slots
-                .get(pending)
-                .is_some_and(|slot| slot.kind == SlotKind::Boolean)
+        matches!(
+            pending,
+            "confirm" | "hukou_moved" | "materials" | "name_check"
+        ) || self
+            .slots
+            .get(pending)
+            .is_some_and(|slot| slot.kind == SlotKind::Boolean)
     }
 
     /// The intent of a short reply (中, 要得, 不中) said alone or before the
@@ -465,7 +513,10 @@ impl Nlu {
             insurance: facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues),
             scheme: facts::scheme(text, &self.cues),
             submit_via: facts::submit_via(text, &self.cues),
-            destination: destination(&places_outside(self.gazetteer.mentions_in(text), text, &name), text),
+            destination: destination(
+                &places_outside(self.gazetteer.mentions_in(text), text, &name),
+                text,
+            ),
             dates: dates.mentions,
             id_numbers: numbers.ids,
             social_security_numbers: numbers.social_security_numbers,
@@ -473,7 +524,9 @@ impl Nlu {
             materials,
             negated_materials,
             name_unsure: name.name.is_some() && !name.cued,
-            name: name.name.filter(|name| self.gazetteer.resolve(name).is_none()),
+            name: name
+                .name
+                .filter(|name| self.gazetteer.resolve(name).is_none()),
             surname: name.surname,
             by_proxy: facts::by_proxy(text, &self.cues),
             incurred_costs: facts::incurred_costs(text, &self.cues),
@@ -529,7 +582,11 @@ impl Nlu {
         let asked = asks(text) && !CLAUSE_JOINERS.iter().any(|joiner| text.contains(joiner));
         let rank = |intent: Intent| {
             let leads = led.contains(&intent);
-            let precedence = if leads { intent.precedence().max(3) } else { intent.precedence() };
+            let precedence = if leads {
+                intent.precedence().max(3)
+            } else {
+                intent.precedence()
+            };
             (precedence, leads, asked && intent.is_question())
         };
         ranked.sort_by(|a, b| rank(b.0).cmp(&rank(a.0)).then(b.1.total_cmp(&a.1)));
@@ -557,7 +614,10 @@ impl Nlu {
     /// The intents the caller's words make lead (see [`data::Leads`]).
     fn leads_in(&self, text: &str) -> Vec<Intent> {
         // Repeats kept: 问问 is a word here, not a stammer.
-        let plain: String = normalize_cue(text).chars().filter(|c| !is_punctuation(*c)).collect();
+        let plain: String = normalize_cue(text)
+            .chars()
+            .filter(|c| !is_punctuation(*c))
+            .collect();
         self.leads
             .iter()
             .filter(|lead| {
@@ -600,14 +660,34 @@ impl Nlu {
 
 /// Words that make a clause a question, for a channel named in it.
 const QUESTION_WORDS: [&str; 14] = [
-    "吗", "怎么", "多少", "多久", "哪", "几点", "能不能", "可不可以", "是不是", "行不行", "有没有", "要不要",
-    "咋", "什么",
+    "吗",
+    "怎么",
+    "多少",
+    "多久",
+    "哪",
+    "几点",
+    "能不能",
+    "可不可以",
+    "是不是",
+    "行不行",
+    "有没有",
+    "要不要",
+    "咋",
+    "什么",
 ];
 
 /// The places mentioned outside the caller's name: 我叫朱海涛 names no
 /// 珠海, 我叫常德胜 no 常德.
-fn places_outside(mut mentions: Vec<PlaceMention>, text: &str, name: &names::NameReading) -> Vec<PlaceMention> {
-    if let Some((at, name)) = name.name.as_ref().and_then(|name| Some((text.find(name.as_str())?, name))) {
+fn places_outside(
+    mut mentions: Vec<PlaceMention>,
+    text: &str,
+    name: &names::NameReading,
+) -> Vec<PlaceMention> {
+    if let Some((at, name)) = name
+        .name
+        .as_ref()
+        .and_then(|name| Some((text.find(name.as_str())?, name)))
+    {
         mentions.retain(|mention| mention.end <= at || mention.start >= at + name.len());
     }
     mentions

@@ -64,7 +64,11 @@ pub fn load(path: &Path, jieba: Arc<Jieba>, problems: &mut Vec<Problem>) -> Opti
             )),
         }
     }
-    if file.compound_surnames.iter().any(|s| s.chars().count() != 2) {
+    if file
+        .compound_surnames
+        .iter()
+        .any(|s| s.chars().count() != 2)
+    {
         problems.push(Problem::new(
             path,
             crate::places::line_of(&text, "compound_surnames:"),
@@ -75,7 +79,11 @@ pub fn load(path: &Path, jieba: Arc<Jieba>, problems: &mut Vec<Problem>) -> Opti
     // 名字叫 before 名字: the longer cue says more.
     cues.sort_by_key(|cue| std::cmp::Reverse(cue.chars().count()));
     (problems.len() == before).then(|| Names {
-        surnames: file.surnames.chars().filter(|c| !c.is_whitespace()).collect(),
+        surnames: file
+            .surnames
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
         compound_surnames: file.compound_surnames,
         spelled_surnames,
         cues,
@@ -177,7 +185,10 @@ impl Names {
         {
             return None;
         }
-        let valid = !self.not_names.iter().any(|word| name.starts_with(word.as_str()))
+        let valid = !self
+            .not_names
+            .iter()
+            .any(|word| name.starts_with(word.as_str()))
             && gazetteer.is_none_or(|gazetteer| !holds_place(gazetteer, &name));
         valid.then_some(name)
     }
@@ -201,7 +212,8 @@ impl Names {
         // 名字说错了，是陈美林: after 名字, the name follows the last 是/叫.
         if let Some(at) = text.find("名字") {
             let rest = &text[at..];
-            if let Some((cue_at, cue)) = rest.char_indices().rfind(|(_, c)| matches!(c, '是' | '叫'))
+            if let Some((cue_at, cue)) =
+                rest.char_indices().rfind(|(_, c)| matches!(c, '是' | '叫'))
                 && let Some(name) = self.name_at(text, at + cue_at + cue.len_utf8(), words, None)
             {
                 return Some(name);

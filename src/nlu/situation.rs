@@ -259,13 +259,24 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Situations> {
         .collect();
     let known_fact = |id: &str| facts.iter().any(|fact| fact.id == id);
     for fact in &facts {
-        if fact.cues.iter().any(|cue| cue.split('…').any(str::is_empty)) || fact.cues.is_empty() {
-            problem(&format!("{}:", fact.id), format!("fact {}: empty cue or no cues", fact.id));
+        if fact
+            .cues
+            .iter()
+            .any(|cue| cue.split('…').any(str::is_empty))
+            || fact.cues.is_empty()
+        {
+            problem(
+                &format!("{}:", fact.id),
+                format!("fact {}: empty cue or no cues", fact.id),
+            );
         }
         if let Some(replaced) = &fact.replaces
             && !known_fact(replaced)
         {
-            problem(&format!("replaces: {replaced}"), format!("fact {}: replaces unknown fact {replaced}", fact.id));
+            problem(
+                &format!("replaces: {replaced}"),
+                format!("fact {}: replaces unknown fact {replaced}", fact.id),
+            );
         }
     }
     let category = |id: &str| Category::ALL.into_iter().find(|c| c.id() == id);
@@ -277,7 +288,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Situations> {
         }
         let reading = match (&entry.category, &entry.ask) {
             (Some(id), None) => category(id).map(Reading::Category),
-            (None, Some(pair)) if pair.len() == 2 => match (category(&pair[0]), category(&pair[1])) {
+            (None, Some(pair)) if pair.len() == 2 => match (category(&pair[0]), category(&pair[1]))
+            {
                 (Some(first), Some(second)) => Some(Reading::Ask(first, second)),
                 _ => None,
             },

@@ -201,7 +201,9 @@ impl TryFrom<String> for Channel {
             Ok(Channel::App(id))
         } else {
             let common = Channel::COMMON.map(|c| c.id().to_string()).join(", ");
-            Err(format!("unknown channel `{id}`: one of {common}, or a provincial app's id"))
+            Err(format!(
+                "unknown channel `{id}`: one of {common}, or a provincial app's id"
+            ))
         }
     }
 }

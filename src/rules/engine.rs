@@ -10,9 +10,9 @@
 
 use chrono::{Days, Months, NaiveDate};
 
-use super::{Policies, RulesInputError};
 use super::application::*;
 use super::policy::*;
+use super::{Policies, RulesInputError};
 
 /// Turns whatever the caller said into a full province name (湖南 → 湖南省);
 /// `None` when it is not a province.
@@ -692,7 +692,8 @@ impl<'a> Run<'a> {
         else {
             if via != Channel::Hospital {
                 let label = self.policies.channel_label(&via);
-                self.trace.note(format!("文件没有规定{label}备案的办理时限。"));
+                self.trace
+                    .note(format!("文件没有规定{label}备案的办理时限。"));
             }
             return;
         };

@@ -63,7 +63,11 @@ impl Policies {
             regions: BTreeMap::new(),
             citations,
             known_materials: CONTRACT_MATERIALS.iter().map(|id| id.to_string()).collect(),
-            apps: corpus.apps.iter().map(|app| (app.id.clone(), app.clone())).collect(),
+            apps: corpus
+                .apps
+                .iter()
+                .map(|app| (app.id.clone(), app.clone()))
+                .collect(),
             calendar,
         };
         let mut loaded = Vec::new();
@@ -120,14 +124,21 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 fn read_calendar(dir: &Path) -> Result<Calendar, Vec<Problem>> {
     let files = read_dir_sorted(dir).map_err(|error| error.problems)?;
     let mut years = Vec::new();
-    for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+    for path in files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    {
         match std::fs::read_to_string(&path) {
             Ok(text) => years.push((path, text)),
             Err(error) => return Err(vec![problem(&path, 1, error.to_string())]),
         }
     }
     if years.is_empty() {
-        return Err(vec![problem(dir, 1, "no <year>.toml: deadlines need the holiday calendar")]);
+        return Err(vec![problem(
+            dir,
+            1,
+            "no <year>.toml: deadlines need the holiday calendar",
+        )]);
     }
     Calendar::parse(&years)
 }
@@ -358,7 +369,10 @@ impl Check<'_> {
             ),
             Some(app) if app.province != self.province => self.fail(
                 id,
-                format!("app `{id}` belongs to {}, not to {}", app.province, self.province),
+                format!(
+                    "app `{id}` belongs to {}, not to {}",
+                    app.province, self.province
+                ),
             ),
             Some(_) => {}
         }

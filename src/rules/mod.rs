@@ -65,7 +65,10 @@ impl Policies {
     /// the name of the category it `maps_to` (东莞's 外出农民工 are
     /// 异地长期居住人员), or the national name.
     pub fn category_name(&self, region: &str, category: Category) -> String {
-        let rules = self.regions.get(region).and_then(|policy| policy.schemes.get("general"));
+        let rules = self
+            .regions
+            .get(region)
+            .and_then(|policy| policy.schemes.get("general"));
         let mut id = category.id().to_string();
         // A chain of maps_to is short; the bound only guards a loop.
         for _ in 0..4 {

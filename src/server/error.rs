@@ -82,9 +82,10 @@ impl ErrorCode {
 
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorCode::InvalidField | ErrorCode::InvalidQuery | ErrorCode::MalformedJson | ErrorCode::BadBody => {
-                StatusCode::BAD_REQUEST
-            }
+            ErrorCode::InvalidField
+            | ErrorCode::InvalidQuery
+            | ErrorCode::MalformedJson
+            | ErrorCode::BadBody => StatusCode::BAD_REQUEST,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,

@@ -28,9 +28,17 @@ pub struct SessionEvent {
 
 /// The event kinds there are, as received from another node.
 pub fn known_kind(kind: &str) -> Option<&'static str> {
-    ["turn", "slot", "decision", "registration", "agent", "closed", "resync"]
-        .into_iter()
-        .find(|known| *known == kind)
+    [
+        "turn",
+        "slot",
+        "decision",
+        "registration",
+        "agent",
+        "closed",
+        "resync",
+    ]
+    .into_iter()
+    .find(|known| *known == kind)
 }
 
 enum Item {

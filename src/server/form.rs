@@ -95,9 +95,17 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
         escape(labels.region_name)
     );
     row(&mut html, label("applicant.name"), applicant.name.clone());
-    row(&mut html, label("applicant.id_number"), applicant.id_number.clone());
+    row(
+        &mut html,
+        label("applicant.id_number"),
+        applicant.id_number.clone(),
+    );
     row(&mut html, label("applicant.phone"), applicant.phone.clone());
-    row(&mut html, label("applicant.address"), applicant.address.clone());
+    row(
+        &mut html,
+        label("applicant.address"),
+        applicant.address.clone(),
+    );
     row(
         &mut html,
         label("insurance"),
@@ -136,12 +144,17 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
     row(
         &mut html,
         "备案有效期",
-        decision.validity.start.map(|start| match decision.validity.end_kind {
-            Some(EndKind::Date) => format!("{start} 至 {}", decision.validity.end.unwrap_or(start)),
-            Some(EndKind::LongTerm) => format!("{start} 起长期有效"),
-            Some(EndKind::NotSet) => format!("{start} 起，不设终止日期"),
-            _ => format!("{start} 起，到期日以证件或备案表为准"),
-        }),
+        decision
+            .validity
+            .start
+            .map(|start| match decision.validity.end_kind {
+                Some(EndKind::Date) => {
+                    format!("{start} 至 {}", decision.validity.end.unwrap_or(start))
+                }
+                Some(EndKind::LongTerm) => format!("{start} 起长期有效"),
+                Some(EndKind::NotSet) => format!("{start} 起，不设终止日期"),
+                _ => format!("{start} 起，到期日以证件或备案表为准"),
+            }),
     );
     row(
         &mut html,

@@ -12,7 +12,6 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::server::ErrorCode;
 use super::answer_cache::{AskKey, CachedAnswer};
 use super::auth::{Access, Credential};
 use super::json::{ApiJson, from_value_naming_field};
@@ -23,6 +22,7 @@ use crate::answer::Question;
 use crate::assistant::Assistant;
 use crate::dialogue::{Delivered, DialogueState, Session, SessionChannel, Turn, handoff};
 use crate::rules::Application;
+use crate::server::ErrorCode;
 use crate::store::{
     AuditEntry, RegistrationRecord, Role, SessionRecord, TranscriptEntry, TurnWrite, token_digest,
 };
@@ -66,7 +66,8 @@ pub async fn not_found() -> ApiError {
 }
 
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(ErrorCode::MethodNotAllowed,
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
         "this endpoint does not take that method",
     )
 }
@@ -224,7 +225,8 @@ pub async fn evaluate(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
     let serde_json::Value::Object(mut fields) = body else {
-        return Err(ApiError::new(ErrorCode::InvalidField,
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
             "the body must be a JSON object (an Application)",
         ));
     };
@@ -293,7 +295,8 @@ fn check_region(assistant: &Assistant, region: &str) -> Result<(), ApiError> {
     if known.iter().any(|id| id == region) {
         Ok(())
     } else {
-        Err(ApiError::new(ErrorCode::InvalidField,
+        Err(ApiError::new(
+            ErrorCode::InvalidField,
             format!(
                 "region: unknown region `{region}`; valid regions: {}",
                 known.join(", ")
@@ -424,7 +427,8 @@ pub(super) async fn ensure_open(state: &AppState, record: &SessionRecord) -> Res
             serde_json::json!({"reason": "idle"}),
         ));
     }
-    Err(ApiError::new(ErrorCode::SessionClosed,
+    Err(ApiError::new(
+        ErrorCode::SessionClosed,
         "this session is closed (idle too long); please open a new one",
     ))
 }
@@ -461,13 +465,15 @@ pub async fn post_message(
 ) -> Result<Response, ApiError> {
     let text = request.text.trim().to_string();
     if text.is_empty() {
-        return Err(ApiError::new(ErrorCode::InvalidField,
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
             "text: must not be empty",
         ));
     }
     let characters = text.chars().count();
     if characters > MAX_TEXT_CHARS {
-        return Err(ApiError::new(ErrorCode::InvalidField,
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
             format!("text: longer than {MAX_TEXT_CHARS} characters"),
         ));
     }
@@ -476,12 +482,20 @@ pub async fn post_message(
         .as_ref()
         .is_some_and(|id| id.chars().count() > MAX_CLIENT_ID_CHARS)
     {
-        return Err(ApiError::new(ErrorCode::InvalidField,
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
             format!("client_id: longer than {MAX_CLIENT_ID_CHARS} characters"),
         ));
     }
     retrying_conflicts(|| {
-        apply_message(&state, &credential, &id, &text, characters, client_id.clone())
+        apply_message(
+            &state,
+            &credential,
+            &id,
+            &text,
+            characters,
+            client_id.clone(),
+        )
     })
     .await
 }
@@ -524,7 +538,8 @@ async fn apply_message(
     let (mut session, turn) = if agent.is_some() && handoff::is_held(&session) {
         // The agent's own words to the caller, on a call they hold.
         if session.state != DialogueState::AgentActive {
-            return Err(ApiError::new(ErrorCode::NotAccepted,
+            return Err(ApiError::new(
+                ErrorCode::NotAccepted,
                 "accept the call first (POST /v1/sessions/{id}/accept)",
             ));
         }
@@ -616,7 +631,13 @@ async fn apply_message(
         &write.session,
         registration_id.as_deref(),
     );
-    Ok(axum::Json(turn_json(&turn, registration_id.as_deref(), access, channel)).into_response())
+    Ok(axum::Json(turn_json(
+        &turn,
+        registration_id.as_deref(),
+        access,
+        channel,
+    ))
+    .into_response())
 }
 
 /// How many times a turn is computed before its conflict reaches the
@@ -663,7 +684,11 @@ fn record_turn_metrics(turn: &Turn, started: Instant) {
 
 /// An event of session `id`; its body carries the session's id, so the
 /// agents' stream of all sessions can tell them apart.
-pub(super) fn session_event(id: &str, kind: &'static str, mut data: serde_json::Value) -> SessionEvent {
+pub(super) fn session_event(
+    id: &str,
+    kind: &'static str,
+    mut data: serde_json::Value,
+) -> SessionEvent {
     if let serde_json::Value::Object(fields) = &mut data {
         fields.insert("session_id".into(), id.into());
     }
@@ -909,7 +934,10 @@ async fn load_registration(
 ) -> Result<(RegistrationRecord, Access), ApiError> {
     credential.require_some()?;
     let registration = state.store().registration(id).await?.ok_or_else(|| {
-        ApiError::new(ErrorCode::RegistrationNotFound, format!("no registration `{id}`"))
+        ApiError::new(
+            ErrorCode::RegistrationNotFound,
+            format!("no registration `{id}`"),
+        )
     })?;
     let access = match credential {
         Credential::Agent(_) => Access::Agent,
@@ -997,7 +1025,10 @@ pub async fn registration_form(
                 ));
             }
             state.store().registration(&id).await?.ok_or_else(|| {
-                ApiError::new(ErrorCode::RegistrationNotFound, format!("no registration `{id}`"))
+                ApiError::new(
+                    ErrorCode::RegistrationNotFound,
+                    format!("no registration `{id}`"),
+                )
             })?
         }
         _ => load_registration(&state, &credential, &id).await?.0,

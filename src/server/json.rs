@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 
-use crate::server::ErrorCode;
 use super::ApiError;
+use crate::server::ErrorCode;
 
 pub struct ApiJson<T>(pub T);
 

@@ -24,8 +24,8 @@ use tower_http::request_id::{
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::server::ErrorCode;
 use super::{ApiError, Settings};
+use crate::server::ErrorCode;
 
 /// Request ids: a random prefix per process and a counter, so ids are
 /// unique across restarts without a UUID per request.
@@ -82,7 +82,8 @@ impl KeyExtractor for SessionInPath {
 pub fn too_many_requests(error: GovernorError) -> Response<Body> {
     match error {
         GovernorError::TooManyRequests { wait_time, .. } => {
-            let mut response = ApiError::new(ErrorCode::RateLimited,
+            let mut response = ApiError::new(
+                ErrorCode::RateLimited,
                 format!("too many requests; retry in {wait_time} s"),
             )
             .into_response();
@@ -165,7 +166,8 @@ async fn record_metrics(request: Request, next: Next) -> Response<Body> {
 /// can raise) becomes a JSON 408.
 async fn timed_out(error: tower::BoxError) -> ApiError {
     if error.is::<tower::timeout::error::Elapsed>() {
-        ApiError::new(ErrorCode::Timeout,
+        ApiError::new(
+            ErrorCode::Timeout,
             "the request took too long; please retry",
         )
     } else {
@@ -246,7 +248,10 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!(response.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.status(),
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        );
         let body = axum::body::to_bytes(response.into_body(), 4096)
             .await
             .unwrap();

@@ -13,11 +13,11 @@ use chrono::Utc;
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::server::ErrorCode;
 use super::auth::Credential;
 use super::{ApiError, AppState, pii};
 use crate::answer::{ANSWER_THRESHOLD, Answer};
 use crate::assistant::Assistant;
+use crate::server::ErrorCode;
 use crate::store::Miss;
 
 /// An answered question whose share of familiar words is below this is
@@ -150,7 +150,8 @@ pub async fn list(
         query.map_err(|error| ApiError::new(ErrorCode::InvalidQuery, error.body_text()))?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::new(ErrorCode::InvalidQuery,
+        return Err(ApiError::new(
+            ErrorCode::InvalidQuery,
             format!("limit: must be between 1 and {MAX_LIMIT}"),
         ));
     }

@@ -29,8 +29,8 @@ pub mod form;
 mod handlers;
 mod json;
 mod layers;
-mod misses;
 pub mod metrics;
+mod misses;
 mod openapi;
 pub mod pages;
 pub mod pii;
@@ -277,9 +277,9 @@ impl PrintTickets {
 
     fn valid(&self, ticket: &str, registration_id: &str) -> bool {
         let issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
-        issued.get(ticket).is_some_and(|(id, at)| {
-            id == registration_id && at.elapsed() < PRINT_TICKET_LIFETIME
-        })
+        issued
+            .get(ticket)
+            .is_some_and(|(id, at)| id == registration_id && at.elapsed() < PRINT_TICKET_LIFETIME)
     }
 }
 

@@ -119,7 +119,10 @@ mod tests {
         });
         mask_ids_json(&mut value);
         let text = value.to_string();
-        assert!(text.contains("李四") && text.contains("13800138000"), "{text}");
+        assert!(
+            text.contains("李四") && text.contains("13800138000"),
+            "{text}"
+        );
         assert!(!text.contains("441900199001011238") && !text.contains("44190019900101123X"));
         assert!(text.contains("4419**********1238") && text.contains("4419**********123X"));
         assert_eq!(value["session_id"], "s_123456789012345678901234");

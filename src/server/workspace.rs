@@ -8,16 +8,16 @@ use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::server::ErrorCode;
 use super::auth::{Access, Credential};
 use super::handlers::{
-    ErrorBody, ensure_open, open_session, publish_turn, random_hex, retrying_conflicts, session_event,
-    turn_json,
+    ErrorBody, ensure_open, open_session, publish_turn, random_hex, retrying_conflicts,
+    session_event, turn_json,
 };
 use super::json::ApiJson;
 use super::{ApiError, AppState, events, pii};
 use crate::dialogue::handoff::{self, Refusal};
 use crate::dialogue::{DialogueState, SessionChannel};
+use crate::server::ErrorCode;
 use crate::store::{
     AuditEntry, RegistrationRecord, Role, SessionSummary, TranscriptEntry, TurnWrite,
 };
@@ -223,7 +223,12 @@ async fn act_once(
             serde_json::json!({"action": said.action, "agent": agent, "state": turn.state}),
         ));
     }
-    let mut body = turn_json(&turn, registration_id.as_deref(), Access::Agent, SessionChannel::Agent);
+    let mut body = turn_json(
+        &turn,
+        registration_id.as_deref(),
+        Access::Agent,
+        SessionChannel::Agent,
+    );
     body["held"] = serde_json::to_value(&write.session.held).unwrap_or_default();
     Ok(axum::Json(body).into_response())
 }
@@ -361,7 +366,8 @@ pub async fn wrap_up(
 ) -> Result<Response, ApiError> {
     let note = request.note.trim().to_string();
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(ApiError::new(ErrorCode::InvalidField,
+        return Err(ApiError::new(
+            ErrorCode::InvalidField,
             format!("note: longer than {MAX_NOTE_CHARS} characters"),
         ));
     }
@@ -371,7 +377,8 @@ pub async fn wrap_up(
         Ok((
             None,
             Said {
-                agent_line: was_agent.then(|| "感谢您的耐心，本次服务到这里，祝您生活愉快。".into()),
+                agent_line: was_agent
+                    .then(|| "感谢您的耐心，本次服务到这里，祝您生活愉快。".into()),
                 action: "wrap_up",
                 detail: serde_json::json!({"disposition": request.disposition, "note": note}),
             },

@@ -9,7 +9,10 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
 use super::sql::{self, Statement};
-use super::{AuditEntry, Miss, SessionRecord, StoreError, StoreFuture, StoreResult, TranscriptEntry, TurnWrite};
+use super::{
+    AuditEntry, Miss, SessionRecord, StoreError, StoreFuture, StoreResult, TranscriptEntry,
+    TurnWrite,
+};
 
 /// One change to the database.
 #[derive(Debug)]
@@ -77,7 +80,10 @@ impl Writer {
 /// The writer task: takes the writes queued since the last commit (at
 /// most [`MAX_WRITES_PER_COMMIT`]), commits them together, then answers
 /// every caller.
-async fn write_forever(mut backend: impl Transact, mut queued: mpsc::UnboundedReceiver<PendingWrite>) {
+async fn write_forever(
+    mut backend: impl Transact,
+    mut queued: mpsc::UnboundedReceiver<PendingWrite>,
+) {
     while let Some(first) = queued.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_WRITES_PER_COMMIT {

@@ -3,7 +3,9 @@
 //! transaction, read columns by name. The backends differ only in how
 //! their pool is opened.
 
-use sqlx::{AssertSqlSafe, ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
+use sqlx::{
+    AssertSqlSafe, ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type,
+};
 
 use super::batch::Transact;
 use super::sql::{Arg, Columns, Statement};

@@ -92,7 +92,10 @@ impl StoreError {
 fn database_failure(error: &sqlx::Error) -> Failure {
     use sqlx::Error;
     match error {
-        Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed
+        Error::Io(_)
+        | Error::Tls(_)
+        | Error::PoolTimedOut
+        | Error::PoolClosed
         | Error::WorkerCrashed => Failure::Unavailable,
         Error::Database(database) => {
             if database.is_unique_violation() {
@@ -104,7 +107,10 @@ fn database_failure(error: &sqlx::Error) -> Failure {
                 "13" | "53100" => Failure::Full,
                 // SQLITE_BUSY, SQLITE_LOCKED.
                 "5" | "6" => Failure::Unavailable,
-                code if code.starts_with("08") || code.starts_with("53") || code.starts_with("57") => {
+                code if code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57") =>
+                {
                     Failure::Unavailable
                 }
                 // serialization_failure, deadlock_detected.
@@ -388,7 +394,12 @@ impl<R: Reads> SqlStore<R> {
         statement: sql::Statement,
         read: fn(&R::Row) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
-        self.reads.fetch_all(statement).await?.iter().map(read).collect()
+        self.reads
+            .fetch_all(statement)
+            .await?
+            .iter()
+            .map(read)
+            .collect()
     }
 
     async fn row<T>(

@@ -120,7 +120,9 @@ async fn listen_forever(relay: Relay, sender: mpsc::UnboundedSender<FromOtherNod
         match listener(&relay.pool).await {
             Ok(mut listener) => {
                 if lost {
-                    tracing::info!("listening to the other nodes again; screens read from the store");
+                    tracing::info!(
+                        "listening to the other nodes again; screens read from the store"
+                    );
                     let _ = sender.send(FromOtherNodes::Resync);
                 }
                 loop {
@@ -159,4 +161,3 @@ async fn listener(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     listener.listen(CHANNEL).await?;
     Ok(listener)
 }
-

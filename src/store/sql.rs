@@ -191,7 +191,11 @@ pub(crate) fn session_from_row(row: &impl Columns) -> StoreResult<SessionRecord>
         region: row.text("region")?,
         created_at: parse_time(&row.text("created_at")?)?,
         updated_at: parse_time(&row.text("updated_at")?)?,
-        closed_at: row.maybe_text("closed_at")?.as_deref().map(parse_time).transpose()?,
+        closed_at: row
+            .maybe_text("closed_at")?
+            .as_deref()
+            .map(parse_time)
+            .transpose()?,
         version: row.int("version")?,
         id,
     })

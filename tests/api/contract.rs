@@ -52,11 +52,22 @@ async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
     };
     assert_eq!(label("fax").as_deref(), Some("传真"));
     for app in corpus_apps() {
-        assert_eq!(label(app["id"].as_str().unwrap()).as_deref(), app["name"].as_str());
+        assert_eq!(
+            label(app["id"].as_str().unwrap()).as_deref(),
+            app["name"].as_str()
+        );
     }
     for region in listed["regions"].as_array().unwrap() {
-        assert!(region["name"].as_str().is_some_and(|name| name.ends_with('市')), "{region}");
-        assert!(region["province"].as_str().is_some_and(|p| !p.is_empty()), "{region}");
+        assert!(
+            region["name"]
+                .as_str()
+                .is_some_and(|name| name.ends_with('市')),
+            "{region}"
+        );
+        assert!(
+            region["province"].as_str().is_some_and(|p| !p.is_empty()),
+            "{region}"
+        );
     }
 
     for region in &ids {
@@ -87,7 +98,10 @@ async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
         assert_eq!(body["error"]["code"], "invalid_field");
         let message = body["error"]["message"].as_str().unwrap();
         assert!(message.starts_with("region:"), "{message}");
-        assert!(ids.iter().all(|id| message.contains(id.as_str())), "{message}");
+        assert!(
+            ids.iter().all(|id| message.contains(id.as_str())),
+            "{message}"
+        );
     }
     server.stop().await;
 }
@@ -95,12 +109,9 @@ async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
 #[tokio::test]
 async fn a_session_without_a_region_opens_in_the_first_one() {
     let (_data, server) = fresh_server(test_settings()).await;
-    let (id, token, _) = crate::helpers::open_session(
-        &server.client,
-        &server.base,
-        json!({"channel": "widget"}),
-    )
-    .await;
+    let (id, token, _) =
+        crate::helpers::open_session(&server.client, &server.base, json!({"channel": "widget"}))
+            .await;
     let view: Value = server
         .client
         .get(server.url(&format!("/v1/sessions/{id}")))
@@ -366,8 +377,14 @@ async fn rules_evaluate_names_the_bad_field() {
         ),
         (json!({"scheme": "general"}), "region"),
         (json!([1, 2]), "object"),
-        (json!({"region": "dongguan", "submit_via": "wechat_app"}), "submit_via"),
-        (json!({"region": "dongguan", "submit_via": "Fax!"}), "submit_via"),
+        (
+            json!({"region": "dongguan", "submit_via": "wechat_app"}),
+            "submit_via",
+        ),
+        (
+            json!({"region": "dongguan", "submit_via": "Fax!"}),
+            "submit_via",
+        ),
     ];
     for (body, field) in cases {
         let response = evaluate(body.clone()).await.unwrap();

@@ -21,7 +21,10 @@ pub fn repo_dir() -> PathBuf {
 
 pub fn test_settings() -> Settings {
     Settings {
-        agents: vec![hotline::server::AgentAccount::with_token("值班坐席", AGENT_TOKEN)],
+        agents: vec![hotline::server::AgentAccount::with_token(
+            "值班坐席",
+            AGENT_TOKEN,
+        )],
         ..Settings::default()
     }
 }

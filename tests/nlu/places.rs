@@ -57,7 +57,10 @@ fn finds_the_first_place_in_free_text() {
         ("我在少关那边看病", place("广东省", Some("韶关市"))),
         ("要去占江住院", place("广东省", Some("湛江市"))),
         // A province said right and its city misheard.
-        ("退秀了，去广西难宁", place("广西壮族自治区", Some("南宁市"))),
+        (
+            "退秀了，去广西难宁",
+            place("广西壮族自治区", Some("南宁市")),
+        ),
         ("去湖南张沙看病", place("湖南省", Some("长沙市"))),
         ("要去江苏难京住院", place("江苏省", Some("南京市"))),
         ("去广西玩几天", place("广西壮族自治区", None)),

@@ -49,5 +49,4 @@ fn malformed_files_are_reported_as_path_line_problem() {
         message.contains("greet.yaml:1: missing: intent greet needs a file of examples"),
         "{message}"
     );
-
 }

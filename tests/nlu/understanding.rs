@@ -63,7 +63,9 @@ fn dongguan() -> String {
 }
 
 fn cases(file: &str) -> Vec<Case> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nlu").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/nlu")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     yaml_serde::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
@@ -125,8 +127,10 @@ impl Tally {
         if ok {
             entry.0 += 1;
         } else {
-            self.failures
-                .push(format!("{measure}: {} ({:?}) → {got}", case.text, case.pending));
+            self.failures.push(format!(
+                "{measure}: {} ({:?}) → {got}",
+                case.text, case.pending
+            ));
         }
     }
 
@@ -258,11 +262,18 @@ fn understanding_figures_frozen_and_tuning() {
     let targets: Vec<String> = FROZEN_TARGETS
         .iter()
         .map(|(measure, target)| {
-            let met = if frozen.share(measure) >= *target { "met" } else { "not met" };
+            let met = if frozen.share(measure) >= *target {
+                "met"
+            } else {
+                "not met"
+            };
             format!("{measure} ≥ {:.0} % {met}", target * 100.0)
         })
         .collect();
-    report(&format!("understanding, frozen targets: {}", targets.join(", ")));
+    report(&format!(
+        "understanding, frozen targets: {}",
+        targets.join(", ")
+    ));
     let below: Vec<String> = FROZEN_FLOORS
         .iter()
         .filter(|(measure, floor)| frozen.share(measure) < *floor)

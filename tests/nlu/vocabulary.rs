@@ -9,7 +9,9 @@ use hotline::rules::Category;
 use super::{gazetteer, intents_copy, nlu, today};
 
 fn real(file: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents").join(file);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("intents")
+        .join(file);
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -47,7 +49,8 @@ fn a_word_added_in_the_data_file_is_understood() {
     assert_eq!(nlu().entities(text, today()).category, None);
     assert!(nlu().entities(said, today()).materials.is_empty());
 
-    let situations = real("situations.yaml").replacen("    cues: [急诊,", "    cues: [急症, 急诊,", 1);
+    let situations =
+        real("situations.yaml").replacen("    cues: [急诊,", "    cues: [急症, 急诊,", 1);
     assert_ne!(situations, real("situations.yaml"));
     let dir = intents_copy("situations.yaml", &situations);
     let edited = Nlu::load(dir.path(), gazetteer()).unwrap_or_else(|error| panic!("{error}"));
@@ -110,7 +113,11 @@ fn unknown_categories_and_facts_in_situations_are_reported_with_file_and_line() 
     );
     let message = load_error_in(
         "situations.yaml",
-        &real("situations.yaml").replacen("  - between: [referral, temporary_other]", "  - between: [referral, emergency]", 1),
+        &real("situations.yaml").replacen(
+            "  - between: [referral, temporary_other]",
+            "  - between: [referral, emergency]",
+            1,
+        ),
     );
     assert!(
         message.contains("situations.yaml:1: no question between referral and temporary_other"),

@@ -32,7 +32,10 @@ pub fn assistant() -> Arc<Assistant> {
 pub async fn router(data_dir: &std::path::Path) -> Router {
     let store = SqliteStore::open(data_dir).await.expect("store opens");
     let settings = Settings {
-        agents: vec![hotline::server::AgentAccount::with_token("值班坐席", AGENT_TOKEN)],
+        agents: vec![hotline::server::AgentAccount::with_token(
+            "值班坐席",
+            AGENT_TOKEN,
+        )],
         ip_rate_per_second: 1_000_000,
         ip_burst: 1_000_000,
         session_rate_per_second: 1_000_000,

@@ -106,7 +106,11 @@ impl Texts {
             .map(|value| value.chars().filter(char::is_ascii_digit).collect())
             .collect();
         for found in self.number.find_iter(reply) {
-            let digits: String = found.as_str().chars().filter(char::is_ascii_digit).collect();
+            let digits: String = found
+                .as_str()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             // Dates, amounts and masked parts of an ID are short; the
             // caller's own phone and ID are read back to them.
             if digits.len() < 5 || digits == HOTLINE || own.contains(&digits) {
@@ -115,20 +119,31 @@ impl Texts {
             let before = clause_before(reply, found.start());
             if before.contains("传真") {
                 if !fax_number_in(&texts.documents, &self.number, &digits) {
-                    problems.push(format!("{} as a fax number: no text gives it as one", found.as_str()));
+                    problems.push(format!(
+                        "{} as a fax number: no text gives it as one",
+                        found.as_str()
+                    ));
                 }
             } else if !texts.digits.contains(&digits) {
-                problems.push(format!("number {} is in none of the region's texts", found.as_str()));
+                problems.push(format!(
+                    "number {} is in none of the region's texts",
+                    found.as_str()
+                ));
             }
         }
         for found in self.email.find_iter(reply) {
             if !texts.documents.contains(found.as_str()) {
-                problems.push(format!("e-mail {} is in none of the region's texts", found.as_str()));
+                problems.push(format!(
+                    "e-mail {} is in none of the region's texts",
+                    found.as_str()
+                ));
             }
         }
         for (amount, unit) in durations_in(&self.duration, reply) {
             if !texts.durations.contains(&(amount, unit)) {
-                problems.push(format!("duration {amount} {unit} is in none of the region's texts"));
+                problems.push(format!(
+                    "duration {amount} {unit} is in none of the region's texts"
+                ));
             }
         }
         for name in CATEGORY_NAMES {
@@ -147,7 +162,9 @@ impl Texts {
         for (at, _) in reply.match_indices("长期有效") {
             // A passage quoted from the texts may say it; the reply's own
             // words only of a long-term registration.
-            let quoted = texts.documents.contains(&reply[window_start(reply, at, 6)..at + "长期有效".len()]);
+            let quoted = texts
+                .documents
+                .contains(&reply[window_start(reply, at, 6)..at + "长期有效".len()]);
             if !long_term && !quoted {
                 problems.push("says 长期有效 of a registration that is not long-term".to_string());
             }
@@ -179,7 +196,11 @@ fn window_start(text: &str, at: usize, chars: usize) -> usize {
 fn fax_number_in(documents: &str, number: &Regex, digits: &str) -> bool {
     documents.lines().any(|line| {
         number.find_iter(line).any(|found| {
-            let found_digits: String = found.as_str().chars().filter(char::is_ascii_digit).collect();
+            let found_digits: String = found
+                .as_str()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             found_digits == digits && clause_before(line, found.start()).contains("传真")
         })
     })
@@ -188,7 +209,10 @@ fn fax_number_in(documents: &str, number: &Regex, digits: &str) -> bool {
 fn without_separators(number: &Regex, text: &str) -> String {
     number
         .replace_all(text, |caps: &regex::Captures| {
-            caps[0].chars().filter(char::is_ascii_digit).collect::<String>()
+            caps[0]
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
         })
         .into_owned()
 }
@@ -219,7 +243,10 @@ fn rule_durations(rule_data: &str) -> impl Iterator<Item = (u32, &'static str)> 
     let found: Vec<(u32, &'static str)> = months
         .captures_iter(rule_data)
         .map(|caps| (caps[1].parse().unwrap(), "months"))
-        .chain(days.captures_iter(rule_data).map(|caps| (caps[1].parse().unwrap(), "days")))
+        .chain(
+            days.captures_iter(rule_data)
+                .map(|caps| (caps[1].parse().unwrap(), "days")),
+        )
         .chain(
             processing
                 .captures_iter(rule_data)
@@ -234,7 +261,12 @@ fn amount(text: &str) -> Option<u32> {
     if let Ok(value) = text.parse() {
         return Some(value);
     }
-    let digit = |c: char| "零一二三四五六七八九".find(c).map(|at| (at / 3) as u32).or((c == '两').then_some(2));
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .find(c)
+            .map(|at| (at / 3) as u32)
+            .or((c == '两').then_some(2))
+    };
     match text.chars().collect::<Vec<_>>().as_slice() {
         [c] if *c == '十' => Some(10),
         [c] => digit(*c),

@@ -14,16 +14,18 @@ pub async fn fresh_database(test: &str) -> Option<String> {
             std::env::var("CI").as_deref() != Ok("true"),
             "HOTLINE_TEST_DATABASE_URL is not set: CI needs PostgreSQL (scripts/test starts one)"
         );
-        eprintln!("{test}: skipped, no PostgreSQL (run scripts/test, or set HOTLINE_TEST_DATABASE_URL)");
+        eprintln!(
+            "{test}: skipped, no PostgreSQL (run scripts/test, or set HOTLINE_TEST_DATABASE_URL)"
+        );
         return None;
     };
     // Random first: PostgreSQL cuts names at 63 bytes.
     let mut name = format!("test_{:08x}_{test}", rand::random::<u32>());
     name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
     name.truncate(63);
-    let mut admin = PgConnection::connect(&base)
-        .await
-        .unwrap_or_else(|error| panic!("cannot reach PostgreSQL at HOTLINE_TEST_DATABASE_URL: {error}"));
+    let mut admin = PgConnection::connect(&base).await.unwrap_or_else(|error| {
+        panic!("cannot reach PostgreSQL at HOTLINE_TEST_DATABASE_URL: {error}")
+    });
     admin
         .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .await
