@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::acts::{self, Request};
-use super::{DialogueState, Services, Session, Turn, slots, speech};
+use super::{DialogueState, Services, Session, Turn, slots};
 use crate::nlu::{Intent, Understanding};
 use crate::rules::{Application, Channel, Scheme};
 
