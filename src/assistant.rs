@@ -207,52 +207,40 @@ impl Assistant {
             value => Some(checked_number(slot, value, session.today)?),
         };
         dialogue::handoff::agent_edit(self, session, slot, value).map_err(|message| {
+            // The slot is named once, as the field.
+            let prefix = format!("{slot}: ");
             RulesInputError {
                 field: slot.to_string(),
-                message,
+                message: message
+                    .strip_prefix(&prefix)
+                    .map_or(message.clone(), str::to_string),
             }
         })
     }
 }
 
-/// An ID number or phone an agent types is checked as a caller's is
-/// (length, birth date, check character; a dialable number), so a typo is
-/// refused instead of being read back and printed on the form. The value
-/// is kept in its normal form (`X` upper-case, `0769-22334455`).
+/// An ID number or phone an agent types is checked by the constructor a
+/// caller's goes through (`IdNumber::parse_on`, `Phone::parse`), so a typo
+/// is refused with its reason instead of being read back and printed on
+/// the form. The value is kept in its normal form (`X` upper-case,
+/// `0769-22334455`).
 fn checked_number(
     slot: &str,
     value: serde_json::Value,
     today: NaiveDate,
 ) -> Result<serde_json::Value, RulesInputError> {
-    use crate::nlu::numbers::{check_id, check_phone};
-    let Some(text) = value.as_str() else {
-        return Ok(value);
-    };
-    let digits: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    let (what, normalized, problem) = match slot {
-        "applicant.id_number" => {
-            let id = check_id(text, &digits, today);
-            ("身份证号", id.normalized, id.problem)
-        }
-        "applicant.phone" if !digits.chars().all(|c| c.is_ascii_digit()) => {
-            ("联系电话", digits, Some("只能填数字".to_string()))
-        }
-        "applicant.phone" => {
-            let phone = check_phone(text, &digits);
-            ("联系电话", phone.normalized, phone.problem)
-        }
+    use crate::rules::{IdNumber, Phone};
+    let checked = match (slot, value.as_str()) {
+        ("applicant.id_number", Some(text)) => IdNumber::parse_on(text, today).map(String::from),
+        ("applicant.phone", Some(text)) => Phone::parse(text).map(String::from),
         _ => return Ok(value),
     };
-    match problem {
-        Some(problem) => Err(RulesInputError {
+    checked
+        .map(serde_json::Value::String)
+        .map_err(|error| RulesInputError {
             field: slot.to_string(),
-            message: format!("{what}{problem}，请核对后再保存"),
-        }),
-        None => Ok(serde_json::Value::String(normalized)),
-    }
+            message: format!("{error}，请核对后再保存"),
+        })
 }
 
 impl dialogue::Services for Assistant {

@@ -319,8 +319,8 @@ mod tests {
             incurred_costs_at_destination: Some(false),
             applicant: Some(Applicant {
                 name: Some("n".into()),
-                id_number: Some("i".into()),
-                phone: Some("p".into()),
+                id_number: crate::rules::IdNumber::parse("440304197812032012").ok(),
+                phone: crate::rules::Phone::parse("13800138000").ok(),
                 address: Some("a".into()),
             }),
         };

@@ -87,14 +87,21 @@ fn check_field(field: &str, value: &serde_json::Value) -> Result<(), String> {
             return Err(format!("{field}: 不是有效日期（YYYY-MM-DD）：{value}"));
         }
     }
-    let nested = match field {
-        "destination" => serde_json::from_value::<crate::rules::Destination>(value.clone()).err(),
-        "applicant" => serde_json::from_value::<crate::rules::Applicant>(value.clone()).err(),
-        _ => None,
+    // Inside an object the path names the field (`applicant.id_number`).
+    let nested = |error: serde_path_to_error::Error<serde_json::Error>| match error.path().to_string() {
+        path if path == "." => format!("{field}: {}", error.into_inner()),
+        path => format!("{field}.{path}: {}", error.into_inner()),
     };
-    if let Some(error) = nested {
-        return Err(format!("{field}: {error}"));
-    }
+    let checked = match field {
+        "destination" => serde_path_to_error::deserialize::<_, crate::rules::Destination>(value.clone())
+            .map(drop)
+            .map_err(nested),
+        "applicant" => serde_path_to_error::deserialize::<_, crate::rules::Applicant>(value.clone())
+            .map(drop)
+            .map_err(nested),
+        _ => Ok(()),
+    };
+    checked?;
     let enumerated = ["scheme", "insurance", "category", "submit_via"];
     if enumerated.contains(&field) && !value.is_null() {
         let parsed: Result<Application, _> =

@@ -171,8 +171,8 @@ fn applicant(
         applied.took_something = true;
     }
     for mention in &entities.id_numbers {
-        if mention.valid {
-            applicant.id_number = Some(mention.normalized.clone());
+        if let Some(number) = &mention.number {
+            applicant.id_number = Some(number.clone());
             applied.took_something = true;
         } else {
             let reason = mention.problem.clone().unwrap_or_else(|| "号码不对".into());
@@ -180,8 +180,8 @@ fn applicant(
         }
     }
     for mention in &entities.phones {
-        if mention.valid {
-            applicant.phone = Some(mention.normalized.clone());
+        if let Some(number) = &mention.number {
+            applicant.phone = Some(number.clone());
             applied.took_something = true;
         } else {
             let reason = mention.problem.clone().unwrap_or_else(|| "位数不对".into());

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::*;
 use crate::answer::{Answer, AskError, Question};
 use crate::dialogue::replies::Replies;
-use crate::nlu::{Entities, Intent, PhoneMention, Understanding};
+use crate::nlu::{Entities, Intent, Understanding};
 use crate::places::Place;
 use crate::rules::RulesInputError;
 use crate::rules::{Category, Class, Decision, EndKind, RatioDelta, Validity};
@@ -44,12 +44,9 @@ impl Services for Fake {
             .split(|c: char| !c.is_ascii_digit())
             .find(|d| d.len() >= 5)
         {
-            entities.phones.push(PhoneMention {
-                raw: digits.into(),
-                normalized: digits.into(),
-                valid: digits.len() == 11,
-                problem: (digits.len() != 11).then(|| "位数不对".into()),
-            });
+            entities
+                .phones
+                .push(crate::nlu::numbers::check_phone(digits, digits));
         }
         entities.correction = text.contains("改成");
         let intent = match text {

@@ -2,8 +2,11 @@
 //! written or spoken digit by digit, each checked and, when wrong, given
 //! a reason a hotline agent can read out (校验位不对, 位数不对…).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
+
+use crate::rules::personal::has_province_code;
+use crate::rules::{IdNumber, Phone};
 
 use super::digits::{DigitRun, digit_runs};
 
@@ -18,6 +21,9 @@ pub struct IdMention {
     /// Why it is not valid, in words for the caller: 校验位不对,
     /// 出生日期不对, 地区代码不对, 位数不对.
     pub problem: Option<String>,
+    /// The number, when valid: what goes on the Application.
+    #[serde(skip)]
+    pub number: Option<IdNumber>,
 }
 
 /// A phone number the caller gave.
@@ -29,6 +35,9 @@ pub struct PhoneMention {
     pub valid: bool,
     /// Why it is not valid: 位数不对, 手机号应以1开头…
     pub problem: Option<String>,
+    /// The number, when valid: what goes on the Application.
+    #[serde(skip)]
+    pub number: Option<Phone>,
 }
 
 /// Numbers found in one utterance.
@@ -39,13 +48,6 @@ pub struct Numbers {
     pub social_security_numbers: Vec<String>,
 }
 
-/// Two-digit province codes of GB/T 2260, the first digits of every
-/// 身份证 number (81–83: 港澳台居民居住证).
-const PROVINCE_CODES: [&str; 32] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-];
-const RESIDENCE_PERMIT_CODES: [&str; 3] = ["81", "82", "83"];
 
 const ID_CUES: [&str; 4] = ["身份证", "证件号", "身份号", "公民身份"];
 const PHONE_CUES: [&str; 5] = ["电话", "手机", "号码", "联系", "打给"];
@@ -93,9 +95,7 @@ fn split_run(run: &DigitRun) -> Vec<(String, String)> {
 }
 
 fn looks_like_id(digits: &str) -> bool {
-    digits
-        .get(..2)
-        .is_some_and(|code| PROVINCE_CODES.contains(&code))
+    has_province_code(digits)
 }
 
 /// Which cue word was said last before the number: the closest wins
@@ -139,98 +139,31 @@ fn classify(raw: &str, digits: &str, before: &str, today: NaiveDate, numbers: &m
     }
 }
 
-/// Checks a 身份证 number: length, region, birth date, GB 11643 check
-/// character (ISO 7064 MOD 11-2).
+/// Checks a 身份证 number through [`IdNumber::parse_on`]: length, region,
+/// birth date, GB 11643 check character.
 pub fn check_id(raw: &str, digits: &str, today: NaiveDate) -> IdMention {
     let normalized = digits.to_uppercase();
-    let problem = id_problem(&normalized, today);
+    let checked = IdNumber::parse_on(&normalized, today);
     IdMention {
         raw: raw.to_string(),
         normalized,
-        valid: problem.is_none(),
-        problem: problem.map(str::to_string),
+        valid: checked.is_ok(),
+        problem: checked.as_ref().err().map(|error| error.problem.to_string()),
+        number: checked.ok(),
     }
 }
 
-fn id_problem(id: &str, today: NaiveDate) -> Option<&'static str> {
-    let bytes = id.as_bytes();
-    if bytes.len() != 18
-        || !bytes[..17].iter().all(u8::is_ascii_digit)
-        || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
-    {
-        return Some("位数不对");
-    }
-    let region = &id[..2];
-    if !PROVINCE_CODES.contains(&region) && !RESIDENCE_PERMIT_CODES.contains(&region) {
-        return Some("地区代码不对");
-    }
-    let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").ok();
-    match birth {
-        Some(birth) if birth.year() >= 1900 && birth <= today => {}
-        _ => return Some("出生日期不对"),
-    }
-    if check_character(&id[..17]) != Some(bytes[17] as char) {
-        return Some("校验位不对");
-    }
-    None
-}
-
-/// The GB 11643 check character of the first 17 digits.
-pub fn check_character(first17: &str) -> Option<char> {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let mut sum = 0;
-    for (c, weight) in first17.chars().zip(WEIGHTS) {
-        sum += c.to_digit(10)? * weight;
-    }
-    (first17.len() == 17).then(|| CHECK[(sum % 11) as usize])
-}
-
-/// Checks a mobile (11 digits from 13x–19x) or a landline with its area
-/// code (010/02x + 8 digits, 0xxx + 7 or 8 digits).
+/// Checks a phone number through [`Phone::parse`]: a mobile (11 digits
+/// from 13x–19x) or a landline with its area code.
 pub fn check_phone(raw: &str, digits: &str) -> PhoneMention {
-    let (normalized, problem) = if digits.starts_with('0') {
-        landline(digits)
-    } else if digits.len() != 11 {
-        (digits.to_string(), Some("位数不对，手机号是11位"))
-    } else if !digits.starts_with('1') || !(b'3'..=b'9').contains(&digits.as_bytes()[1]) {
-        (digits.to_string(), Some("不像手机号，手机号是1开头"))
-    } else {
-        (digits.to_string(), None)
-    };
+    let checked = Phone::parse(digits);
     PhoneMention {
         raw: raw.to_string(),
-        normalized,
-        valid: problem.is_none(),
-        problem: problem.map(str::to_string),
-    }
-}
-
-fn landline(digits: &str) -> (String, Option<&'static str>) {
-    let area_length = if digits.starts_with("01") || digits.starts_with("02") {
-        3
-    } else {
-        4
-    };
-    if digits.len() <= area_length || !digits.is_ascii() {
-        return (digits.to_string(), Some("位数不对"));
-    }
-    let (area, local) = digits.split_at(area_length);
-    let local_ok = match area_length {
-        3 => local.len() == 8,
-        _ => (7..=8).contains(&local.len()),
-    };
-    let problem = (!local_ok).then_some("位数不对，座机号码是区号加7到8位");
-    (format!("{area}-{local}"), problem)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn check_character_follows_gb_11643() {
-        assert_eq!(check_character("11010519491231002"), Some('X'));
-        assert_eq!(check_character("44030419781203201"), Some('2'));
+        normalized: checked
+            .as_ref()
+            .map_or_else(|_| digits.to_string(), Phone::to_string),
+        valid: checked.is_ok(),
+        problem: checked.as_ref().err().map(|error| error.problem.to_string()),
+        number: checked.ok(),
     }
 }

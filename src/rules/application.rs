@@ -224,10 +224,11 @@ pub struct Destination {
 pub struct Applicant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Checked on the way in (`IdNumber::parse`), like the phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_number: Option<String>,
+    pub id_number: Option<super::IdNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<super::Phone>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }

@@ -50,6 +50,12 @@ pub fn evaluate_with(
     {
         return Err(input_error("submit_via", format!("未知办理渠道：{id}")));
     }
+    // An ID number is checked when it enters the Application; whether its
+    // holder is born yet depends on the day the case is decided.
+    if let Some(id) = application.applicant.as_ref().and_then(|a| a.id_number.as_ref()) {
+        id.born_by(today)
+            .map_err(|error| input_error("applicant.id_number", error.to_string()))?;
+    }
     // An admission after the application day is a planned stay registered
     // ahead, the normal case: validity then starts on the application day.
     let apply_date = application.apply_date.unwrap_or(today);
@@ -342,11 +348,11 @@ impl<'a> Run<'a> {
             // On the phone the hotline fills in the 备案表: its fields are needed.
             let applicant = self.application.applicant.clone().unwrap_or_default();
             for (fact, value) in [
-                ("applicant.name", &applicant.name),
-                ("applicant.id_number", &applicant.id_number),
-                ("applicant.phone", &applicant.phone),
+                ("applicant.name", applicant.name.as_deref()),
+                ("applicant.id_number", applicant.id_number.as_deref()),
+                ("applicant.phone", applicant.phone.as_deref()),
             ] {
-                if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                if value.is_none_or(|v| v.trim().is_empty()) {
                     missing.push(fact);
                 }
             }

@@ -5,6 +5,8 @@
 //! - `policy`: the shapes of a region's rule data, every parameter dated and
 //!   cited;
 //! - `load`: reads and checks `corpus/<region>/rules.yaml` (the only IO);
+//! - `personal`: `IdNumber` and `Phone`, the caller's numbers, checked by
+//!   one constructor wherever they enter;
 //! - `engine`: the decision itself.
 //!
 //! Adding a region needs only its data file: nothing here names a region.
@@ -12,12 +14,14 @@
 pub mod application;
 pub mod engine;
 pub mod load;
+pub mod personal;
 pub mod policy;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use application::*;
 pub use engine::{evaluate, evaluate_with};
+pub use personal::{IdNumber, InvalidNumber, Phone};
 
 impl Policies {
     /// Every channel the data knows: the common ones, then the apps.

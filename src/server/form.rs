@@ -98,9 +98,13 @@ pub fn render(registration: &RegistrationRecord, labels: &FormLabels<'_>) -> Str
     row(
         &mut html,
         label("applicant.id_number"),
-        applicant.id_number.clone(),
+        applicant.id_number.as_deref().map(str::to_string),
     );
-    row(&mut html, label("applicant.phone"), applicant.phone.clone());
+    row(
+        &mut html,
+        label("applicant.phone"),
+        applicant.phone.as_deref().map(str::to_string),
+    );
     row(
         &mut html,
         label("applicant.address"),

@@ -412,6 +412,8 @@ async fn an_agents_typo_in_an_id_or_phone_is_refused() {
         )
     };
     for (slot, typo, reason) in [
+        ("applicant.id_number", "12345", "位数"),
+        ("applicant.id_number", "990304197812032012", "地区代码"),
         ("applicant.id_number", "440304197812032013", "校验位"),
         ("applicant.id_number", "44030419781203201", "位数"),
         ("applicant.id_number", "440304207812032012", "出生日期"),
@@ -429,6 +431,21 @@ async fn an_agents_typo_in_an_id_or_phone_is_refused() {
             "{slot} = {typo}: {message}"
         );
     }
+    // A number typed as a JSON number is no ID number either.
+    let (status, body) = post(
+        client,
+        format!("{base}/v1/sessions/{id}/slots"),
+        AGENT_TOKEN,
+        Some(json!({"slot": "applicant.id_number", "value": 12345})),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.starts_with("applicant.id_number")),
+        "{body}"
+    );
     let view = get(client, format!("{base}/v1/sessions/{id}"), AGENT_TOKEN).await;
     assert_eq!(
         view["slots"]["applicant"]["id_number"],

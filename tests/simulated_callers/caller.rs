@@ -289,8 +289,9 @@ impl Caller<'_> {
                     .as_ref()
                     .unwrap()
                     .id_number
-                    .clone()
-                    .unwrap();
+                    .as_deref()
+                    .unwrap()
+                    .to_string();
                 let spoken = spoken_digits(rng, &id, &[6, 8, 4]);
                 fill(pick(rng, &bank.ids), &[("id", &spoken)])
             }
@@ -299,7 +300,7 @@ impl Caller<'_> {
                     self.will_correct = false;
                     self.correction_due = true;
                     let mut wrong = mobile(rng);
-                    while Some(&wrong) == application.applicant.as_ref().unwrap().phone.as_ref() {
+                    while Some(wrong.as_str()) == application.applicant.as_ref().unwrap().phone.as_deref() {
                         wrong = mobile(rng);
                     }
                     spoken_digits(rng, &wrong, &[3, 4, 4])
@@ -344,8 +345,9 @@ impl Caller<'_> {
             .as_ref()
             .unwrap()
             .phone
-            .clone()
-            .unwrap();
+            .as_deref()
+            .unwrap()
+            .to_string();
         spoken_digits(rng, &phone, &[3, 4, 4])
     }
 

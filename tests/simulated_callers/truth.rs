@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use hotline::Assistant;
 use hotline::rules::{
-    Applicant, Application, Category, Channel, Destination, Insurance, Scheme, Status,
+    Applicant, IdNumber, Phone, Application, Category, Channel, Destination, Insurance, Scheme, Status,
 };
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -125,8 +125,8 @@ fn applicant(rng: &mut StdRng, bank: &Bank, category: Category, today: NaiveDate
     let id = format!("{stem}{}", check_character(&stem));
     Applicant {
         name: Some(name),
-        id_number: Some(id),
-        phone: Some(mobile(rng)),
+        id_number: Some(IdNumber::parse(&id).expect("a generated ID number is valid")),
+        phone: Some(Phone::parse(&mobile(rng)).expect("a generated mobile is valid")),
         address: None,
     }
 }
