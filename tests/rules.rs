@@ -556,7 +556,10 @@ async fn cli_and_http_give_the_same_decision_for_every_case() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Every case of every file went through both.
     assert_eq!(compared + refused, cases.len());
-    assert!(compared >= 100 && refused >= 5, "{compared} decided, {refused} refused");
+    assert!(
+        compared >= 100 && refused >= 5,
+        "{compared} decided, {refused} refused"
+    );
 }
 
 mod never_panics {

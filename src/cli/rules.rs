@@ -87,21 +87,11 @@ fn check_field(field: &str, value: &serde_json::Value) -> Result<(), String> {
             return Err(format!("{field}: 不是有效日期（YYYY-MM-DD）：{value}"));
         }
     }
-    // Inside an object the path names the field (`applicant.id_number`).
-    let nested = |error: serde_path_to_error::Error<serde_json::Error>| match error.path().to_string() {
-        path if path == "." => format!("{field}: {}", error.into_inner()),
-        path => format!("{field}.{path}: {}", error.into_inner()),
-    };
-    let checked = match field {
-        "destination" => serde_path_to_error::deserialize::<_, crate::rules::Destination>(value.clone())
-            .map(drop)
-            .map_err(nested),
-        "applicant" => serde_path_to_error::deserialize::<_, crate::rules::Applicant>(value.clone())
-            .map(drop)
-            .map_err(nested),
-        _ => Ok(()),
-    };
-    checked?;
+    match field {
+        "destination" => nested::<crate::rules::Destination>(field, value)?,
+        "applicant" => nested::<crate::rules::Applicant>(field, value)?,
+        _ => {}
+    }
     let enumerated = ["scheme", "insurance", "category", "submit_via"];
     if enumerated.contains(&field) && !value.is_null() {
         let parsed: Result<Application, _> =
@@ -111,4 +101,18 @@ fn check_field(field: &str, value: &serde_json::Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Reads an object field as `T`, naming the inner field at fault
+/// (`applicant.id_number: 身份证号位数不对`).
+fn nested<T: serde::de::DeserializeOwned>(
+    field: &str,
+    value: &serde_json::Value,
+) -> Result<(), String> {
+    serde_path_to_error::deserialize::<_, T>(value.clone())
+        .map(drop)
+        .map_err(|error| match error.path().to_string() {
+            path if path == "." => format!("{field}: {}", error.into_inner()),
+            path => format!("{field}.{path}: {}", error.into_inner()),
+        })
 }

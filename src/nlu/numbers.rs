@@ -48,7 +48,6 @@ pub struct Numbers {
     pub social_security_numbers: Vec<String>,
 }
 
-
 const ID_CUES: [&str; 4] = ["身份证", "证件号", "身份号", "公民身份"];
 const PHONE_CUES: [&str; 5] = ["电话", "手机", "号码", "联系", "打给"];
 const SOCIAL_SECURITY_CUES: [&str; 5] = ["社保卡号", "社保号", "社保卡的号", "医保卡号", "电脑号"];
@@ -148,7 +147,10 @@ pub fn check_id(raw: &str, digits: &str, today: NaiveDate) -> IdMention {
         raw: raw.to_string(),
         normalized,
         valid: checked.is_ok(),
-        problem: checked.as_ref().err().map(|error| error.problem.to_string()),
+        problem: checked
+            .as_ref()
+            .err()
+            .map(|error| error.problem.to_string()),
         number: checked.ok(),
     }
 }
@@ -163,7 +165,10 @@ pub fn check_phone(raw: &str, digits: &str) -> PhoneMention {
             .as_ref()
             .map_or_else(|_| digits.to_string(), Phone::to_string),
         valid: checked.is_ok(),
-        problem: checked.as_ref().err().map(|error| error.problem.to_string()),
+        problem: checked
+            .as_ref()
+            .err()
+            .map(|error| error.problem.to_string()),
         number: checked.ok(),
     }
 }

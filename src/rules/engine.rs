@@ -52,7 +52,11 @@ pub fn evaluate_with(
     }
     // An ID number is checked when it enters the Application; whether its
     // holder is born yet depends on the day the case is decided.
-    if let Some(id) = application.applicant.as_ref().and_then(|a| a.id_number.as_ref()) {
+    if let Some(id) = application
+        .applicant
+        .as_ref()
+        .and_then(|a| a.id_number.as_ref())
+    {
         id.born_by(today)
             .map_err(|error| input_error("applicant.id_number", error.to_string()))?;
     }

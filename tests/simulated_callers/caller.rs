@@ -300,7 +300,9 @@ impl Caller<'_> {
                     self.will_correct = false;
                     self.correction_due = true;
                     let mut wrong = mobile(rng);
-                    while Some(wrong.as_str()) == application.applicant.as_ref().unwrap().phone.as_deref() {
+                    while Some(wrong.as_str())
+                        == application.applicant.as_ref().unwrap().phone.as_deref()
+                    {
                         wrong = mobile(rng);
                     }
                     spoken_digits(rng, &wrong, &[3, 4, 4])

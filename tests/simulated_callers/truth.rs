@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use hotline::Assistant;
 use hotline::rules::{
-    Applicant, IdNumber, Phone, Application, Category, Channel, Destination, Insurance, Scheme, Status,
+    Applicant, Application, Category, Channel, Destination, IdNumber, Insurance, Phone, Scheme,
+    Status,
 };
 use rand::Rng;
 use rand::rngs::StdRng;
