@@ -6,38 +6,47 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::rules::personal::has_province_code;
-use crate::rules::{IdNumber, Phone};
+use crate::rules::{IdNumber, InvalidNumber, Phone};
 
 use super::digits::{DigitRun, digit_runs};
 
-/// A 身份证 number the caller gave.
+/// A number the caller gave, as said and as checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IdMention {
+pub struct Mention<T> {
     /// As the caller said it (`四四洞三…`).
     pub raw: String,
-    /// Digits only, upper-case `X`.
+    /// Digits only, upper-case `X`; a valid phone as `15027189963` (a
+    /// mobile) or `0769-22334455` (a landline).
     pub normalized: String,
     pub valid: bool,
     /// Why it is not valid, in words for the caller: 校验位不对,
-    /// 出生日期不对, 地区代码不对, 位数不对.
+    /// 出生日期不对, 地区代码不对, 位数不对, 手机号是1开头…
     pub problem: Option<String>,
     /// The number, when valid: what goes on the Application.
     #[serde(skip)]
-    pub number: Option<IdNumber>,
+    pub number: Option<T>,
 }
 
+/// A 身份证 number the caller gave.
+pub type IdMention = Mention<IdNumber>;
 /// A phone number the caller gave.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PhoneMention {
-    pub raw: String,
-    /// `15027189963` for a mobile, `0769-22334455` for a landline.
-    pub normalized: String,
-    pub valid: bool,
-    /// Why it is not valid: 位数不对, 手机号应以1开头…
-    pub problem: Option<String>,
-    /// The number, when valid: what goes on the Application.
-    #[serde(skip)]
-    pub number: Option<Phone>,
+pub type PhoneMention = Mention<Phone>;
+
+impl<T: std::ops::Deref<Target = str>> Mention<T> {
+    /// `raw` as checked: normalised as the number when it is valid.
+    fn checked(raw: &str, digits: String, checked: Result<T, InvalidNumber>) -> Mention<T> {
+        let (normalized, problem) = match &checked {
+            Ok(number) => (number.to_string(), None),
+            Err(error) => (digits, Some(error.problem.to_string())),
+        };
+        Mention {
+            raw: raw.to_string(),
+            normalized,
+            valid: checked.is_ok(),
+            problem,
+            number: checked.ok(),
+        }
+    }
 }
 
 /// Numbers found in one utterance.
@@ -143,32 +152,11 @@ fn classify(raw: &str, digits: &str, before: &str, today: NaiveDate, numbers: &m
 pub fn check_id(raw: &str, digits: &str, today: NaiveDate) -> IdMention {
     let normalized = digits.to_uppercase();
     let checked = IdNumber::parse_on(&normalized, today);
-    IdMention {
-        raw: raw.to_string(),
-        normalized,
-        valid: checked.is_ok(),
-        problem: checked
-            .as_ref()
-            .err()
-            .map(|error| error.problem.to_string()),
-        number: checked.ok(),
-    }
+    Mention::checked(raw, normalized, checked)
 }
 
 /// Checks a phone number through [`Phone::parse`]: a mobile (11 digits
 /// from 13x–19x) or a landline with its area code.
 pub fn check_phone(raw: &str, digits: &str) -> PhoneMention {
-    let checked = Phone::parse(digits);
-    PhoneMention {
-        raw: raw.to_string(),
-        normalized: checked
-            .as_ref()
-            .map_or_else(|_| digits.to_string(), Phone::to_string),
-        valid: checked.is_ok(),
-        problem: checked
-            .as_ref()
-            .err()
-            .map(|error| error.problem.to_string()),
-        number: checked.ok(),
-    }
+    Mention::checked(raw, digits.to_string(), Phone::parse(digits))
 }
