@@ -84,7 +84,7 @@ pub(super) fn answered(
     // A no that says what instead (不是，是广州) is a correction: the
     // usual stages take it.
     let yes = match acts::yes_or_no(&understanding) {
-        Some(false) if !understanding.entities.is_empty() => None,
+        Some(false) if says_more(session, &understanding) => None,
         answer => answer,
     };
     let Some(yes) = yes else {
@@ -97,6 +97,13 @@ pub(super) fn answered(
         (Proposal::Cancel, true) => super::cancel(services, session, intent),
         (Proposal::Handoff, true) => {
             super::hand_off(session, intent.name(), replies.handoff.text(channel))
+        }
+        // No form under way (a question about an earlier registration):
+        // nothing to go on with.
+        (Proposal::Handoff, false) if session.state == DialogueState::Idle => {
+            session.failures = 0;
+            let reply = replies.anything_else.text(channel).to_string();
+            Turn::new(session, intent.name(), reply)
         }
         (Proposal::Cancel | Proposal::Handoff, false) => {
             let parts = vec![replies.go_on.text(channel).to_string()];
@@ -126,6 +133,20 @@ pub(super) fn answered(
         }
     };
     ControlFlow::Break(turn)
+}
+
+/// Whether the turn gives facts beyond the situation already known (the
+/// understanding carries that along with each turn).
+fn says_more(session: &Session, understanding: &Understanding) -> bool {
+    let mut said = understanding.entities.clone();
+    said.situation
+        .retain(|fact| !session.situation.contains(fact));
+    if said.situation.is_empty() {
+        said.category = None;
+        said.category_options.clear();
+        said.hukou_moved = None;
+    }
+    !said.is_empty()
 }
 
 /// A new registration in the same call: the form starts empty again, as

@@ -136,6 +136,7 @@ pub mod acts;
 mod answer_first;
 pub mod confirm;
 pub mod context;
+mod existing;
 pub mod handoff;
 pub mod outcome;
 pub mod replies;
@@ -236,6 +237,7 @@ fn stages(services: &dyn Services, session: &mut Session, text: &str) -> Control
     let understanding = confirm::answered(services, session, understanding)?;
     declined_fact(services, session, text)?;
     requests(services, session, &understanding, text)?;
+    existing::change_or_cancel(services, session, &understanding)?;
     let understanding = acts::without_unmade_requests(understanding, text);
     let mut draft = fill(services, session, understanding, text);
     hold_back(services, session, &mut draft)?;

@@ -92,6 +92,7 @@ replies! {
     not_heard: [],
     confirm_cancel: [],
     confirm_handoff: [],
+    existing_registration: [],
     go_on: [],
     confirm_new_registration: [],
     new_registration: [],

@@ -37,6 +37,8 @@ pub struct Cues {
     pub costs_not_yet: Vec<String>,
     pub costs_already: Vec<String>,
     pub correction: Vec<String>,
+    /// 上次备案的, 去年办的那个备案: a registration made before this call.
+    pub earlier_registration: Vec<String>,
 }
 
 /// A map read in the order it is written.
@@ -114,6 +116,7 @@ struct EntitiesFile {
     by_proxy: ProxyWords,
     incurred_costs: CostWords,
     correction: Words,
+    earlier_registration: Words,
 }
 
 /// The line where `key:` is written, or 1.
@@ -163,6 +166,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("not_yet", &file.incurred_costs.not_yet);
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
+    check("earlier_registration", &file.earlier_registration);
     for (key, words) in file.submit_via.0.iter().chain(&file.materials.0) {
         check(key, words);
     }
@@ -245,5 +249,6 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         costs_not_yet: file.incurred_costs.not_yet,
         costs_already: file.incurred_costs.already,
         correction: file.correction,
+        earlier_registration: file.earlier_registration,
     })
 }

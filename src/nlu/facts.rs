@@ -212,3 +212,9 @@ pub fn incurred_costs(text: &str, cues: &Cues) -> Option<bool> {
 pub fn correction(text: &str, cues: &Cues) -> bool {
     contains_any(text, &cues.correction)
 }
+
+/// 上次备案的, 去年办的那个备案: the caller speaks of a registration made
+/// before this call.
+pub fn earlier_registration(text: &str, cues: &Cues) -> bool {
+    contains_any(text, &cues.earlier_registration)
+}

@@ -229,6 +229,9 @@ pub struct Entities {
     pub incurred_costs: Option<bool>,
     /// 不对, 说错了, 改成…
     pub correction: bool,
+    /// The caller speaks of a registration made before this call (上次备案的,
+    /// 去年办的那个): changing it is no correction of this call's form.
+    pub earlier_registration: bool,
     /// Whether the 户籍 has moved to the new place (异地安置 needs it).
     pub hukou_moved: Option<bool>,
     /// Things said that cannot be right (2月30号), in words for the caller.
@@ -531,6 +534,7 @@ impl Nlu {
             by_proxy: facts::by_proxy(text, &self.cues),
             incurred_costs: facts::incurred_costs(text, &self.cues),
             correction: facts::correction(text, &self.cues),
+            earlier_registration: facts::earlier_registration(text, &self.cues),
             problems,
         }
     }
