@@ -86,8 +86,14 @@ impl Assistant {
             .iter()
             .filter_map(|hit| self.evidence(self.corpus.passages.get(hit.passage)?, hit.score))
             .collect();
+        let served: Vec<&str> = self
+            .corpus
+            .regions
+            .iter()
+            .map(|region| answer::short_name(&region.name))
+            .collect();
         let off_topic = answer::off_topic(&valid.text, &self.corpus.lexicon);
-        let elsewhere = answer::other_region(&valid.text, &self.corpus.lexicon);
+        let elsewhere = answer::other_region(&valid.text, &self.corpus.lexicon, &served);
         let familiarity = self.search.familiarity(&terms);
         if off_topic.is_none() && elsewhere.is_none() {
             let asked = Asked {
@@ -109,15 +115,7 @@ impl Assistant {
             }
         }
         let verdict = match elsewhere {
-            Some(place) => {
-                let served: Vec<&str> = self
-                    .corpus
-                    .regions
-                    .iter()
-                    .map(|region| answer::short_name(&region.name))
-                    .collect();
-                answer::out_of_region(&place, &served)
-            }
+            Some(place) => answer::out_of_region(&place, &served),
             None => answer::judge(!evidence.is_empty(), familiarity, off_topic.as_deref()),
         };
         Ok(answer::compose(

@@ -38,37 +38,15 @@ pub fn judge(found: bool, familiarity: f32, off_topic: Option<&str>) -> Verdict 
     }
 }
 
-/// Words that, right before a city's name, make it the caller's
-/// destination (去深圳, 在广州, 回佛山) rather than the policy asked about.
-const DESTINATION_MARKERS: &str = "去到在回住搬迁往赴来于从";
-/// Words that, right after a city's name, make the question about that
-/// city's own insurance (深圳的报销比例, 广州医保).
-const POLICY_MARKERS: &[&str] = &[
-    "的",
-    "医保",
-    "社保",
-    "报销",
-    "政策",
-    "待遇",
-    "规定",
-    "参保",
-    "那边的",
-];
-
-/// Words that make a question about registering for care elsewhere even
-/// when it also names an out-of-scope topic ("我领养老金的，回老家看病要备案吗").
-/// Only registration's own words: 住院, 看病 and 门诊 are as common in
-/// questions on medical insurance in general (住院天数, 门诊报销额度),
-/// which the texts do not cover.
-const IN_SCOPE_ANCHORS: &[&str] = &["备案", "登记", "异地就医", "转诊"];
-
 /// The out-of-scope topic a question names, as the reply should say it: a
 /// topic of `out_of_scope.txt`. A city the corpus does not cover is
 /// [`other_region`]'s.
 pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
-    let anchored = IN_SCOPE_ANCHORS
+    let anchored = lexicon
+        .scope_cues
+        .anchor
         .iter()
-        .any(|anchor| question.contains(anchor));
+        .any(|anchor| question.contains(anchor.as_str()));
     if !anchored {
         // Domain words are masked first, so 交社保卡 does not read as 交社保,
         // unless the topic's own words hold the domain word (办居住证).
@@ -95,25 +73,54 @@ pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
 }
 
 /// The city (of `other_places.txt`) whose own policy the question asks
-/// about (深圳的报销比例, 广州医保怎么报); a city named only as where the
-/// caller goes (去深圳住) is not one.
-pub fn other_region(question: &str, lexicon: &Lexicon) -> Option<String> {
+/// about (深圳的报销比例, 广州医保怎么报), or where the caller is insured
+/// (我在中山交的医保, 医保关系在佛山); a city named only as where the caller
+/// goes (去深圳住) is not one. `served` are the names of the regions served,
+/// as people say them: a cue after one of them is about that region.
+/// The words around the city are `scope_cues.txt`'s.
+pub fn other_region(question: &str, lexicon: &Lexicon, served: &[&str]) -> Option<String> {
+    let cues = &lexicon.scope_cues;
+    let places = || {
+        lexicon
+            .other_places
+            .iter()
+            .map(String::as_str)
+            .chain(served.iter().copied())
+    };
     for place in &lexicon.other_places {
         for (start, _) in question.match_indices(place.as_str()) {
-            let before = question[..start].chars().last();
+            let before = &question[..start];
             let after = &question[start + place.len()..];
             let after = after.strip_prefix('市').unwrap_or(after);
-            let is_destination = before.is_some_and(|c| DESTINATION_MARKERS.contains(c));
-            let asks_policy = POLICY_MARKERS
+            let is_destination = cues
+                .destination
                 .iter()
-                .any(|marker| after.starts_with(marker));
-            if asks_policy && !is_destination {
+                .any(|cue| before.ends_with(cue.as_str()));
+            let asks_policy = cues
+                .policy
+                .iter()
+                .any(|cue| after.starts_with(cue.as_str()));
+            let insured_before = cues
+                .insured_before
+                .iter()
+                .any(|cue| before.ends_with(cue.as_str()));
+            // The rest of the clause, up to another place named in it.
+            let clause = after.split(CLAUSE_ENDS).next().unwrap_or_default();
+            let clause = places()
+                .filter_map(|other| clause.find(other))
+                .min()
+                .map_or(clause, |at| &clause[..at]);
+            let insured = cues.insured.iter().any(|cue| clause.contains(cue.as_str()));
+            if (asks_policy && !is_destination) || insured_before || insured {
                 return Some(place.clone());
             }
         }
     }
     None
 }
+
+/// What ends a clause: a city's cues are looked for up to one of these.
+const CLAUSE_ENDS: &[char] = &['，', ',', '。', '；', ';', '？', '?', '！', '!', ' ', '、'];
 
 /// Which regions are served and where to ask instead: that city's 12345
 /// or its 医保. `served` are the regions' names as people say them.
@@ -130,33 +137,58 @@ pub fn out_of_region(place: &str, served: &[&str]) -> Verdict {
 mod tests {
     use super::*;
 
-    #[test]
-    fn other_cities_are_off_topic_only_when_their_policy_is_asked() {
-        let lexicon = Lexicon {
-            other_places: vec!["深圳".into()],
+    fn lexicon() -> Lexicon {
+        let words = |list: &[&str]| list.iter().map(|word| word.to_string()).collect();
+        Lexicon {
+            other_places: words(&["深圳", "中山", "佛山"]),
             out_of_scope: vec![crate::corpus::Synonym {
                 say: vec!["公积金".into()],
                 means: vec!["住房公积金".into()],
             }],
+            scope_cues: crate::corpus::ScopeCues {
+                destination: words(&["去", "在", "住"]),
+                policy: words(&["的", "医保"]),
+                insured: words(&["参保", "交的医保", "交的社保"]),
+                insured_before: words(&["医保在", "医保是"]),
+                anchor: words(&["备案"]),
+            },
             ..Lexicon::default()
-        };
-        assert_eq!(
-            other_region("深圳的报销比例是多少", &lexicon).as_deref(),
-            Some("深圳")
-        );
-        assert_eq!(
-            other_region("深圳市医保怎么报", &lexicon).as_deref(),
-            Some("深圳")
-        );
-        assert_eq!(
-            other_region("我要去深圳的女儿家住，怎么备案", &lexicon),
-            None
-        );
-        assert_eq!(other_region("退休了住在深圳", &lexicon), None);
+        }
+    }
+
+    #[test]
+    fn other_cities_are_off_topic_only_when_their_policy_is_asked() {
+        let lexicon = lexicon();
+        let other = |question: &str| other_region(question, &lexicon, &["东莞"]);
+        assert_eq!(other("深圳的报销比例是多少").as_deref(), Some("深圳"));
+        assert_eq!(other("深圳市医保怎么报").as_deref(), Some("深圳"));
+        assert_eq!(other("我要去深圳的女儿家住，怎么备案"), None);
+        assert_eq!(other("退休了住在深圳"), None);
         assert_eq!(
             off_topic("公积金怎么提取", &lexicon).as_deref(),
             Some("住房公积金")
         );
+        assert_eq!(off_topic("领公积金的人回老家备案", &lexicon), None);
+    }
+
+    #[test]
+    fn a_caller_insured_in_another_city_is_out_of_region() {
+        let lexicon = lexicon();
+        let other = |question: &str| other_region(question, &lexicon, &["东莞"]);
+        assert_eq!(
+            other("我在中山交的医保，回老家要备案吗").as_deref(),
+            Some("中山")
+        );
+        assert_eq!(
+            other("我在佛山上班交的社保，要去外地").as_deref(),
+            Some("佛山")
+        );
+        assert_eq!(other("我的医保在深圳，去外地住院").as_deref(), Some("深圳"));
+        assert_eq!(other("我是深圳参保人员").as_deref(), Some("深圳"));
+        // Insured in a region served, going to a city that is not.
+        assert_eq!(other("我在东莞交的社保，被派到深圳上班"), None);
+        assert_eq!(other("要去深圳住院，我们东莞参保的能直接结算吗"), None);
+        assert_eq!(other("去深圳住东莞参保的怎么办"), None);
     }
 
     #[test]

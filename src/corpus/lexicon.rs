@@ -12,7 +12,10 @@
 //! - `maternity_words.txt`: words that put a question under 生育保险
 //!   (`怀孕 产检`);
 //! - `other_places.txt`: cities the corpus has no policy for (`深圳 广州`),
-//!   so that "深圳的报销比例" is refused rather than answered with 东莞's.
+//!   so that "深圳的报销比例" is refused rather than answered with 东莞's;
+//! - `scope_cues.txt`: the words around such a city that tell whether it is
+//!   where the caller goes (去深圳) or whose policy is asked about (深圳的,
+//!   在中山交的医保), and the words that keep a question in scope (备案).
 //!
 //! Lines starting with `#` and blank lines are ignored everywhere.
 
@@ -34,6 +37,85 @@ pub struct Lexicon {
     pub maternity_words: Vec<String>,
     /// Question phrasings (`say`) → the topic they ask about (`means[0]`).
     pub topics: Vec<Synonym>,
+    /// The words around a city that tell what the question is about.
+    pub scope_cues: ScopeCues,
+}
+
+/// `scope_cues.txt`: each kind's words (the file explains them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeCues {
+    /// One character before a city: where the caller goes (去, 在).
+    pub destination: Vec<String>,
+    /// Right after a city that is no destination: its policy (的, 医保).
+    pub policy: Vec<String>,
+    /// Later in the city's clause: the caller is insured there (交的医保).
+    pub insured: Vec<String>,
+    /// Right before a city: the caller is insured there (医保在).
+    pub insured_before: Vec<String>,
+    /// Registering for care elsewhere, plainly (备案).
+    pub anchor: Vec<String>,
+}
+
+/// The kinds of `scope_cues.txt`, in the order the file gives them.
+const CUE_KINDS: [&str; 5] = [
+    "destination",
+    "policy",
+    "insured",
+    "insured_before",
+    "anchor",
+];
+
+/// Parses `scope_cues.txt` (`words => kind`); every kind must be given.
+pub fn parse_scope_cues(path: &Path, text: &str, problems: &mut Vec<Problem>) -> ScopeCues {
+    let mut cues = ScopeCues::default();
+    let before = problems.len();
+    let lines: Vec<(usize, &str)> = data_lines(text).collect();
+    for (line_number, line) in &lines {
+        let kind = line.split_once("=>").map(|(_, kind)| kind.trim());
+        let parsed = parse_synonyms(path, line, &mut Vec::new());
+        let (Some(kind), [cue]) = (kind, parsed.as_slice()) else {
+            problems.push(Problem::new(path, *line_number, "expected `words => kind`"));
+            continue;
+        };
+        let list = match kind {
+            "destination" => &mut cues.destination,
+            "policy" => &mut cues.policy,
+            "insured" => &mut cues.insured,
+            "insured_before" => &mut cues.insured_before,
+            "anchor" => &mut cues.anchor,
+            other => {
+                problems.push(Problem::new(
+                    path,
+                    *line_number,
+                    format!(
+                        "unknown kind `{other}`; the kinds are {}",
+                        CUE_KINDS.join(", ")
+                    ),
+                ));
+                continue;
+            }
+        };
+        list.extend(cue.say.iter().cloned());
+    }
+    if problems.len() == before {
+        for (kind, list) in CUE_KINDS.iter().zip([
+            &cues.destination,
+            &cues.policy,
+            &cues.insured,
+            &cues.insured_before,
+            &cues.anchor,
+        ]) {
+            if list.is_empty() {
+                let last = lines.last().map_or(1, |(number, _)| *number);
+                problems.push(Problem::new(
+                    path,
+                    last,
+                    format!("no words of kind `{kind}`"),
+                ));
+            }
+        }
+    }
+    cues
 }
 
 impl Lexicon {
@@ -77,6 +159,7 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
     let other_places = read("other_places.txt");
     let maternity_words = read("maternity_words.txt");
     let topics = read("topics.txt");
+    let scope_cues = read("scope_cues.txt");
     Lexicon {
         user_words: dictionary
             .map(|(path, text)| parse_dictionary(&path, &text, problems))
@@ -98,6 +181,9 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
             .unwrap_or_default(),
         maternity_words: maternity_words
             .map(|(_, text)| word_list(&text))
+            .unwrap_or_default(),
+        scope_cues: scope_cues
+            .map(|(path, text)| parse_scope_cues(&path, &text, problems))
             .unwrap_or_default(),
     }
 }
@@ -209,6 +295,32 @@ mod tests {
                 "s.txt:4: expected `said words => official words`",
                 "s.txt:5: both sides of `=>` need at least one word",
             ]
+        );
+    }
+
+    #[test]
+    fn scope_cues_name_their_kind() {
+        let mut problems = Vec::new();
+        let text = "去 在 => destination\n的 => policy\n参保 => insured\n医保在 => insured_before\n备案 => anchor\n";
+        let cues = parse_scope_cues(Path::new("c.txt"), text, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(cues.destination, ["去", "在"]);
+        assert_eq!(cues.insured_before, ["医保在"]);
+        let text = "去 => destination\n的 => politics\n参保\n";
+        parse_scope_cues(Path::new("c.txt"), text, &mut problems);
+        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            vec![
+                "c.txt:2: unknown kind `politics`; the kinds are destination, policy, insured, insured_before, anchor",
+                "c.txt:3: expected `words => kind`",
+            ]
+        );
+        let mut problems = Vec::new();
+        parse_scope_cues(Path::new("c.txt"), "去 => destination\n", &mut problems);
+        assert_eq!(
+            problems[0].to_string(),
+            "c.txt:1: no words of kind `policy`"
         );
     }
 

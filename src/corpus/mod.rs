@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-pub use lexicon::{Lexicon, Synonym};
+pub use lexicon::{Lexicon, ScopeCues, Synonym};
 pub use regions::{App, Region};
 
 /// A data-file problem, reported as `path:line: what is wrong`.
@@ -337,6 +337,10 @@ mod tests {
         write("search/other_places.txt", "深圳\n");
         write("search/maternity_words.txt", "生育\n");
         write("search/topics.txt", "电话 => contacts\n");
+        write(
+            "search/scope_cues.txt",
+            "去 => destination\n的 => policy\n参保 => insured\n医保在 => insured_before\n备案 => anchor\n",
+        );
     }
 
     #[test]
