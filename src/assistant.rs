@@ -65,22 +65,26 @@ impl Assistant {
     /// the category it names), from search otherwise.
     pub fn ask(&self, question: &Question) -> Result<Answer, AskError> {
         let valid = answer::validate(question, &self.corpus.regions)?;
+        // Read with its sound-alike slips mended (登计 → 登记); the Answer
+        // keeps the question as asked.
+        let mended = self.search.mend(&valid.text);
+        let text = mended.as_deref().unwrap_or(&valid.text);
         // A region the caller chose filters. Without one, a region the
         // question names (东莞的…) filters too: the caller said which city.
         let region = valid
             .region
             .as_deref()
-            .or_else(|| self.region_named_in(&valid.text));
+            .or_else(|| self.region_named_in(text));
         // The caller's category as the question tells it (退休回老家定居,
         // 单位派驻 …); the date only matters for dates, which are not used.
-        let reading = self.nlu.entities(&valid.text, NaiveDate::MIN);
-        let scheme = self.scheme_of(&valid.text);
+        let reading = self.nlu.entities(text, NaiveDate::MIN);
+        let scheme = self.scheme_of(text);
         let scope = Scope {
             region,
             scheme: Some(scheme),
             category: reading.category.map(|category| category.id()),
         };
-        let terms = self.search.analyzer().analyze(&valid.text);
+        let terms = self.search.analyzer().analyze(text);
         let hits = self.search.search_terms(&terms, scope, valid.top);
         let evidence: Vec<Evidence<'_>> = hits
             .iter()
@@ -92,8 +96,8 @@ impl Assistant {
             .iter()
             .map(|region| answer::short_name(&region.name))
             .collect();
-        let off_topic = answer::off_topic(&valid.text, &self.corpus.lexicon);
-        let elsewhere = answer::other_region(&valid.text, &self.corpus.lexicon, &served);
+        let off_topic = answer::off_topic(text, &self.corpus.lexicon);
+        let elsewhere = answer::other_region(text, &self.corpus.lexicon, &served);
         let familiarity = self.search.familiarity(&terms);
         if off_topic.is_none() && elsewhere.is_none() {
             let asked = Asked {

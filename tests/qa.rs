@@ -19,12 +19,13 @@ const BARS: Figures = Figures {
     hit_at_3: 0.95,
     refusal: 0.90,
 };
-/// What the frozen part scores today, below the bars: the test holds it
-/// there so nothing slips while the bars are not met.
+/// What the frozen part scores today (84.1 %, 94.1 %, 97.8 %) less about
+/// one question: the test holds it there so nothing slips while the bars
+/// are not met.
 const FROZEN_FLOOR: Figures = Figures {
-    hit_at_1: 0.78,
-    hit_at_3: 0.90,
-    refusal: 0.84,
+    hit_at_1: 0.835,
+    hit_at_3: 0.935,
+    refusal: 0.95,
 };
 
 include!(concat!(

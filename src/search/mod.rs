@@ -11,6 +11,7 @@
 //! a region searches that region's own index.
 
 pub mod query;
+pub mod sound;
 pub mod substrings;
 pub mod tokenizer;
 
@@ -26,6 +27,7 @@ use tantivy::tokenizer::{NgramTokenizer, TextAnalyzer};
 use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term, doc};
 
 pub use query::{QueryAnalyzer, QueryTerms};
+use sound::SoundAlike;
 use substrings::{Needle, Substrings};
 use tokenizer::JiebaTokenizer;
 
@@ -124,6 +126,11 @@ pub struct SearchIndex {
     /// Each passage's topics and categories (its `[tags]`).
     tags: Vec<(Vec<String>, Vec<String>)>,
     analyzer: QueryAnalyzer,
+    /// The words of the passages and of the search vocabulary by sound,
+    /// for slips typed or heard by ear.
+    sounds: SoundAlike,
+    /// Every phrase of the search vocabulary, for what it knows.
+    vocabulary: Substrings,
 }
 
 /// Loads jieba's dictionary plus the corpus's domain words. This takes
@@ -202,6 +209,29 @@ impl SearchIndex {
         // Joined by line breaks, which no searched word contains, so no
         // word is found across two passages.
         let all_contents = Substrings::of(contents.join("\n"));
+        let lexicon = &corpus.lexicon;
+        let phrases: Vec<&str> = lexicon
+            .user_words
+            .iter()
+            .map(|(word, _)| word.as_str())
+            .chain(
+                [&lexicon.synonyms, &lexicon.topics, &lexicon.out_of_scope]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|line| line.say.iter().chain(&line.means))
+                    .map(String::as_str),
+            )
+            .chain(lexicon.maternity_words.iter().map(String::as_str))
+            .chain(lexicon.stop_words.iter().map(String::as_str))
+            .collect();
+        let passage_words = everything
+            .vocabulary
+            .get(&everything.fields.text)
+            .into_iter()
+            .flatten()
+            .map(String::as_str);
+        let sounds = SoundAlike::new(passage_words.chain(phrases.iter().copied()));
+        let vocabulary = Substrings::of(phrases.join("\n"));
         Ok(SearchIndex {
             everything,
             regions,
@@ -218,6 +248,18 @@ impl SearchIndex {
                 .map(|passage| (passage.topics.clone(), passage.categories.clone()))
                 .collect(),
             analyzer: QueryAnalyzer::new(jieba, &corpus.lexicon, &scope_words(corpus)),
+            sounds,
+            vocabulary,
+        })
+    }
+
+    /// `question` with its sound-alike slips mended (登计 → 登记, 发漂 →
+    /// 发票): a run of characters that neither the passages nor the search
+    /// vocabulary hold becomes the one word of theirs that sounds the same
+    /// and shares a character in place. `None` when nothing changed.
+    pub fn mend(&self, question: &str) -> Option<String> {
+        self.sounds.correct(question, |run| {
+            self.all_contents.contains(run) || self.vocabulary.contains(run)
         })
     }
 

@@ -1,0 +1,133 @@
+//! Sound-alike slips: a caller's words typed by ear or heard wrong by
+//! speech recognition (登计 for 登记, 居注证 for 居住证, 发漂 for 发票). A run
+//! of two to four characters that the vocabulary does not know is replaced
+//! by the one vocabulary word that sounds the same (toneless pinyin) and
+//! shares a character with it in the same place, so 孕妇 never becomes 云浮
+//! and a slip is only fixed where one reading is possible. Pure: built once
+//! from the vocabulary's words.
+
+use std::collections::HashMap;
+
+use pinyin::ToPinyin;
+
+/// Shortest and longest runs looked at, in characters.
+const MIN_CHARS: usize = 2;
+const MAX_CHARS: usize = 4;
+
+/// The vocabulary's words by their sound.
+#[derive(Debug, Default)]
+pub struct SoundAlike {
+    /// Toneless pinyin (`deng-ji`) → the word; `None` when two words
+    /// sound alike, so neither is guessed.
+    by_sound: HashMap<String, Option<String>>,
+}
+
+/// `deng-ji` for 登记; `None` when a character has no pinyin (a letter, a
+/// digit, punctuation).
+fn sound(word: &str) -> Option<String> {
+    let mut key = String::new();
+    for c in word.chars() {
+        let pinyin = c.to_pinyin()?;
+        if !key.is_empty() {
+            key.push('-');
+        }
+        key.push_str(pinyin.plain());
+    }
+    Some(key)
+}
+
+impl SoundAlike {
+    /// Indexes `words` (those of two to four Chinese characters).
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> SoundAlike {
+        let mut by_sound: HashMap<String, Option<String>> = HashMap::new();
+        for word in words {
+            let length = word.chars().count();
+            if !(MIN_CHARS..=MAX_CHARS).contains(&length) {
+                continue;
+            }
+            let Some(key) = sound(word) else { continue };
+            by_sound
+                .entry(key)
+                .and_modify(|seen| {
+                    if seen.as_deref() != Some(word) {
+                        *seen = None;
+                    }
+                })
+                .or_insert_with(|| Some(word.to_string()));
+        }
+        SoundAlike { by_sound }
+    }
+
+    /// `text` with each run the vocabulary does not know (`known` says
+    /// which it does) replaced by its one sound-alike word, longest runs
+    /// first; `None` when nothing was replaced.
+    pub fn correct(&self, text: &str, known: impl Fn(&str) -> bool) -> Option<String> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut fixed = String::with_capacity(text.len());
+        let mut changed = false;
+        let mut at = 0;
+        while at < chars.len() {
+            let replaced = (MIN_CHARS..=MAX_CHARS).rev().find_map(|length| {
+                let end = at + length;
+                if end > chars.len() {
+                    return None;
+                }
+                let start_byte = chars[at].0;
+                let end_byte = chars.get(end).map_or(text.len(), |(byte, _)| *byte);
+                let run = &text[start_byte..end_byte];
+                if known(run) {
+                    return None;
+                }
+                let word = self.by_sound.get(&sound(run)?)?.as_deref()?;
+                let shares = word
+                    .chars()
+                    .zip(run.chars())
+                    .any(|(said, heard)| said == heard);
+                shares.then_some((length, word))
+            });
+            match replaced {
+                Some((length, word)) => {
+                    fixed.push_str(word);
+                    changed = true;
+                    at += length;
+                }
+                None => {
+                    fixed.push(chars[at].1);
+                    at += 1;
+                }
+            }
+        }
+        changed.then_some(fixed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slips_heard_by_ear_become_the_word_that_sounds_the_same() {
+        let vocabulary = ["登记", "农民工", "居住证", "发票", "备案"];
+        let sounds = SoundAlike::new(vocabulary);
+        let known = |run: &str| vocabulary.contains(&run) || run == "没有";
+        assert_eq!(
+            sounds
+                .correct("农民公没有居注证能不能先登计", known)
+                .as_deref(),
+            Some("农民工没有居住证能不能先登记")
+        );
+        assert_eq!(
+            sounds.correct("发漂怎么开", known).as_deref(),
+            Some("发票怎么开")
+        );
+        // Nothing shared in the same place: no guess (被按 is not 备案).
+        assert_eq!(sounds.correct("被按", known), None);
+        assert_eq!(sounds.correct("登记备案", known), None);
+    }
+
+    #[test]
+    fn two_words_that_sound_alike_are_never_guessed_between() {
+        let sounds = SoundAlike::new(["实施", "事实"]);
+        assert_eq!(sounds.correct("实事", |_| false), None);
+    }
+}
