@@ -258,7 +258,8 @@ impl SearchIndex {
     /// vocabulary hold becomes the one word of theirs that sounds the same
     /// and shares a character in place. `None` when nothing changed.
     pub fn mend(&self, question: &str) -> Option<String> {
-        self.sounds.correct(question, |run| {
+        let boundaries = self.analyzer.boundaries(question);
+        self.sounds.correct(question, &boundaries, |run| {
             self.all_contents.contains(run) || self.vocabulary.contains(run)
         })
     }

@@ -178,6 +178,18 @@ impl QueryAnalyzer {
         terms
     }
 
+    /// Where the segmenter puts word boundaries in `text`: the byte
+    /// offsets where each word starts and ends, sorted.
+    pub fn boundaries(&self, text: &str) -> Vec<usize> {
+        let mut at: Vec<usize> = segment_with(&self.jieba, text, TokenizeMode::Default)
+            .into_iter()
+            .flat_map(|(_, start, end)| [start, end])
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at
+    }
+
     /// Whether `word` means anything to this corpus: it is, or contains,
     /// a phrase the synonym table lists.
     pub fn knows(&self, word: &str) -> bool {

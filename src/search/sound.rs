@@ -60,8 +60,15 @@ impl SoundAlike {
 
     /// `text` with each run the vocabulary does not know (`known` says
     /// which it does) replaced by its one sound-alike word, longest runs
-    /// first; `None` when nothing was replaced.
-    pub fn correct(&self, text: &str, known: impl Fn(&str) -> bool) -> Option<String> {
+    /// first; `None` when nothing was replaced. A run starts and ends where
+    /// the segmenter put a word boundary (`boundaries`, sorted byte
+    /// offsets), so 办个长期 never yields a 个账 made of two words' halves.
+    pub fn correct(
+        &self,
+        text: &str,
+        boundaries: &[usize],
+        known: impl Fn(&str) -> bool,
+    ) -> Option<String> {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let mut fixed = String::with_capacity(text.len());
         let mut changed = false;
@@ -75,7 +82,9 @@ impl SoundAlike {
                 let start_byte = chars[at].0;
                 let end_byte = chars.get(end).map_or(text.len(), |(byte, _)| *byte);
                 let run = &text[start_byte..end_byte];
-                if known(run) {
+                let aligned = boundaries.binary_search(&start_byte).is_ok()
+                    && boundaries.binary_search(&end_byte).is_ok();
+                if !aligned || known(run) {
                     return None;
                 }
                 let word = self.by_sound.get(&sound(run)?)?.as_deref()?;
@@ -105,29 +114,36 @@ impl SoundAlike {
 mod tests {
     use super::*;
 
+    /// Every character its own word.
+    fn each(text: &str) -> Vec<usize> {
+        text.char_indices()
+            .map(|(at, _)| at)
+            .chain([text.len()])
+            .collect()
+    }
+
     #[test]
     fn slips_heard_by_ear_become_the_word_that_sounds_the_same() {
-        let vocabulary = ["登记", "农民工", "居住证", "发票", "备案"];
+        let vocabulary = ["登记", "农民工", "居住证", "发票", "备案", "个账"];
         let sounds = SoundAlike::new(vocabulary);
-        let known = |run: &str| vocabulary.contains(&run) || run == "没有";
+        let known = |run: &str| vocabulary.contains(&run) || ["没有", "长期"].contains(&run);
+        let correct = |text: &str| sounds.correct(text, &each(text), known);
         assert_eq!(
-            sounds
-                .correct("农民公没有居注证能不能先登计", known)
-                .as_deref(),
+            correct("农民公没有居注证能不能先登计").as_deref(),
             Some("农民工没有居住证能不能先登记")
         );
-        assert_eq!(
-            sounds.correct("发漂怎么开", known).as_deref(),
-            Some("发票怎么开")
-        );
+        assert_eq!(correct("发漂怎么开").as_deref(), Some("发票怎么开"));
         // Nothing shared in the same place: no guess (被按 is not 备案).
-        assert_eq!(sounds.correct("被按", known), None);
-        assert_eq!(sounds.correct("登记备案", known), None);
+        assert_eq!(correct("被按"), None);
+        assert_eq!(correct("登记备案"), None);
+        // 办个|长期: 个长 would be made of two words' halves.
+        assert_eq!(sounds.correct("办个长期", &[0, 6, 12], known), None);
+        assert_eq!(correct("办个长期").as_deref(), Some("办个账期"));
     }
 
     #[test]
     fn two_words_that_sound_alike_are_never_guessed_between() {
         let sounds = SoundAlike::new(["实施", "事实"]);
-        assert_eq!(sounds.correct("实事", |_| false), None);
+        assert_eq!(sounds.correct("实事", &each("实事"), |_| false), None);
     }
 }
