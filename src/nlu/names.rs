@@ -178,10 +178,12 @@ impl Names {
         // jieba reads the surname's character into a longer word that is
         // not a name.
         // A shorter word inside the name (王国 in 王国庆) does not count.
+        // A word jieba only guessed (高静 is in no dictionary) says nothing.
         if let Some((start, end, tag)) = words.iter().find(|(start, _, _)| *start == offset)
             && end - start > surname.len()
             && *end >= offset + name.len()
             && !tag.starts_with("nr")
+            && self.jieba.has_word(&text[*start..*end])
         {
             return None;
         }
