@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use pinyin::ToPinyin;
+use pinyin::{ToPinyin, ToPinyinMulti};
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{LoadError, Problem};
@@ -73,8 +73,14 @@ pub struct Gazetteer {
     patterns: Vec<String>,
     matcher: AhoCorasick,
     /// Toneless pinyin of province and city names ("shao-guan") → the
-    /// written name, for names whose sound is unique.
-    by_sound: HashMap<String, String>,
+    /// written names with that sound.
+    by_sound: HashMap<String, Vec<String>>,
+    /// The sounds a speech recogniser confuses (zh/z, an/ang…), from
+    /// `aliases.yaml`.
+    sound_alike: SoundAlike,
+    /// The same names by their sound with those confusions evened out
+    /// ("sao-guan" for 韶关, 少关 and 韶光 alike).
+    by_near_sound: HashMap<String, Vec<String>>,
     /// Full names of the provinces, in code order.
     provinces: Vec<String>,
     /// Two-digit province codes (the first digits of a 身份证 number).
@@ -109,6 +115,59 @@ struct RawAliases {
     aliases: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     not_places: Vec<String>,
+    #[serde(default)]
+    sound_alike: RawSoundAlike,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSoundAlike {
+    #[serde(default)]
+    initials: Vec<(String, String)>,
+    #[serde(default)]
+    finals: Vec<(String, String)>,
+    #[serde(default)]
+    after: Vec<String>,
+}
+
+/// Parts of a syllable a speech recogniser hears one for the other (深证
+/// for 深圳: zheng for zhen), each pair read as its second part.
+#[derive(Debug, Clone, Default)]
+struct SoundAlike {
+    initials: Vec<(String, String)>,
+    finals: Vec<(String, String)>,
+    /// Words after which a place is expected (去, 在, 回…).
+    after: Vec<String>,
+}
+
+impl SoundAlike {
+    /// `syllable` with its initial and final evened out ("zheng" → "zen").
+    fn even_out(&self, syllable: &str) -> String {
+        let mut sound = syllable.to_string();
+        if let Some((heard, as_)) = self
+            .initials
+            .iter()
+            .find(|(heard, _)| sound.starts_with(heard.as_str()))
+        {
+            sound = format!("{as_}{}", &sound[heard.len()..]);
+        }
+        if let Some((heard, as_)) = self
+            .finals
+            .iter()
+            .find(|(heard, _)| sound.ends_with(heard.as_str()))
+        {
+            sound = format!("{}{as_}", &sound[..sound.len() - heard.len()]);
+        }
+        sound
+    }
+
+    /// A whole sound key ("shen-zheng") evened out.
+    fn key(&self, key: &str) -> String {
+        key.split('-')
+            .map(|syllable| self.even_out(syllable))
+            .collect::<Vec<_>>()
+            .join("-")
+    }
 }
 
 /// City names that stand for "the province's own districts" or "counties
@@ -130,7 +189,17 @@ impl Gazetteer {
             let line = error.location().map_or(1, |location| location.line());
             single_problem(&aliases_path, line, error.to_string())
         })?;
-        let gazetteer = Gazetteer::build(&provinces, &cities, &areas, &aliases.not_places);
+        let mut gazetteer = Gazetteer::build(&provinces, &cities, &areas, &aliases.not_places);
+        gazetteer.sound_alike = sound_alike(aliases.sound_alike, &aliases_path, &aliases_text)?;
+        gazetteer.by_near_sound = gazetteer
+            .by_sound
+            .iter()
+            .fold(HashMap::new(), |mut near, (sound, names)| {
+                let near_names: &mut Vec<String> =
+                    near.entry(gazetteer.sound_alike.key(sound)).or_default();
+                near_names.extend(names.iter().cloned());
+                near
+            });
         gazetteer.with_aliases(&aliases.aliases, &aliases_path, &aliases_text)
     }
 
@@ -212,6 +281,8 @@ impl Gazetteer {
             patterns,
             matcher,
             by_sound,
+            sound_alike: SoundAlike::default(),
+            by_near_sound: HashMap::new(),
             provinces: provinces.iter().map(|p| p.name.clone()).collect(),
             province_codes: provinces
                 .iter()
@@ -287,7 +358,7 @@ impl Gazetteer {
     pub fn mentions_in(&self, utterance: &str) -> Vec<PlaceMention> {
         let mut written = self.written_mentions(utterance);
         if written.is_empty() {
-            return self.sound_mentions(utterance);
+            return self.sound_mentions(utterance, false);
         }
         // A province said right, its city misheard (广西难宁): the city is
         // looked for by sound just after the province.
@@ -302,7 +373,7 @@ impl Gazetteer {
             })
             .filter_map(|(_, province)| {
                 let after: String = utterance[province.end..].chars().take(6).collect();
-                let city = self.sound_mentions(&after).into_iter().next()?;
+                let city = self.sound_mentions(&after, true).into_iter().next()?;
                 (city.place.province == province.place.province).then(|| PlaceMention {
                     start: province.end + city.start,
                     end: province.end + city.end,
@@ -310,8 +381,37 @@ impl Gazetteer {
                 })
             })
             .collect();
-        if !misheard.is_empty() {
+        // A place written and another misheard (不是南宁，是去成督): the
+        // text between the written names is heard by sound too.
+        let mut covered: Vec<(usize, usize)> = written
+            .iter()
+            .chain(&misheard)
+            .map(|mention| (mention.start, mention.end))
+            .collect();
+        covered.sort_unstable();
+        let mut gaps = Vec::new();
+        let mut from = 0;
+        for (start, end) in covered {
+            gaps.push((from, start));
+            from = from.max(end);
+        }
+        gaps.push((from, utterance.len()));
+        let heard: Vec<PlaceMention> = gaps
+            .into_iter()
+            .filter(|(start, end)| start < end)
+            .flat_map(|(start, end)| {
+                self.sound_mentions(&utterance[start..end], false)
+                    .into_iter()
+                    .map(move |mention| PlaceMention {
+                        start: start + mention.start,
+                        end: start + mention.end,
+                        ..mention
+                    })
+            })
+            .collect();
+        if !misheard.is_empty() || !heard.is_empty() {
             written.extend(misheard);
+            written.extend(heard);
             written.sort_by_key(|mention| mention.start);
         }
         let mut merged = Vec::new();
@@ -367,8 +467,10 @@ impl Gazetteer {
 
     /// Windows of two to four Chinese characters whose toneless pinyin is
     /// that of a province or city, sharing at least one written character
-    /// with it (so that 孕妇 is never read as 云浮).
-    fn sound_mentions(&self, utterance: &str) -> Vec<PlaceMention> {
+    /// with it (so that 孕妇 is never read as 云浮). A near sound (深证)
+    /// counts only where a place is expected: after a word that leads to
+    /// one (去, 在…) or, with `after_province`, right at the start.
+    fn sound_mentions(&self, utterance: &str, after_province: bool) -> Vec<PlaceMention> {
         let chars: Vec<(usize, char, Option<&'static str>)> = utterance
             .char_indices()
             .map(|(at, c)| (at, c, c.to_pinyin().map(|p| p.plain())))
@@ -384,10 +486,19 @@ impl Gazetteer {
                 if !sound_key(window, &mut key) {
                     continue;
                 }
-                if let Some(name) = self.by_sound.get(&key)
-                    && name.chars().zip(window).any(|(a, (_, b, _))| a == *b)
-                    && let Some(entry) = self.by_name.get(name)
-                {
+                let place_expected = (after_province && start == 0)
+                    || self
+                        .sound_alike
+                        .after
+                        .iter()
+                        .any(|word| utterance[..window[0].0].ends_with(word.as_str()));
+                let heard = self
+                    .sounding(self.by_sound.get(&key), window)
+                    .or_else(|| {
+                        let near = self.by_near_sound.get(&self.sound_alike.key(&key));
+                        place_expected.then(|| self.sounding(near, window))?
+                    });
+                if let Some(entry) = heard {
                     let begin = window[0].0;
                     let last = window[length - 1];
                     let end = last.0 + last.1.len_utf8();
@@ -406,6 +517,54 @@ impl Gazetteer {
         }
         found
     }
+}
+
+impl Gazetteer {
+    /// The one place among `names` (all of one sound) that shares a
+    /// written character, in the same position, with `window`; none when
+    /// no name or names of two places do.
+    fn sounding(
+        &self,
+        names: Option<&Vec<String>>,
+        window: &[(usize, char, Option<&'static str>)],
+    ) -> Option<&Entry> {
+        let mut found: Option<&Entry> = None;
+        for name in names? {
+            if !name.chars().zip(window).any(|(a, (_, b, _))| a == *b) {
+                continue;
+            }
+            let entry = self.by_name.get(name)?;
+            match found {
+                Some(earlier) if earlier.place != entry.place => return None,
+                _ => found = Some(entry),
+            }
+        }
+        found
+    }
+}
+
+/// Reads the sound confusions, refusing a part that is not pinyin letters.
+fn sound_alike(raw: RawSoundAlike, path: &Path, text: &str) -> Result<SoundAlike, LoadError> {
+    let mut problems = Vec::new();
+    for (heard, as_) in raw.initials.iter().chain(&raw.finals) {
+        for part in [heard, as_] {
+            if part.is_empty() || !part.chars().all(|c| c.is_ascii_lowercase()) {
+                problems.push(Problem {
+                    path: path.to_path_buf(),
+                    line: line_of(text, &format!("[{heard}, {as_}]")),
+                    message: format!("sound_alike: {part:?} is not toneless pinyin letters"),
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(LoadError { problems });
+    }
+    Ok(SoundAlike {
+        initials: raw.initials,
+        finals: raw.finals,
+        after: raw.after,
+    })
 }
 
 /// A province mention followed directly (or after a few characters) by a
@@ -497,35 +656,58 @@ impl Candidates {
     }
 }
 
-/// Toneless pinyin of province and city names → name, keeping only sounds
-/// that belong to one place (山西 and 陕西 sound alike: neither is kept).
-fn sound_index(by_name: &HashMap<String, Entry>) -> HashMap<String, String> {
+/// Toneless pinyin of province and city names → the names with that sound
+/// (山西 and 陕西 sound alike: the written character tells them apart).
+fn sound_index(by_name: &HashMap<String, Entry>) -> HashMap<String, Vec<String>> {
     let mut sounds: HashMap<String, Vec<&String>> = HashMap::new();
     for (name, entry) in by_name {
         let length = name.chars().count();
         if entry.level == Level::District || !(2..=4).contains(&length) {
             continue;
         }
-        let syllables: Option<Vec<&str>> = name
-            .chars()
-            .map(|c| c.to_pinyin().map(|p| p.plain()))
-            .collect();
-        if let Some(syllables) = syllables {
-            sounds.entry(syllables.join("-")).or_default().push(name);
+        // Every reading of a character read more than one way (厦门 is
+        // xia-men, 成都 cheng-du): the caller's homophone has one of them.
+        for sound in readings(name) {
+            sounds.entry(sound).or_default().push(name);
         }
     }
     sounds
         .into_iter()
-        .filter_map(|(sound, names)| {
-            let first = names[0];
-            let place = &by_name[first].place;
-            names
-                .iter()
-                .all(|name| &by_name[*name].place == place)
-                .then(|| (sound, first.clone()))
+        .map(|(sound, names)| {
+            let mut names: Vec<String> = names.into_iter().cloned().collect();
+            names.sort();
+            (sound, names)
         })
         .collect()
 }
+
+/// The toneless pinyin keys of `name`, one per combination of its
+/// characters' readings (at most [`MAX_READINGS`]); none if a character
+/// has no pinyin.
+fn readings(name: &str) -> Vec<String> {
+    let mut keys = vec![String::new()];
+    for c in name.chars() {
+        let Some(multi) = c.to_pinyin_multi() else {
+            return Vec::new();
+        };
+        let mut sounds: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
+        sounds.dedup();
+        keys = keys
+            .iter()
+            .flat_map(|key| {
+                sounds.iter().map(move |sound| match key.is_empty() {
+                    true => sound.to_string(),
+                    false => format!("{key}-{sound}"),
+                })
+            })
+            .take(MAX_READINGS)
+            .collect();
+    }
+    keys
+}
+
+/// Readings kept per name: place names have few characters read two ways.
+const MAX_READINGS: usize = 16;
 
 fn read_text(path: &Path) -> Result<String, LoadError> {
     std::fs::read_to_string(path)

@@ -74,6 +74,60 @@ fn finds_the_first_place_in_free_text() {
     }
 }
 
+/// Speech recognition on a poor line or a southern accent: front and back
+/// nasals (深证, 韶光), n/l (兰宁), f/h (胡建), zh/z (资阳 is no 枝阳…), and
+/// characters read two ways (厦门 xia, 成都 du). A near sound counts only
+/// with a written character in common, and never for two places.
+#[test]
+fn places_misheard_by_near_sounds() {
+    let g = gazetteer();
+    let cases = [
+        ("我要去深证", place("广东省", Some("深圳市"))),
+        ("我儿子在深证上班", place("广东省", Some("深圳市"))),
+        ("退休了想去兰宁住", place("广西壮族自治区", Some("南宁市"))),
+        ("去广西兰宁", place("广西壮族自治区", Some("南宁市"))),
+        ("要去广洲住院", place("广东省", Some("广州市"))),
+        ("去福洲看病", place("福建省", Some("福州市"))),
+        ("我女儿在韶光", place("广东省", Some("韶关市"))),
+        ("我退休了回胡建老家", place("福建省", None)),
+        ("去重亲我儿子那", place("重庆市", Some("重庆市"))),
+        ("去成督看病", place("四川省", Some("成都市"))),
+        ("在夏门买了房", place("福建省", Some("厦门市"))),
+        ("要去杭洲", place("浙江省", Some("杭州市"))),
+        // Near sounds with nothing written in common, and plain words.
+        ("伤害很大", None),
+        ("附件要带吗", None),
+        ("您知道吗", None),
+        ("我住三栋二楼", None),
+        ("我们都去", None),
+        ("重新办一下", None),
+        ("还得去一趟", None),
+        ("荷兰", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(g.find_in(text), expected, "find_in({text})");
+    }
+}
+
+/// A sound pair that is not pinyin letters stops the load at its line.
+#[test]
+fn a_bad_sound_pair_is_reported_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let places = dir.path().join("places");
+    std::fs::create_dir(&places).unwrap();
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/places");
+    for file in ["provinces.json", "cities.json", "areas.json"] {
+        std::fs::copy(real.join(file), places.join(file)).unwrap();
+    }
+    std::fs::write(
+        places.join("aliases.yaml"),
+        "aliases:\n  内蒙: 内蒙古自治区\nsound_alike:\n  initials: [[zh, z]]\n  finals: [[ang, 安]]\n",
+    )
+    .unwrap();
+    let message = Gazetteer::load(dir.path()).err().unwrap().to_string();
+    assert!(message.contains("aliases.yaml:5:"), "{message}");
+}
+
 #[test]
 fn normalizes_province_names_only() {
     let g = gazetteer();
