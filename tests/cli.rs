@@ -92,3 +92,44 @@ fn a_bad_today_exits_2_naming_the_flag_from_every_command() {
         );
     }
 }
+
+/// `hotline understand` on one rambling Shandong turn (issue 13): the
+/// insured person's name, the caller acting for him and his category, with
+/// and without the region, as the JSON the command prints.
+#[test]
+fn understand_reads_name_proxy_and_category_from_one_rambling_turn() {
+    let text = "俺是替俺爹打的，他退休了要去青岛俺哥那住，户口没动，他叫亓连成，身份证…";
+    let runs: [&[&str]; 2] = [
+        &["understand", text, "--today", "2026-11-23"],
+        &[
+            "understand",
+            text,
+            "--today",
+            "2026-11-23",
+            "--region",
+            "jining",
+        ],
+    ];
+    for args in runs {
+        let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("hotline runs");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let read: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("understand prints JSON");
+        let entities = &read["entities"];
+        assert_eq!(entities["name"], "亓连成", "{args:?}: {entities}");
+        assert_eq!(entities["by_proxy"], true, "{args:?}: {entities}");
+        assert_eq!(
+            entities["category"], "long_term_resident",
+            "{args:?}: {entities}"
+        );
+        assert_eq!(
+            entities["destination"]["city"], "青岛市",
+            "{args:?}: {entities}"
+        );
+    }
+}

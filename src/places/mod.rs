@@ -191,15 +191,16 @@ impl Gazetteer {
         })?;
         let mut gazetteer = Gazetteer::build(&provinces, &cities, &areas, &aliases.not_places);
         gazetteer.sound_alike = sound_alike(aliases.sound_alike, &aliases_path, &aliases_text)?;
-        gazetteer.by_near_sound = gazetteer
-            .by_sound
-            .iter()
-            .fold(HashMap::new(), |mut near, (sound, names)| {
-                let near_names: &mut Vec<String> =
-                    near.entry(gazetteer.sound_alike.key(sound)).or_default();
-                near_names.extend(names.iter().cloned());
-                near
-            });
+        gazetteer.by_near_sound =
+            gazetteer
+                .by_sound
+                .iter()
+                .fold(HashMap::new(), |mut near, (sound, names)| {
+                    let near_names: &mut Vec<String> =
+                        near.entry(gazetteer.sound_alike.key(sound)).or_default();
+                    near_names.extend(names.iter().cloned());
+                    near
+                });
         gazetteer.with_aliases(&aliases.aliases, &aliases_path, &aliases_text)
     }
 
@@ -492,12 +493,10 @@ impl Gazetteer {
                         .after
                         .iter()
                         .any(|word| utterance[..window[0].0].ends_with(word.as_str()));
-                let heard = self
-                    .sounding(self.by_sound.get(&key), window)
-                    .or_else(|| {
-                        let near = self.by_near_sound.get(&self.sound_alike.key(&key));
-                        place_expected.then(|| self.sounding(near, window))?
-                    });
+                let heard = self.sounding(self.by_sound.get(&key), window).or_else(|| {
+                    let near = self.by_near_sound.get(&self.sound_alike.key(&key));
+                    place_expected.then(|| self.sounding(near, window))?
+                });
                 if let Some(entry) = heard {
                     let begin = window[0].0;
                     let last = window[length - 1];
