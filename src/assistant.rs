@@ -79,10 +79,22 @@ impl Assistant {
         // 单位派驻 …); the date only matters for dates, which are not used.
         let reading = self.nlu.entities(text, NaiveDate::MIN);
         let scheme = self.scheme_of(text);
+        // Passages are tagged with the region's own categories: a category
+        // it files under another (东莞's 外出农民工 → 异地长期居住人员) is
+        // looked for as that one.
+        let category = reading
+            .category
+            .map(|category| match (region, question.today) {
+                (Some(region), Some(today)) => {
+                    crate::nlu::OwnCategories::of(&self.policies, region, today).own(category)
+                }
+                _ => category,
+            });
         let scope = Scope {
             region,
             scheme: Some(scheme),
-            category: reading.category.map(|category| category.id()),
+            scheme_named: scheme == Scheme::Maternity && search::names_scheme(text),
+            category: category.map(|category| category.id()),
         };
         let terms = self.search.analyzer().analyze(text);
         let hits = self.search.search_terms(&terms, scope, valid.top);

@@ -19,15 +19,6 @@ const BARS: Figures = Figures {
     hit_at_3: 0.95,
     refusal: 0.90,
 };
-/// What the frozen part scores today (84.1 %, 94.1 %, 97.8 %) less about
-/// one question: the test holds it there so nothing slips while the bars
-/// are not met.
-const FROZEN_FLOOR: Figures = Figures {
-    hit_at_1: 0.835,
-    hit_at_3: 0.935,
-    refusal: 0.95,
-};
-
 include!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/qa_case.rs"
@@ -289,5 +280,5 @@ fn question_set_meets_the_bars() {
         "a frozen question is also in the tuning part"
     );
     assert_at_least("tuning part", tuning_tally.figures(), BARS);
-    assert_at_least("frozen part", frozen_tally.figures(), FROZEN_FLOOR);
+    assert_at_least("frozen part", frozen_tally.figures(), BARS);
 }

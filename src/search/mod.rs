@@ -81,8 +81,10 @@ pub struct Hit {
 pub struct Scope<'a> {
     /// Only passages of this region.
     pub region: Option<&'a str>,
-    /// Prefer passages of this scheme (the question spoke of 生育 …).
+    /// Prefer passages of this scheme (the question spoke of 怀孕 …).
     pub scheme: Option<Scheme>,
+    /// Only passages of `scheme`: the question named it (生育保险, 生育备案).
+    pub scheme_named: bool,
     /// Prefer passages for this category (contract id), the caller's own.
     pub category: Option<&'a str>,
 }
@@ -162,6 +164,12 @@ fn coverage(groups: &[Vec<Needle<'_>>], content: &Substrings) -> f32 {
 /// where to look ([`Scope::scheme`]); as search words they would favour
 /// the clauses that happen to repeat them, such as 计划生育手术费.
 const SCHEME_NAMES: &[&str] = &["生育保险", "生育"];
+
+/// Whether `question` names the maternity scheme itself (生育保险, 生育备案),
+/// rather than only speaking of a pregnancy.
+pub fn names_scheme(question: &str) -> bool {
+    SCHEME_NAMES.iter().any(|name| question.contains(name))
+}
 
 /// `第二章 备案管理 · 第九条` → (`第二章 备案管理`, `第九条`).
 fn split_label(label: &str) -> (&str, &str) {
@@ -310,7 +318,14 @@ impl SearchIndex {
                 None => return Vec::new(),
             },
         };
-        let found = shard.search(terms, limit.max(RERANK_DEPTH));
+        // Named, the scheme filters: every candidate is looked at, so the
+        // other scheme's passages cannot crowd its own out of the depth.
+        let depth = if scope.scheme_named {
+            usize::MAX
+        } else {
+            limit.max(RERANK_DEPTH)
+        };
+        let found = shard.search(terms, depth);
         let groups: Vec<Vec<Needle<'_>>> = terms
             .groups
             .iter()
@@ -318,6 +333,9 @@ impl SearchIndex {
             .collect();
         let mut hits: Vec<Hit> = found
             .into_iter()
+            .filter(|(passage, _)| {
+                !scope.scheme_named || scope.scheme == self.schemes.get(*passage).copied()
+            })
             .filter_map(|(passage, score)| {
                 let coverage = coverage(&groups, self.contents.get(passage)?);
                 let in_scheme = scope

@@ -135,8 +135,26 @@ impl QueryAnalyzer {
         };
         self.add_segments(&mut terms.words, &segments, 1.0);
         // Every phrase found, in table order (synonyms, then topics),
-        // each once, and then each line it belongs to once.
-        let mut found: Vec<(PhraseLine, &str)> = self.phrases_in(&question).collect();
+        // each once, and then each line it belongs to once. A synonym
+        // phrase inside a longer one of another line is that line's (没有单位派
+        // is not 单位派).
+        let all: Vec<(PhraseLine, std::ops::Range<usize>)> =
+            self.phrase_ranges(&question).collect();
+        let inside_longer = |(line, range): &(PhraseLine, std::ops::Range<usize>)| {
+            matches!(line, PhraseLine::Synonym(_))
+                && all.iter().any(|(other, outer)| {
+                    matches!(other, PhraseLine::Synonym(_))
+                        && other != line
+                        && outer.start <= range.start
+                        && range.end <= outer.end
+                        && outer.len() > range.len()
+                })
+        };
+        let mut found: Vec<(PhraseLine, &str)> = all
+            .iter()
+            .filter(|found| !inside_longer(found))
+            .map(|(line, range)| (*line, &question[range.clone()]))
+            .collect();
         found.sort();
         found.dedup();
         terms.recognised = found
@@ -199,12 +217,21 @@ impl QueryAnalyzer {
 
     /// Every phrase of the synonym table and the topics that `text`
     /// contains, overlaps included, with the line it belongs to.
-    fn phrases_in<'t>(&self, text: &'t str) -> impl Iterator<Item = (PhraseLine, &'t str)> {
+    fn phrases_in<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (PhraseLine, &'t str)> {
+        self.phrase_ranges(text)
+            .map(move |(line, range)| (line, &text[range]))
+    }
+
+    /// [`QueryAnalyzer::phrases_in`], with where each phrase is.
+    fn phrase_ranges<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (PhraseLine, std::ops::Range<usize>)> + 't {
         self.phrases
             .find_overlapping_iter(text)
             .filter_map(move |found| {
                 let line = *self.phrase_lines.get(found.pattern().as_usize())?;
-                Some((line, &text[found.range()]))
+                Some((line, found.range()))
             })
     }
 
