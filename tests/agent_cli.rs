@@ -1,24 +1,19 @@
 //! `hotline agent add` / `agent list`: each agent gets their own token,
 //! printed once; only its SHA-256 is kept in `<data-dir>/agents.toml`.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
 fn hotline(data_dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
+    let ran = support::cli::hotline(args)
         .arg("--data-dir")
         .arg(data_dir)
         .env_remove("HOTLINE_DATA_DIR")
-        .output()
-        .expect("hotline runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+        .run();
+    (ran.status, ran.stdout, ran.stderr)
 }
 
 #[test]

@@ -1,18 +1,10 @@
 //! `hotline ask` end to end: the real binary over the real corpus.
 
-use std::process::Command;
+mod support;
 
 fn hotline(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("hotline runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let ran = support::cli::hotline(args).run();
+    (ran.status, ran.stdout, ran.stderr)
 }
 
 #[test]

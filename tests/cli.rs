@@ -1,49 +1,32 @@
 //! The command line's exit statuses, one per kind of failure (README,
 //! "Exit statuses"): the real binary, on the real corpus or a broken copy.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
+
+use support::process::copy_tree;
 
 fn hotline(args: &[&str], env: &[(&str, &Path)]) -> (i32, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hotline"));
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .stdin(Stdio::null());
+    let mut command = support::cli::hotline(args);
     for (name, value) in env {
-        command.env(name, value);
+        command = command.env(name, value);
     }
-    let output = command.output().expect("hotline runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let ran = command.run();
+    (ran.status, ran.stderr)
 }
 
 /// A copy of the corpus whose regions.toml is broken at line 2.
 fn broken_corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    copy_dir(&from, dir.path());
+    copy_tree(&from, dir.path());
     std::fs::write(
         dir.path().join("regions.toml"),
         "[[region]]\nid = dongguan\n",
     )
     .unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -111,15 +94,10 @@ fn understand_reads_name_proxy_and_category_from_one_rambling_turn() {
         ],
     ];
     for args in runs {
-        let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("hotline runs");
-        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let ran = support::cli::hotline(args).run();
+        assert_eq!(ran.status, 0, "{args:?}: {}", ran.stderr);
         let read: serde_json::Value =
-            serde_json::from_slice(&output.stdout).expect("understand prints JSON");
+            serde_json::from_str(&ran.stdout).expect("understand prints JSON");
         let entities = &read["entities"];
         assert_eq!(entities["name"], "亓连成", "{args:?}: {entities}");
         assert_eq!(entities["by_proxy"], true, "{args:?}: {entities}");

@@ -7,22 +7,16 @@
 //! Runs on the cluster `scripts/test` starts (see tests/support/postgres.rs);
 //! one test, so the machine builds each node's index only twice.
 
-// Shared with the reliability suite, which uses the rest of them.
-#[allow(dead_code)]
-#[path = "reliability/client.rs"]
-mod client;
-#[path = "support/postgres.rs"]
-mod postgres;
-#[allow(dead_code)]
-#[path = "reliability/process.rs"]
-mod process;
+mod support;
 
 use std::time::Duration;
 
-use client::{REGISTRATION, agent_get, caller_lines, open};
 use futures_util::StreamExt;
-use process::{AGENT_TOKEN, Server, binary, command, serve_args};
 use serde_json::{Value, json};
+use support::AGENT_TOKEN;
+use support::client::{self, REGISTRATION, agent_get, caller_lines, open};
+use support::postgres;
+use support::process::{Server, binary, command, serve_args};
 
 fn node(database_url: &str, data_dir: &std::path::Path) -> Server {
     let mut node = command(binary());

@@ -10,22 +10,19 @@
 
 #[path = "reliability/app.rs"]
 mod app;
-#[path = "reliability/client.rs"]
-mod client;
 #[path = "reliability/fuzz.rs"]
 mod fuzz;
 #[path = "reliability/isolation.rs"]
 mod isolation;
-#[path = "reliability/process.rs"]
-mod process;
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use client::{REGISTRATION, agent_get, caller_lines, is_error_shape, open, say};
-use process::{Server, binary, command, copy_tree, repo_dir, serve_args};
 use serde_json::Value;
+use support::client::{self, REGISTRATION, agent_get, caller_lines, is_error_shape, open, say};
+use support::process::{Server, binary, command, copy_tree, repo_dir, serve_args};
 
 /// True when the long form was asked for.
 pub fn long_form() -> bool {

@@ -6,6 +6,8 @@
 //! present and equal (objects recursively, lists exactly). Every decision's
 //! citations must be non-empty and name passages of the loaded corpus.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -409,24 +411,10 @@ fn a_yaml_error_names_the_line() {
 
 /// Runs `hotline rules - --today <today>` on `input`; returns (status, stdout, stderr).
 fn run_cli(input: &str, today: &str) -> (i32, String, String) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["rules", "-", "--today", today])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The command may refuse its flags before reading stdin; then the pipe
-    // is closed and the write fails, which is not what is being tested.
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    let output = child.wait_with_output().unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    let ran = support::cli::hotline(&["rules", "-", "--today", today])
+        .stdin(input)
+        .run();
+    (ran.status, ran.stdout, ran.stderr)
 }
 
 #[test]
@@ -472,27 +460,17 @@ fn cli_bad_input_exits_2_naming_the_field() {
     assert!(stderr.contains("today:"), "{stderr}");
 }
 
-/// `hotline rules` and `POST /v1/rules/evaluate` decide every case alike
-/// (both go through `Assistant::evaluate`), and refuse the same bad input.
+/// `hotline rules` (the binary) and `POST /v1/rules/evaluate` (a server on
+/// loopback) decide every case of `tests/rules/` alike, and refuse the
+/// same bad input naming the same field.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_and_http_give_the_same_decision_for_every_case() {
-    use std::sync::Arc;
-    use tower::ServiceExt;
-
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let assistant = hotline::Assistant::load(&root.join("corpus"), &root.join("intents"))
-        .expect("the repository's data loads");
-    let data = tempfile::tempdir().unwrap();
-    let store = hotline::store::SqliteStore::open(data.path())
-        .await
-        .unwrap();
     let settings = hotline::server::Settings {
         ip_rate_per_second: 1_000_000,
         ip_burst: 1_000_000,
-        ..hotline::server::Settings::default()
+        ..support::server::test_settings()
     };
-    let state = hotline::server::AppState::new(Arc::new(assistant), Arc::new(store), settings);
-    let router = hotline::server::app(state);
+    let (_data, server) = support::server::fresh_server(settings).await;
     let cases = load_cases();
     // The command loads everything each time: run it on both cores at once.
     let cli: Vec<(i32, String, String)> = std::thread::scope(|scope| {
@@ -519,16 +497,15 @@ async fn cli_and_http_give_the_same_decision_for_every_case() {
     for ((label, case), (code, stdout, stderr)) in cases.iter().zip(cli) {
         let mut body = case.application.clone();
         body["today"] = Value::String(case.today.to_string());
-        let request = axum::http::Request::post("/v1/rules/evaluate")
-            .header("content-type", "application/json")
-            .body(axum::body::Body::from(body.to_string()))
-            .unwrap();
-        let response = router.clone().oneshot(request).await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
+        let response = server
+            .client
+            .post(server.url("/v1/rules/evaluate"))
+            .json(&body)
+            .send()
             .await
             .unwrap();
-        let http: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let status = response.status().as_u16();
+        let http: Value = response.json().await.unwrap_or(Value::Null);
         if let Some(want) = &case.error {
             // Both refuse, and both name the field first.
             let named = format!("{}:", want.field);
@@ -560,6 +537,7 @@ async fn cli_and_http_give_the_same_decision_for_every_case() {
         compared >= 100 && refused >= 5,
         "{compared} decided, {refused} refused"
     );
+    server.stop().await;
 }
 
 mod never_panics {

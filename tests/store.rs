@@ -3,10 +3,11 @@
 //! database on the cluster `scripts/test` starts). "Two nodes" are two
 //! stores opened on the same database.
 
-#[path = "support/postgres.rs"]
-mod postgres;
+mod support;
 
 use std::sync::Arc;
+
+use support::postgres;
 
 use chrono::{DateTime, Duration, Utc};
 use hotline::dialogue::{Session, SessionChannel, SlotChange};

@@ -1,7 +1,7 @@
 //! The public contract's shapes and the data they come from.
 
 use super::*;
-use crate::helpers::repo_dir;
+use crate::support::process::repo_dir;
 
 /// The region ids of `corpus/regions.toml`, read as data.
 fn corpus_regions() -> Vec<String> {
@@ -25,15 +25,7 @@ fn corpus_apps() -> Vec<toml::Value> {
 #[tokio::test]
 async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
     let (_data, server) = fresh_server(test_settings()).await;
-    let client = &server.client;
-    let listed: Value = client
-        .get(server.url("/v1/regions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, listed) = server.get("/v1/regions", None).await;
     let ids: Vec<String> = listed["regions"]
         .as_array()
         .unwrap()
@@ -71,30 +63,17 @@ async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
     }
 
     for region in &ids {
-        let opened = client
-            .post(server.url("/v1/sessions"))
-            .json(&json!({"channel": "phone", "region": region}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(opened.status(), 201, "a session in {region}");
-        let asked = client
-            .post(server.url("/v1/ask"))
-            .json(&json!({"question": "异地就医备案要带什么材料", "region": region}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(asked.status(), 200, "a question about {region}");
+        let session = json!({"channel": "phone", "region": region});
+        let (opened, _) = server.post("/v1/sessions", None, &session).await;
+        assert_eq!(opened, 201, "a session in {region}");
+        let question = json!({"question": "异地就医备案要带什么材料", "region": region});
+        let (asked, _) = server.post("/v1/ask", None, &question).await;
+        assert_eq!(asked, 200, "a question about {region}");
     }
     for unknown in ["shenzhen", "Dongguan ", ""] {
-        let refused = client
-            .post(server.url("/v1/sessions"))
-            .json(&json!({"channel": "phone", "region": unknown}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(refused.status(), 400, "region {unknown:?}");
-        let body: Value = refused.json().await.unwrap();
+        let session = json!({"channel": "phone", "region": unknown});
+        let (refused, body) = server.post("/v1/sessions", None, &session).await;
+        assert_eq!(refused, 400, "region {unknown:?}");
         assert_eq!(body["error"]["code"], "invalid_field");
         let message = body["error"]["message"].as_str().unwrap();
         assert!(message.starts_with("region:"), "{message}");
@@ -110,18 +89,10 @@ async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
 async fn a_session_without_a_region_opens_in_the_first_one() {
     let (_data, server) = fresh_server(test_settings()).await;
     let (id, token, _) =
-        crate::helpers::open_session(&server.client, &server.base, json!({"channel": "widget"}))
-            .await;
-    let view: Value = server
-        .client
-        .get(server.url(&format!("/v1/sessions/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        open_session(&server.client, &server.base, json!({"channel": "widget"})).await;
+    let (_, view) = server
+        .get(&format!("/v1/sessions/{id}"), Some(&token))
+        .await;
     assert_eq!(view["region"], corpus_regions()[0].as_str());
     server.stop().await;
 }
@@ -134,7 +105,7 @@ async fn router_answers_without_a_socket() {
         .await
         .unwrap();
     let state = hotline::server::AppState::new(
-        helpers::load_assistant(),
+        support::server::load_assistant(),
         std::sync::Arc::new(store),
         test_settings(),
     );
@@ -190,12 +161,9 @@ async fn session_turn_and_view_have_the_contract_shapes() {
     assert!(turn["missing"].is_array());
     assert!(turn.get("completed").is_none());
 
-    let (status, view) = get_json(
-        client,
-        server.url(&format!("/v1/sessions/{id}")),
-        Some(&token),
-    )
-    .await;
+    let (status, view) = server
+        .get(&format!("/v1/sessions/{id}"), Some(&token))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(view["session_id"], id.as_str());
     assert_eq!(view["channel"], "widget");
@@ -269,14 +237,10 @@ async fn bad_input_gets_a_clear_4xx() {
     assert_eq!(response.status(), 404);
     assert_error(&response.json().await.unwrap(), "session_not_found");
 
-    let response = client
-        .post(server.url("/v1/sessions"))
-        .json(&json!({"channel": "fax"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 400);
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = server
+        .post("/v1/sessions", None, &json!({"channel": "fax"}))
+        .await;
+    assert_eq!(status, 400);
     assert!(
         body["error"]["message"]
             .as_str()
@@ -284,13 +248,9 @@ async fn bad_input_gets_a_clear_4xx() {
             .contains("channel")
     );
 
-    let response = client
-        .post(server.url("/v1/sessions"))
-        .json(&json!({"channel": "widget", "region": "atlantis"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 400);
+    let atlantis = json!({"channel": "widget", "region": "atlantis"});
+    let (status, _) = server.post("/v1/sessions", None, &atlantis).await;
+    assert_eq!(status, 400);
 
     let response = client.get(server.url("/v1/nothing")).send().await.unwrap();
     assert_eq!(response.status(), 404);
@@ -301,19 +261,13 @@ async fn bad_input_gets_a_clear_4xx() {
 #[tokio::test]
 async fn rules_evaluate_returns_a_decision() {
     let (_data, server) = fresh_server(test_settings()).await;
-    let response = server
-        .client
-        .post(server.url("/v1/rules/evaluate"))
-        .json(&json!({
-            "region": "dongguan", "insurance": "employee", "category": "long_term_resident",
-            "destination": {"province": "海南省", "city": "三亚市"}, "submit_via": "phone",
-            "today": "2026-11-23"
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let decision: Value = response.json().await.unwrap();
+    let application = json!({
+        "region": "dongguan", "insurance": "employee", "category": "long_term_resident",
+        "destination": {"province": "海南省", "city": "三亚市"}, "submit_via": "phone",
+        "today": "2026-11-23"
+    });
+    let (status, decision) = server.post("/v1/rules/evaluate", None, &application).await;
+    assert_eq!(status, 200);
     let statuses = [
         "not_required",
         "not_eligible",
@@ -354,13 +308,6 @@ async fn rules_evaluate_returns_a_decision() {
 #[tokio::test]
 async fn rules_evaluate_names_the_bad_field() {
     let (_data, server) = fresh_server(test_settings()).await;
-    let evaluate = |body: Value| {
-        server
-            .client
-            .post(server.url("/v1/rules/evaluate"))
-            .json(&body)
-            .send()
-    };
     let cases = [
         (json!({"region": "dongguan", "colour": "blue"}), "colour"),
         (
@@ -385,11 +332,27 @@ async fn rules_evaluate_names_the_bad_field() {
             json!({"region": "dongguan", "submit_via": "Fax!"}),
             "submit_via",
         ),
+        // The caller's numbers are checked on the way in, as everywhere.
+        (
+            json!({"region": "dongguan", "applicant": {"id_number": "12345"}}),
+            "applicant.id_number: 身份证号位数不对",
+        ),
+        (
+            json!({"region": "dongguan", "applicant": {"id_number": "440304197812032013"}}),
+            "applicant.id_number: 身份证号校验位不对",
+        ),
+        (
+            json!({"region": "dongguan", "applicant": {"phone": "12345"}}),
+            "applicant.phone: 联系电话位数不对",
+        ),
+        (
+            json!({"region": "dongguan", "applicant": {"phone": "０７６９"}}),
+            "applicant.phone: 联系电话只能填数字",
+        ),
     ];
     for (body, field) in cases {
-        let response = evaluate(body.clone()).await.unwrap();
-        assert_eq!(response.status(), 400, "{body}");
-        let reply: Value = response.json().await.unwrap();
+        let (status, reply) = server.post("/v1/rules/evaluate", None, &body).await;
+        assert_eq!(status, 400, "{body}");
         assert_error(&reply, "invalid_field");
         let message = reply["error"]["message"].as_str().unwrap();
         assert!(message.contains(field), "{body} → {message}");
@@ -427,24 +390,18 @@ async fn agent_slot_edit_is_stored_audited_and_the_id_masked_for_the_widget() {
             .contains("category")
     );
 
-    let (_, agent_view) = get_json(
-        client,
-        server.url(&format!("/v1/sessions/{id}")),
-        Some(AGENT_TOKEN),
-    )
-    .await;
+    let (_, agent_view) = server
+        .get(&format!("/v1/sessions/{id}"), Some(AGENT_TOKEN))
+        .await;
     assert_eq!(agent_view["slots"]["applicant"]["id_number"], ID_NUMBER);
     assert_eq!(agent_view["slots"]["applicant"]["name"], NAME);
     let history = agent_view["slot_history"].as_array().unwrap();
     assert_eq!(history.len(), 3);
     assert!(history.iter().all(|entry| entry["source"] == "agent"));
 
-    let (_, widget_view) = get_json(
-        client,
-        server.url(&format!("/v1/sessions/{id}")),
-        Some(&token),
-    )
-    .await;
+    let (_, widget_view) = server
+        .get(&format!("/v1/sessions/{id}"), Some(&token))
+        .await;
     // The caller checks their own name and phone in the read-back; the ID
     // number stays masked, in the slots and in the transcript.
     let shown = widget_view.to_string();
@@ -456,7 +413,7 @@ async fn agent_slot_edit_is_stored_audited_and_the_id_masked_for_the_widget() {
     assert_eq!(widget_view["slots"]["applicant"]["phone"], PHONE);
     assert_eq!(widget_view["slots"]["applicant"]["name"], NAME);
 
-    let (status, audit) = get_json(client, server.url("/v1/audit"), Some(AGENT_TOKEN)).await;
+    let (status, audit) = server.get("/v1/audit", Some(AGENT_TOKEN)).await;
     assert_eq!(status, 200);
     let entries = audit["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3, "{audit}");
@@ -490,23 +447,17 @@ async fn a_message_to_a_closed_session_is_refused_and_the_session_is_kept() {
     assert_eq!(response.status(), 409);
     assert_error(&response.json().await.unwrap(), "session_closed");
 
-    let (status, view) = get_json(
-        client,
-        server.url(&format!("/v1/sessions/{id}")),
-        Some(&token),
-    )
-    .await;
+    let (status, view) = server
+        .get(&format!("/v1/sessions/{id}"), Some(&token))
+        .await;
     assert_eq!(status, 200, "a closed session stays readable");
     assert_eq!(view["closed"], true);
     assert_eq!(view["transcript"].as_array().unwrap().len(), 3);
-    let (_, open) = get_json(client, server.url("/v1/sessions"), Some(AGENT_TOKEN)).await;
+    let (_, open) = server.get("/v1/sessions", Some(AGENT_TOKEN)).await;
     assert_eq!(open["sessions"].as_array().unwrap().len(), 0);
-    let (_, all) = get_json(
-        client,
-        server.url("/v1/sessions?include_closed=true"),
-        Some(AGENT_TOKEN),
-    )
-    .await;
+    let (_, all) = server
+        .get("/v1/sessions?include_closed=true", Some(AGENT_TOKEN))
+        .await;
     assert_eq!(all["sessions"].as_array().unwrap().len(), 1);
     server.stop().await;
 }
@@ -624,12 +575,9 @@ async fn registrations_and_their_form() {
         403
     );
     assert_eq!(get_json(client, url.clone(), None).await.0, 401);
-    let (status, body) = get_json(
-        client,
-        server.url("/v1/registrations/r_nope"),
-        Some(AGENT_TOKEN),
-    )
-    .await;
+    let (status, body) = server
+        .get("/v1/registrations/r_nope", Some(AGENT_TOKEN))
+        .await;
     assert_eq!(status, 404);
     assert_error(&body, "registration_not_found");
 
@@ -651,12 +599,9 @@ async fn registrations_and_their_form() {
     assert!(html.contains("海南省三亚市"));
     assert!(html.contains("☑ 身份证 或 社保卡"));
 
-    let (_, view) = get_json(
-        client,
-        server.url(&format!("/v1/sessions/{id}")),
-        Some(&token),
-    )
-    .await;
+    let (_, view) = server
+        .get(&format!("/v1/sessions/{id}"), Some(&token))
+        .await;
     assert_eq!(view["registrations"], json!(["r_0123456789abcdef"]));
     server.stop().await;
 }
@@ -737,34 +682,24 @@ async fn a_repeated_question_gets_the_same_answer_from_the_cache() {
 #[tokio::test]
 async fn ask_has_the_answer_shape() {
     let (_data, server) = fresh_server(test_settings()).await;
-    let response = server
-        .client
-        .post(server.url("/v1/ask"))
-        .json(&json!({"question": "退休了回老家住，医保要办什么手续", "top": 3}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let answer: Value = response.json().await.unwrap();
+    let question = json!({"question": "退休了回老家住，医保要办什么手续", "top": 3});
+    let (status, answer) = server.post("/v1/ask", None, &question).await;
+    assert_eq!(status, 200);
     assert_eq!(answer["question"], "退休了回老家住，医保要办什么手续");
     assert!(answer["answered"].is_boolean());
     assert!(answer["answer"].as_str().is_some_and(|a| !a.is_empty()));
     assert!(answer["passages"].as_array().is_some_and(|p| p.len() <= 3));
-    let empty = server
-        .client
-        .post(server.url("/v1/ask"))
-        .json(&json!({"question": "  "}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(empty.status(), 400);
+    let (empty, _) = server
+        .post("/v1/ask", None, &json!({"question": "  "}))
+        .await;
+    assert_eq!(empty, 400);
     server.stop().await;
 }
 
 #[tokio::test]
 async fn openapi_document_describes_the_contract() {
     let (_data, server) = fresh_server(test_settings()).await;
-    let (status, document) = get_json(&server.client, server.url("/openapi.json"), None).await;
+    let (status, document) = server.get("/openapi.json", None).await;
     assert_eq!(status, 200);
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));
     assert!(document["info"]["title"].is_string());

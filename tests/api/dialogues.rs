@@ -8,7 +8,8 @@ use hotline::cli::test_dialogues::script_files;
 use hotline::dialogue::script::{self, Driver, Script};
 use serde_json::{Value, json};
 
-use crate::helpers::{AGENT_TOKEN, fresh_server, test_settings};
+use crate::support::AGENT_TOKEN;
+use crate::support::server::{fresh_server, test_settings};
 
 struct Http {
     client: reqwest::Client,

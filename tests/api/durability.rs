@@ -71,7 +71,7 @@ async fn restart_mid_dialogue_continues_the_same_session() {
 #[tokio::test]
 async fn kill_9_mid_dialogue_loses_no_acknowledged_turn() {
     let data = tempfile::tempdir().unwrap();
-    let process = ServeProcess::spawn(data.path(), &[]);
+    let mut process = ServeProcess::serve(data.path());
     let client = reqwest::Client::new();
     let (id, token, _) = open_session(&client, &process.base, widget()).await;
     let utterances = [
@@ -91,7 +91,7 @@ async fn kill_9_mid_dialogue_loses_no_acknowledged_turn() {
     }
     process.kill_hard();
 
-    let process = ServeProcess::spawn(data.path(), &[]);
+    let process = ServeProcess::serve(data.path());
     let (status, view) = get_json(
         &client,
         format!("{}/v1/sessions/{id}", process.base),
@@ -118,7 +118,7 @@ async fn kill_9_mid_dialogue_loses_no_acknowledged_turn() {
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly() {
     let data = tempfile::tempdir().unwrap();
-    let mut process = ServeProcess::spawn(data.path(), &[]);
+    let mut process = ServeProcess::serve(data.path());
     let client = reqwest::Client::new();
     let (id, token, _) = open_session(&client, &process.base, widget()).await;
     // An open event stream must not hold the shutdown up.
@@ -130,7 +130,7 @@ async fn sigterm_stops_the_server_cleanly() {
         .unwrap();
     assert_eq!(events.status(), 200);
     let status = std::process::Command::new("kill")
-        .args(["-TERM", &process.child.id().to_string()])
+        .args(["-TERM", &process.pid().to_string()])
         .status()
         .unwrap();
     assert!(status.success());

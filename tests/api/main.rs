@@ -2,28 +2,31 @@
 //! fresh data directory, and the `hotline serve` binary itself for crashes,
 //! signals and captured logs. One file per topic (contract, auth, limits,
 //! durability, observability, the agents' workspace, dialogues, misses);
-//! the fixtures they share are here and in `helpers.rs`, which the topics
-//! reach through `use super::*`.
+//! the fixtures are `tests/support/`'s, shared with the other test
+//! binaries, and the topics reach them, and this file's few, through
+//! `use super::*`.
 
 mod auth;
 mod contract;
 mod dialogues;
 mod durability;
-mod helpers;
 mod limits;
 mod misses;
 mod observability;
+// The shared fixtures; this binary's root is one folder down.
+#[path = "../support/mod.rs"]
+mod support;
 mod workspace;
 
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use helpers::{
-    AGENT_TOKEN, ServeProcess, TestServer, fresh_server, open_session, say, test_settings,
-};
 use hotline::server::Settings;
 use hotline::store::{RegistrationRecord, Store, TurnWrite};
 use serde_json::{Value, json};
+use support::AGENT_TOKEN;
+use support::process::Server as ServeProcess;
+use support::server::{TestServer, fresh_server, open_session, say, test_settings};
 
 const ID_NUMBER: &str = "44190019900101124X";
 const PHONE: &str = "13912345678";

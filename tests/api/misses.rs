@@ -2,11 +2,13 @@
 //! `hotline misses`, over questions asked through the real server.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use serde_json::{Value, json};
 
-use super::helpers::{AGENT_TOKEN, ServeProcess, fresh_server, repo_dir, test_settings};
+use super::support::AGENT_TOKEN;
+use super::support::cli::hotline;
+use super::support::process::{Server as ServeProcess, repo_dir};
+use super::support::server::{fresh_server, test_settings};
 use super::{ID_NUMBER, NAME, assert_error, get_json};
 
 mod cases {
@@ -123,19 +125,11 @@ where
 }
 
 fn hotline_misses(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .current_dir(repo_dir())
-        .arg("misses")
-        .args(args)
+    let ran = hotline(&[&["misses"], args].concat())
         .env_remove("HOTLINE_DATABASE_URL")
         .env_remove("HOTLINE_DATA_DIR")
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+        .run();
+    (ran.status, ran.stdout, ran.stderr)
 }
 
 /// The tuning part of the question set through `hotline serve`: `hotline
@@ -143,10 +137,8 @@ fn hotline_misses(args: &[&str]) -> (i32, String, String) {
 #[tokio::test]
 async fn hotline_misses_lists_the_questions_refused_during_a_run_of_the_set() {
     let data = tempfile::tempdir().unwrap();
-    let process = ServeProcess::spawn(
-        data.path(),
-        &["--ip-rate-per-second", "100000", "--ip-burst", "100000"],
-    );
+    // Without rate limits: the whole set comes from one address.
+    let process = ServeProcess::serve(data.path());
     let client = reqwest::Client::new();
     let mut refused = BTreeSet::new();
     for (question, region) in cases::load(&repo_dir().join("tests/qa/questions.yaml")) {

@@ -5,7 +5,7 @@ use super::*;
 #[tokio::test]
 async fn personal_data_never_reaches_the_logs() {
     let data = tempfile::tempdir().unwrap();
-    let process = ServeProcess::spawn(data.path(), &["--log-format", "json"]);
+    let mut process = ServeProcess::serve_with(data.path(), &["--log-format", "json"]);
     let client = reqwest::Client::new();
     let (id, token, _) = open_session(&client, &process.base, widget()).await;
     let text = format!("我叫{NAME}，身份证号{ID_NUMBER}，电话{PHONE}");
@@ -36,7 +36,8 @@ async fn personal_data_never_reaches_the_logs() {
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
-    let logs = process.kill_hard();
+    process.kill_hard();
+    let logs = process.logs();
 
     assert!(
         logs.lines()

@@ -6,7 +6,8 @@
 use hotline::server::AgentAccount;
 use serde_json::{Value, json};
 
-use crate::helpers::{AGENT_TOKEN, fresh_server, open_session, say, test_settings};
+use crate::support::AGENT_TOKEN;
+use crate::support::server::{fresh_server, open_session, say, test_settings};
 
 const OTHER_TOKEN: &str = "second-agent-token-for-tests";
 

@@ -12,7 +12,8 @@ use hotline::store::SqliteStore;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use super::process::{AGENT_TOKEN, repo_dir};
+use super::support::AGENT_TOKEN;
+use super::support::process::repo_dir;
 
 /// The assistant, loaded once for every in-process test of this binary.
 pub fn assistant() -> Arc<Assistant> {
@@ -80,7 +81,7 @@ pub async fn open_session(router: &Router) -> (String, String) {
             "POST",
             "/v1/sessions",
             None,
-            &super::client::phone_session(),
+            &super::support::client::phone_session(),
         ),
         Duration::from_secs(10),
     )

@@ -16,9 +16,9 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
 
 use super::app::{assistant, open_session, router, send};
-use super::client::REGISTRATION;
 use super::long_form;
-use super::process::AGENT_TOKEN;
+use super::support::AGENT_TOKEN;
+use super::support::client::REGISTRATION;
 
 /// Router cases are cheap: 10,000 in both forms. Utterances go through
 /// the whole NLU and dialogue: 1,000 in the short form, 10,000 in the long.

@@ -7,8 +7,8 @@ use axum::http::Request;
 use serde_json::json;
 
 use super::app::{body_json, json_request, open_session, router, send};
-use super::client::REGISTRATION;
 use super::long_form;
+use super::support::client::REGISTRATION;
 
 const LIMIT: Duration = Duration::from_secs(10);
 

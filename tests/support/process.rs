@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-pub const AGENT_TOKEN: &str = "agent-secret-for-reliability";
+use super::AGENT_TOKEN;
 
 /// Rate limits high enough that a load from one loopback client is not
 /// refused: these tests are about faults, not about the limiter.
@@ -87,9 +87,31 @@ impl Server {
 
     /// `hotline serve` on `data_dir` with no wrapper.
     pub fn serve(data_dir: &Path) -> Server {
+        Server::serve_with(data_dir, &[])
+    }
+
+    /// `hotline serve` on `data_dir` with `extra` flags (`--log-format json`).
+    pub fn serve_with(data_dir: &Path, extra: &[&str]) -> Server {
         let mut command = command(binary());
-        command.args(serve_args(data_dir));
+        command.args(serve_args(data_dir)).args(extra);
         Server::start(command).unwrap_or_else(|logs| panic!("the server starts:\n{logs}"))
+    }
+
+    /// The child's process id (to send it a signal).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits up to `limit` for the process to exit by itself.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -100,10 +122,12 @@ impl Server {
         self.logs.lock().unwrap().clone()
     }
 
-    /// SIGKILL: no chance to flush or clean up.
+    /// SIGKILL: no chance to flush or clean up. The logs stay readable.
     pub fn kill_hard(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The stderr thread reads what the process wrote before it died.
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -127,7 +151,34 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-include!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/server_stderr.rs"
-));
+/// Reads `child`'s piped stderr on a thread: every line goes into the
+/// returned log, and the address of its "listening on http://…" line is
+/// sent on the returned channel.
+pub fn watch_server_stderr(
+    child: &mut std::process::Child,
+) -> (
+    std::sync::Arc<std::sync::Mutex<String>>,
+    std::sync::mpsc::Receiver<String>,
+) {
+    use std::io::BufRead;
+    let logs = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let (address_sender, address_receiver) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let sink = logs.clone();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                let address: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+                    .collect();
+                let _ = address_sender.send(address);
+            }
+            let mut logs = sink.lock().unwrap();
+            logs.push_str(&line);
+            logs.push('\n');
+        }
+    });
+    (logs, address_receiver)
+}

@@ -1,11 +1,9 @@
-//! Starting real servers for the tests: in-process on port 0 with a fresh
-//! data directory, or the real `hotline serve` binary as a child process.
+//! A real server in the test's own process: on port 0 with a fresh data
+//! directory, reached over loopback HTTP; and what a caller or an agent
+//! says to it. (The `hotline serve` binary as a child: `process.rs`.)
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::sync::Arc;
 
 use hotline::assistant::Assistant;
 use hotline::server::{AppState, Settings};
@@ -13,11 +11,8 @@ use hotline::store::SqliteStore;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-pub const AGENT_TOKEN: &str = "agent-secret-for-tests";
-
-pub fn repo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use super::AGENT_TOKEN;
+use super::process::repo_dir;
 
 pub fn test_settings() -> Settings {
     Settings {
@@ -91,6 +86,31 @@ impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// GET `path`, with `token` as the bearer if given: the status, and the
+    /// body as JSON (`Null` when it is not JSON).
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        status_and_json(request.send().await.expect("the server answers")).await
+    }
+
+    /// POST `body` as JSON to `path`, with `token` as the bearer if given:
+    /// the status, and the body as JSON (`Null` when it is not JSON).
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        status_and_json(request.send().await.expect("the server answers")).await
+    }
+}
+
+async fn status_and_json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// Opens a session; returns (session_id, token, whole reply).
@@ -129,73 +149,3 @@ pub async fn say(
         .await
         .unwrap()
 }
-
-/// The `hotline serve` binary running as a child, its stderr captured.
-pub struct ServeProcess {
-    pub child: Child,
-    pub base: String,
-    pub logs: Arc<Mutex<String>>,
-}
-
-impl ServeProcess {
-    pub fn spawn(data_dir: &Path, extra: &[&str]) -> ServeProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hotline"))
-            .current_dir(repo_dir())
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .args(["--agent-token", AGENT_TOKEN])
-            .args(extra)
-            .env_remove("RUST_LOG")
-            .env_remove("HOTLINE_CONFIG")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("hotline serve starts");
-        let (logs, address_receiver) = watch_server_stderr(&mut child);
-        let address = address_receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server says where it listens");
-        let address: SocketAddr = address.parse().expect("a socket address");
-        ServeProcess {
-            child,
-            base: format!("http://{address}"),
-            logs,
-        }
-    }
-
-    pub fn logs(&self) -> String {
-        self.logs.lock().unwrap().clone()
-    }
-
-    /// SIGKILL: no chance to flush or clean up.
-    pub fn kill_hard(mut self) -> String {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        std::thread::sleep(Duration::from_millis(100));
-        self.logs()
-    }
-
-    /// Waits for the process to exit by itself.
-    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let started = Instant::now();
-        while started.elapsed() < limit {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        None
-    }
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-include!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/server_stderr.rs"
-));

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::process::AGENT_TOKEN;
+use super::AGENT_TOKEN;
 
 include!(concat!(
     env!("CARGO_MANIFEST_DIR"),
