@@ -45,8 +45,8 @@ impl Assistant {
             })?;
         let policies = Policies::load(corpus_dir, &corpus)?;
         let gazetteer = Arc::new(Gazetteer::load(corpus_dir)?);
-        let nlu = Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?;
-        check_apps_named(&nlu, &policies, &intents_dir.join("entities.yaml"))?;
+        let nlu =
+            Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?.with_apps(&corpus.apps);
         let slots = SlotTable::load(&intents_dir.join("slots.yaml"))?;
         let replies = Replies::load(&intents_dir.join("templates.yaml"))?;
         Ok(Assistant {
@@ -358,31 +358,6 @@ impl dialogue::Services for Assistant {
             "传真号码文件里没有公布，请先拨打{}医保经办机构电话{}问一下",
             policy.name, phone.value
         ))
-    }
-}
-
-/// The NLU's channel words may name only the apps of `corpus/regions.toml`.
-fn check_apps_named(nlu: &Nlu, policies: &Policies, entities: &Path) -> Result<(), LoadError> {
-    let text = std::fs::read_to_string(entities).unwrap_or_default();
-    let problems: Vec<Problem> = nlu
-        .cues()
-        .channels
-        .iter()
-        .filter_map(|(channel, _)| match channel {
-            crate::rules::Channel::App(id) if !policies.apps.contains_key(id) => {
-                let line = text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with(&format!("{id}:")));
-                let message = format!("unknown channel `{id}`: not an [[app]] of regions.toml");
-                Some(Problem::new(entities, line.map_or(1, |at| at + 1), message))
-            }
-            _ => None,
-        })
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(LoadError { problems })
     }
 }
 

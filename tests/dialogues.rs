@@ -268,7 +268,12 @@ fn consequential_moves(file: &str) -> Moves {
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let gazetteer = Arc::new(Gazetteer::load(&root.join("corpus")).unwrap());
-    let nlu = Nlu::load(&root.join("intents"), gazetteer).unwrap();
+    let apps = hotline::corpus::Corpus::load(&root.join("corpus"))
+        .unwrap()
+        .apps;
+    let nlu = Nlu::load(&root.join("intents"), gazetteer)
+        .unwrap()
+        .with_apps(&apps);
     let text = std::fs::read_to_string(root.join("tests/nlu").join(file)).unwrap();
     let cases: Vec<serde_json::Value> = yaml_serde::from_str(&text).unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();

@@ -38,7 +38,13 @@ pub fn nlu() -> &'static Nlu {
     static NLU: OnceLock<Nlu> = OnceLock::new();
     NLU.get_or_init(|| {
         let intents = Path::new(env!("CARGO_MANIFEST_DIR")).join("intents");
-        Nlu::load(&intents, gazetteer()).unwrap_or_else(|error| panic!("intents/ loads:\n{error}"))
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let apps = hotline::corpus::Corpus::load(&corpus)
+            .expect("corpus/ loads")
+            .apps;
+        Nlu::load(&intents, gazetteer())
+            .unwrap_or_else(|error| panic!("intents/ loads:\n{error}"))
+            .with_apps(&apps)
     })
 }
 

@@ -374,6 +374,20 @@ fn a_provincial_app_is_data_of_the_corpus() {
     via_app.submit_via = serde_json::from_value(serde_json::json!("wechat_app")).unwrap();
     let error = evaluate(&policies, &via_app, "2026-09-30".parse().unwrap()).unwrap_err();
     assert_eq!(error.field, "submit_via");
+
+    // Callers are heard naming it by its name in regions.toml, its one
+    // place: no intents file lists it.
+    let corpus = Corpus::load(dir.path()).unwrap();
+    let gazetteer = std::sync::Arc::new(hotline::places::Gazetteer::load(&corpus_dir()).unwrap());
+    let intents = Path::new(env!("CARGO_MANIFEST_DIR")).join("intents");
+    let nlu = hotline::nlu::Nlu::load(&intents, gazetteer)
+        .unwrap()
+        .with_apps(&corpus.apps);
+    let heard = nlu.entities("我想用浙里测提交备案", "2026-09-30".parse().unwrap());
+    assert_eq!(
+        heard.submit_via.map(|via| via.id().to_string()).as_deref(),
+        Some("zhe_app")
+    );
 }
 
 #[test]

@@ -38,6 +38,19 @@ pub struct App {
     pub province: String,
 }
 
+impl App {
+    /// What a caller calls it: its name without 小程序 or APP (粤医保 for
+    /// 粤医保小程序). The NLU hears the app by this word, so the app is
+    /// named in this one place.
+    pub fn spoken_name(&self) -> &str {
+        ["小程序", "APP", "App", "app"]
+            .iter()
+            .fold(self.name.as_str(), |name, suffix| {
+                name.strip_suffix(suffix).unwrap_or(name)
+            })
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RegionsFile {

@@ -173,8 +173,14 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
 
     let mut channels = Vec::new();
     for (key, words) in file.submit_via.0 {
-        // A provincial app's id is checked against the corpus by `Assistant::load`.
+        // A provincial app is heard by its name in corpus/regions.toml
+        // (`Nlu::with_apps`): naming it here too would be a second place.
         match Channel::try_from(key.clone()) {
+            Ok(Channel::App(id)) => problems.push(Problem::new(
+                path,
+                key_line(&text, &key),
+                format!("`{id}`: a provincial app is named in corpus/regions.toml, not here"),
+            )),
             Ok(channel) => channels.push((channel, words)),
             Err(_) => {
                 let known = Channel::COMMON.map(|c| c.id().to_string()).join(", ");

@@ -332,6 +332,21 @@ impl Nlu {
     /// Only the first [`MAX_UTTERANCE_CHARS`] characters are read: no caller
     /// says more in one turn, and some extractors grow faster than linearly
     /// with the length, so a pasted wall of text must not stall a turn.
+    /// Hears the provincial apps of `corpus/regions.toml` as channels, each
+    /// by its spoken name (粤医保 for 粤医保小程序), before the channels of
+    /// `entities.yaml`, which names no app: an app is named in the corpus
+    /// only.
+    pub fn with_apps(mut self, apps: &[crate::corpus::App]) -> Nlu {
+        let heard = apps.iter().map(|app| {
+            (
+                Channel::App(app.id.clone()),
+                vec![app.spoken_name().to_string()],
+            )
+        });
+        self.cues.channels.splice(0..0, heard);
+        self
+    }
+
     pub fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
         self.understand_in(text, today, &Context::default())
     }
