@@ -4,40 +4,12 @@
 "use strict";
 
 window.HotlineLabels = (function () {
-  const categories = {
-    retired_resettled: "异地安置退休人员",
-    long_term_resident: "异地长期居住人员",
-    posted_worker: "常驻异地工作人员",
-    long_term_transfer: "长期异地居住（工作）转院人员",
-    referral: "异地转诊人员",
-    emergency: "异地急诊抢救人员",
-    temporary_other: "其他临时外出就医人员",
-    migrant_worker: "外出农民工",
-    entrepreneur: "外来就业创业人员",
-  };
-
-  // Channels and their names come from the server (GET /v1/regions): the
-  // provincial apps are data of the corpus, like the regions.
+  // Channels, categories and materials and their names come from the
+  // server (GET /v1/regions), the names the dialogue says: the provincial
+  // apps are data of the corpus, like the regions.
   const channels = {};
-
-  const materials = {
-    registration_form: "备案表",
-    maternity_registration_form: "生育保险备案表",
-    id_card: "身份证",
-    social_security_card: "社保卡",
-    e_voucher: "医保电子凭证",
-    household_register: "户口簿",
-    residence_permit: "居住证",
-    residence_permit_receipt: "居住证办理回执",
-    property_certificate: "房产证明",
-    enrollment_proof: "就读证明",
-    commitment_letter: "个人承诺书",
-    dispatch_certificate: "派驻证明",
-    employer_certificate: "单位证明",
-    labor_contract: "劳动合同",
-    referral_certificate: "转诊证明",
-    proxy_id: "代办人身份证",
-  };
+  const categories = {};
+  const materials = {};
 
   const statuses = {
     accepted: "可以备案",
@@ -91,9 +63,11 @@ window.HotlineLabels = (function () {
     })
     .catch(() => {});
   const channelsReady = fetch("/v1/regions")
-    .then((response) => (response.ok ? response.json() : { channels: [] }))
+    .then((response) => (response.ok ? response.json() : {}))
     .then((data) => {
       for (const channel of data.channels || []) channels[channel.id] = channel.label;
+      for (const category of data.categories || []) categories[category.id] = category.label;
+      for (const material of data.materials || []) materials[material.id] = material.label;
     })
     .catch(() => {});
   const ready = Promise.all([slotsReady, channelsReady]);
@@ -171,9 +145,9 @@ window.HotlineLabels = (function () {
     channelName: (id) => name(sessionChannels, id),
     disposition: (id) => name(dispositions, id),
     role: (id) => name(roles, id),
-    categoryIds: Object.keys(categories),
+    categoryIds: () => Object.keys(categories),
     insuranceIds: Object.keys(insurances),
     channelIds: () => Object.keys(channels),
-    materialIds: Object.keys(materials),
+    materialIds: () => Object.keys(materials),
   };
 })();

@@ -96,9 +96,11 @@ pub async fn slots(State(state): State<AppState>) -> Response {
 }
 
 /// The regions the corpus covers (`corpus/regions.toml`: id, name,
-/// province, 备案表 titles) and every channel a region may offer, with its
-/// name (the provincial apps are data too). The pages name both by it.
-#[utoipa::path(get, path = "/v1/regions", responses((status = 200, description = "`{\"regions\": [{\"id\", \"name\", \"province\", \"form\"?, \"maternity_form\"?}], \"channels\": [{\"id\", \"label\"}]}`", body = Object)))]
+/// province, 备案表 titles), every channel a region may offer, with its
+/// name (the provincial apps are data too), and every category and
+/// material with the name the dialogue says. The pages name all of them by
+/// it, so a name has one place.
+#[utoipa::path(get, path = "/v1/regions", responses((status = 200, description = "`{\"regions\": [{\"id\", \"name\", \"province\", \"form\"?, \"maternity_form\"?}], \"channels\": [{\"id\", \"label\"}], \"categories\": [{\"id\", \"label\"}], \"materials\": [{\"id\", \"label\"}]}`", body = Object)))]
 pub async fn regions(State(state): State<AppState>) -> Response {
     let assistant = state.assistant();
     let channels: Vec<serde_json::Value> = assistant
@@ -109,9 +111,36 @@ pub async fn regions(State(state): State<AppState>) -> Response {
             serde_json::json!({"id": channel.id(), "label": assistant.policies.channel_label(channel)})
         })
         .collect();
+    let categories: Vec<serde_json::Value> = crate::rules::Category::ALL
+        .iter()
+        .map(|category| serde_json::json!({"id": category.id(), "label": category.label()}))
+        .collect();
+    // The contract's materials in its order, then the regions' own; each by
+    // its national name, else the name a region's data file gives it.
+    let known = &assistant.policies.known_materials;
+    let contract = crate::rules::load::CONTRACT_MATERIALS.map(String::from);
+    let own = known.iter().filter(|id| !contract.contains(id));
+    let materials: Vec<serde_json::Value> = contract
+        .iter()
+        .chain(own)
+        .map(|id| {
+            let label = crate::rules::material_label(id)
+                .map(str::to_string)
+                .or_else(|| {
+                    let regions = assistant.policies.regions.values();
+                    regions
+                        .into_iter()
+                        .find_map(|policy| policy.materials.get(id).cloned())
+                })
+                .unwrap_or_else(|| id.clone());
+            serde_json::json!({"id": id, "label": label})
+        })
+        .collect();
     axum::Json(serde_json::json!({
         "regions": assistant.corpus.regions,
         "channels": channels,
+        "categories": categories,
+        "materials": materials,
     }))
     .into_response()
 }

@@ -43,6 +43,33 @@ async fn sessions_and_questions_take_exactly_the_regions_of_the_corpus() {
             .map(str::to_string)
     };
     assert_eq!(label("fax").as_deref(), Some("传真"));
+    // Categories and materials by the names the dialogue says (the pages
+    // keep no list of their own).
+    let named = |list: &str, id: &str| {
+        listed[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry["id"] == id)
+            .and_then(|entry| entry["label"].as_str())
+            .map(str::to_string)
+    };
+    for category in hotline::rules::Category::ALL {
+        assert_eq!(
+            named("categories", category.id()).as_deref(),
+            Some(category.label())
+        );
+    }
+    for material in [
+        "id_card",
+        "residence_permit_receipt",
+        "property_certificate",
+    ] {
+        assert_eq!(
+            named("materials", material).as_deref(),
+            hotline::rules::material_label(material)
+        );
+    }
     for app in corpus_apps() {
         assert_eq!(
             label(app["id"].as_str().unwrap()).as_deref(),

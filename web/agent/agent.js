@@ -532,7 +532,7 @@
 
   function editorFor(slot, value) {
     const choices = {
-      category: labels.categoryIds.map((id) => [id, labels.category(id)]),
+      category: labels.categoryIds().map((id) => [id, labels.category(id)]),
       insurance: [["employee", "职工医保"], ["resident", "城乡居民医保"]],
       scheme: [["general", "基本医疗保险"], ["maternity", "生育保险"]],
       submit_via: labels.channelIds().map((id) => [id, labels.channel(id)]),
@@ -542,7 +542,7 @@
     if (slot === "materials") {
       const have = new Set(Array.isArray(value) ? value : []);
       const box = element("div", { class: "checks", role: "group", "aria-label": "已有材料" });
-      for (const id of labels.materialIds) {
+      for (const id of labels.materialIds()) {
         box.append(element("label", {}, element("input", { type: "checkbox", value: id, checked: have.has(id) }), labels.material(id)));
       }
       return { node: box, read: () => [...box.querySelectorAll("input:checked")].map((input) => input.value) };
