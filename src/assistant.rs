@@ -43,11 +43,16 @@ impl Assistant {
             SearchIndex::build(&corpus, Arc::clone(&jieba)).map_err(|error| LoadError {
                 problems: vec![Problem::new(corpus_dir, 1, error.to_string())],
             })?;
-        let policies = Policies::load(corpus_dir, &corpus)?;
+        let mut policies = Policies::load(corpus_dir, &corpus)?;
+        let slots = SlotTable::load(&intents_dir.join("slots.yaml"))?;
+        policies.name_slots(
+            slots
+                .iter()
+                .map(|slot| (slot.path.as_str(), slot.label.as_str())),
+        );
         let gazetteer = Arc::new(Gazetteer::load(corpus_dir)?);
         let nlu =
             Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?.with_apps(&corpus.apps);
-        let slots = SlotTable::load(&intents_dir.join("slots.yaml"))?;
         let replies = Replies::load(&intents_dir.join("templates.yaml"))?;
         Ok(Assistant {
             corpus,

@@ -46,9 +46,20 @@ fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
+/// The rule data of `dir`, its slots named by the repository's slot table
+/// (as `Assistant::load` names them).
 fn load_policies(dir: &Path) -> Policies {
     let corpus = Corpus::load(dir).expect("corpus loads");
-    Policies::load(dir, &corpus).unwrap_or_else(|error| panic!("rule data loads:\n{error}"))
+    let mut policies =
+        Policies::load(dir, &corpus).unwrap_or_else(|error| panic!("rule data loads:\n{error}"));
+    let slots = Path::new(env!("CARGO_MANIFEST_DIR")).join("intents/slots.yaml");
+    let table = hotline::slot_table::SlotTable::load(&slots).expect("the slot table loads");
+    policies.name_slots(
+        table
+            .iter()
+            .map(|slot| (slot.path.as_str(), slot.label.as_str())),
+    );
+    policies
 }
 
 /// Where `actual` differs from the subset `expected`, as `path: why` lines.

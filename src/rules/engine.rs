@@ -291,8 +291,8 @@ impl<'a> Run<'a> {
                 Some(category) => category.id(),
                 None => {
                     self.decision.missing_facts.push("category".into());
-                    self.trace
-                        .note(format!("还需要知道：{}。", fact_label("category")));
+                    let label = self.policies.slot_label("category");
+                    self.trace.note(format!("还需要知道：{label}。"));
                     return Err(Status::Incomplete);
                 }
             }
@@ -374,7 +374,10 @@ impl<'a> Run<'a> {
         self.registered_to();
 
         if !missing.is_empty() {
-            let labels: Vec<&str> = missing.iter().map(|fact| fact_label(fact)).collect();
+            let labels: Vec<&str> = missing
+                .iter()
+                .map(|fact| self.policies.slot_label(fact))
+                .collect();
             self.trace
                 .note(format!("还需要知道：{}。", labels.join("、")));
             self.decision.missing_facts = missing.into_iter().map(String::from).collect();
@@ -788,23 +791,6 @@ fn same_place(a: &str, b: &str) -> bool {
             .unwrap_or(name)
     }
     bare(a) == bare(b)
-}
-
-/// How an agent asks for a missing fact.
-fn fact_label(fact: &str) -> &str {
-    match fact {
-        "category" => "属于哪一类异地就医人员",
-        "insurance" => "参加的是职工医保还是城乡居民医保",
-        "destination.province" => "到哪个省就医",
-        "destination.city" => "到哪个市就医",
-        "submit_via" => "通过什么方式办理",
-        "transfer_start_date" => "转院开始日期",
-        "materials" => "手上有哪些材料",
-        "applicant.name" => "参保人姓名",
-        "applicant.id_number" => "身份证号码",
-        "applicant.phone" => "联系电话",
-        other => other,
-    }
 }
 
 fn insurance_label(insurance: Insurance) -> &'static str {

@@ -69,6 +69,7 @@ impl Policies {
                 .map(|app| (app.id.clone(), app.clone()))
                 .collect(),
             calendar,
+            slot_labels: BTreeMap::new(),
         };
         let mut loaded = Vec::new();
         for file in files {

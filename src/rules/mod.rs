@@ -62,9 +62,28 @@ pub struct Policies {
     pub apps: BTreeMap<String, crate::corpus::App>,
     /// The official working days (`corpus/calendar/`), for deadlines.
     pub calendar: crate::calendar::Calendar,
+    /// Each slot's one name (`intents/slots.yaml`, set with
+    /// [`Policies::name_slots`]), for the notes that say what is still
+    /// needed; a slot without one is said by its path.
+    pub slot_labels: BTreeMap<String, String>,
 }
 
 impl Policies {
+    /// Names the slots as the slot table does (`applicant.id_number` →
+    /// 身份证号), so a note says what is missing in the words the dialogue,
+    /// the form and the pages use.
+    pub fn name_slots<'a>(&mut self, labels: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        self.slot_labels = labels
+            .into_iter()
+            .map(|(path, label)| (path.to_string(), label.to_string()))
+            .collect();
+    }
+
+    /// What the notes call a slot: its label, or its path.
+    pub fn slot_label<'a>(&'a self, path: &'a str) -> &'a str {
+        self.slot_labels.get(path).map_or(path, String::as_str)
+    }
+
     /// The category as the region's documents name it: its own `name`, or
     /// the name of the category it `maps_to` (东莞's 外出农民工 are
     /// 异地长期居住人员), or the national name.
