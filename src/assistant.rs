@@ -344,6 +344,11 @@ impl dialogue::Services for Assistant {
         self.policies.channel_label(channel)
     }
 
+    fn clause(&self, decision: &Decision, topic: &str, case: &Application) -> Option<String> {
+        self.cited(decision, topic, case, None)
+            .map(|passage| passage.clause.clone())
+    }
+
     fn category_name(&self, region: &str, category: crate::rules::Category) -> String {
         self.policies.category_name(region, category)
     }
@@ -455,7 +460,7 @@ impl Assistant {
             material_label: &material_label,
             channel_label: &|channel: &Channel| self.policies.channel_label(channel),
         })?;
-        let cited = self.cited(&decision, topic, &case, asked_channel)?;
+        let cited = self.cited(&decision, topic.tag(), &case, asked_channel)?;
         Some((short, self.evidence(cited, 0.0)?))
     }
 
@@ -468,7 +473,7 @@ impl Assistant {
     fn cited(
         &self,
         decision: &Decision,
-        topic: crate::answer::from_rules::RulesTopic,
+        tag: &str,
         case: &Application,
         asked_channel: Option<Channel>,
     ) -> Option<&Passage> {
@@ -489,7 +494,7 @@ impl Assistant {
         };
         let tagged = cited()
             .enumerate()
-            .filter(|(_, passage)| passage.topics.iter().any(|tag| tag == topic.tag()))
+            .filter(|(_, passage)| passage.topics.iter().any(|topic| topic == tag))
             .min_by_key(|(order, passage)| (fit(passage), *order));
         tagged.map(|(_, passage)| passage).or_else(|| {
             (decision.status == Status::NotRequired).then(|| {

@@ -162,6 +162,7 @@ fn start_again(services: &dyn Services, session: &mut Session) {
     session.pending = None;
     session.materials_asked = false;
     session.hukou_moved = None;
+    session.told.clear();
     session.decision = services.evaluate(&session.slots, session.today).ok();
 }
 

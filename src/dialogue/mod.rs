@@ -76,6 +76,11 @@ pub struct Session {
     /// The reply said last, so that the next is never the same word for word.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub last_reply: String,
+    /// What the caller was told of their case's consequences (ratio drop,
+    /// change lock, proof due, backdating, processing), each by kind and
+    /// value, so that each is said once (see [`tell`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub told: Vec<String>,
 }
 
 /// See [`Session::delivered`].
@@ -144,6 +149,7 @@ pub mod script;
 pub mod services;
 pub mod slots;
 pub mod speech;
+mod tell;
 
 pub use services::Services;
 
@@ -187,6 +193,7 @@ pub fn start(
         category_options: Vec::new(),
         proposal: None,
         last_reply: String::new(),
+        told: Vec::new(),
     };
     let greeting = services.replies().greet.text(channel).to_string();
     let session = Session {
@@ -832,6 +839,11 @@ fn next_move(
     let Some(decision) = session.decision.clone() else {
         return Turn::new(session, intent, say(&parts));
     };
+    // A retiree's 户口 can still change the category and all that follows.
+    let hukou_open = needs_hukou_answer(services, session, &decision);
+    if !hukou_open {
+        tell::news(services, session, &decision, &mut parts);
+    }
     match decision.status {
         Status::NotRequired | Status::NotEligible | Status::ChannelUnavailable => {
             // The outcome itself shows the fact was heard.
@@ -865,7 +877,7 @@ fn next_move(
             parts.push(replies.handoff_cannot_judge.text(channel).into());
             hand_off(session, intent, &say(&parts))
         }
-        _ if needs_hukou_answer(services, session, &decision) => {
+        _ if hukou_open => {
             session.state = DialogueState::Collecting;
             session.pending = Some(HUKOU.into());
             let place = speech::destination(&session.slots)
@@ -1060,7 +1072,11 @@ pub(crate) fn finish(services: &dyn Services, session: &mut Session, intent: &st
         .decision
         .clone()
         .expect("confirming is only reached with a decision");
-    let reply = outcome::final_reply(services, session.channel, &session.slots, &decision);
+    let news = match decision.status {
+        Status::Accepted => tell::on_registering(services, session, &decision),
+        _ => Vec::new(),
+    };
+    let reply = outcome::final_reply(services, session.channel, &session.slots, &decision, news);
     let mut turn = Turn::new(session, intent, reply);
     if decision.status == Status::Accepted {
         turn.completed = Some(Completed {

@@ -178,12 +178,15 @@ pub fn early(
 }
 
 /// The reply after the caller confirmed: what happens next, or everything
-/// still missing at once (一次性告知) and how to hand it in.
+/// still missing at once (一次性告知) and how to hand it in. `news` is what
+/// the registration settles that the caller was not told before (see
+/// [`super::tell`]).
 pub fn final_reply(
     services: &dyn Services,
     channel: SessionChannel,
     application: &Application,
     decision: &Decision,
+    news: Vec<String>,
 ) -> String {
     let replies = services.replies();
     let region = application.region.as_str();
@@ -191,30 +194,11 @@ pub fn final_reply(
         Status::Accepted => {
             let mut parts = vec![replies.accepted.text(channel).to_string()];
             parts.push(validity(replies, channel, decision));
-            if let Some(deadline) = decision.processing_deadline {
-                if Some(deadline) == application.apply_date {
-                    parts.push(replies.done_today.text(channel).into());
-                } else {
-                    let deadline = speech::date(deadline);
-                    parts.push(replies.done_by.fill(channel, &[("deadline", &deadline)]));
-                }
-            }
-            if let Some(from) = decision.change_allowed_from {
-                let from = speech::date(from);
-                parts.push(replies.change_locked.fill(channel, &[("date", &from)]));
-            }
-            if let Some(deadline) = decision.supplement_deadline {
-                let deadline = speech::date(deadline);
-                parts.push(
-                    replies
-                        .supplement_by
-                        .fill(channel, &[("deadline", &deadline)]),
-                );
-            }
+            parts.extend(news);
             if application.submit_via == Some(Channel::Fax) {
                 parts.push(fax_instructions(services, channel, application, decision));
             }
-            parts.concat()
+            super::say(&parts)
         }
         Status::NeedsMaterials => {
             let missing = materials(services, region, &decision.missing_materials);

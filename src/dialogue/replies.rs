@@ -130,8 +130,6 @@ replies! {
     valid_conditional: [start],
     done_today: [],
     done_by: [deadline],
-    change_locked: [date],
-    supplement_by: [deadline],
     fax_form: [copies, contact],
     fax_copies: [materials],
     agency_unnamed: [],
@@ -140,6 +138,14 @@ replies! {
     supply_by_fax: [contact],
     supply_online: [channels],
     supply_at_window: [],
+    told_ratio_home: [points, basis],
+    told_ratio_home_commitment: [points, basis],
+    told_ratio_there: [points, basis],
+    told_change_lock: [months, date, basis],
+    told_supplement: [deadline, materials, basis],
+    told_supplement_unnamed: [],
+    told_backdated: [start, basis],
+    told_backdate_capped: [days, start, basis],
 }
 
 /// A template as written: one text for all channels, or one per channel.

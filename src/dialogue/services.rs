@@ -44,6 +44,12 @@ pub trait Services {
     /// Where a caller gets the number to fax to: the agency's phone as
     /// the region's texts give it (they give no fax number).
     fn contact(&self, region: &str) -> Option<String>;
+    /// The label of the clause of `decision` that holds what `topic` (a
+    /// tag of `corpus/search/topics.txt`: ratio, change_cancel…) is about,
+    /// for the caller's case.
+    fn clause(&self, _decision: &Decision, _topic: &str, _case: &Application) -> Option<String> {
+        None
+    }
     /// The category as the region's own documents name it.
     fn category_name(&self, region: &str, category: Category) -> String {
         let _ = region;
