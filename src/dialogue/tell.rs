@@ -129,7 +129,10 @@ fn consequences(services: &dyn Services, session: &Session, decision: &Decision)
             key: format!("ratio_there:{there}"),
             text: replies.told_ratio_there.fill(
                 channel,
-                &[("points", &(-there).to_string()), ("basis", &basis("ratio"))],
+                &[
+                    ("points", &(-there).to_string()),
+                    ("basis", &basis("ratio")),
+                ],
             ),
             figure: format!("{}个百分点", -there),
         });
@@ -227,4 +230,3 @@ const COMMITMENT: &str = "commitment_letter";
 fn months_between(from: NaiveDate, to: NaiveDate) -> Option<u32> {
     (1..=60).find(|months| from.checked_add_months(chrono::Months::new(*months)) == Some(to))
 }
-
