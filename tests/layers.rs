@@ -227,3 +227,51 @@ fn the_region_check_sees_code_not_comments_or_tests() {
     assert!(names("\"粤医保小程序\"", "粤医保"));
     assert!(names("Channel::LuYibao => \"lu_yibao\"", "lu_yibao"));
 }
+
+/// Test binaries share fixtures one way: `mod support;` (`tests/support/`).
+/// No binary reaches into another's folder with `#[path]`, and
+/// `tests/fixtures/` holds only what a benchmark or an example also
+/// includes (they have no `mod support` to reach).
+#[test]
+fn test_binaries_share_fixtures_through_support() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tests = root.join("tests");
+    let mut found = Vec::new();
+    let mut files = Vec::new();
+    rust_files(&tests, &mut files);
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let name = file.strip_prefix(root).unwrap().display().to_string();
+        for line in text
+            .lines()
+            .filter(|line| line.trim_start().starts_with("#[path"))
+        {
+            // A binary's own topic files (tests/nlu/…) are its modules; the
+            // api binary's root is one folder down (Cargo.toml).
+            let target = line.split('"').nth(1).unwrap_or_default();
+            let own_folder = file
+                .file_stem()
+                .is_some_and(|stem| target.starts_with(&format!("{}/", stem.to_string_lossy())));
+            if !own_folder && target != "../support/mod.rs" {
+                found.push(format!("{name}: {}", line.trim()));
+            }
+        }
+    }
+    let mut outside = String::new();
+    for dir in ["benches", "examples"] {
+        let mut files = Vec::new();
+        rust_files(&root.join(dir), &mut files);
+        for file in files {
+            outside.push_str(&std::fs::read_to_string(file).unwrap());
+        }
+    }
+    for entry in std::fs::read_dir(tests.join("fixtures")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name.ends_with(".rs") && !outside.contains(&format!("/tests/fixtures/{name}")) {
+            found.push(format!(
+                "tests/fixtures/{name} is used by tests only: it belongs in tests/support/"
+            ));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
