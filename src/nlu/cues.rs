@@ -20,6 +20,11 @@ use crate::rules::load::CONTRACT_MATERIALS;
 pub struct Cues {
     pub negations_before: Vec<String>,
     pub negations_after: Vec<String>,
+    /// Words that deny a material said a few characters earlier in the
+    /// same clause (户口本在老家没拿过来).
+    pub negations_later: Vec<String>,
+    /// 除了, 别的: a denial near them is about the other materials.
+    pub negations_others: Vec<String>,
     pub resident: Vec<String>,
     pub employee: Vec<String>,
     pub maternity: Vec<String>,
@@ -28,6 +33,8 @@ pub struct Cues {
     /// Material ids and their words, in the order of the file.
     pub materials: Vec<(String, Vec<String>)>,
     pub by_self: Vec<String>,
+    /// 我自己, 本人: the whole answer to whether it is for oneself.
+    pub self_answer: Vec<String>,
     /// 帮我爸办, 代办, 是我老伴要去, 我是她女儿: acting for someone.
     pub proxy: regex::Regex,
     /// 俺爹要去…, 我妈身体不好: a relative is the one who travels…
@@ -71,6 +78,8 @@ type Words = Vec<String>;
 struct Negations {
     before: Words,
     after: Words,
+    later: Words,
+    others: Words,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +100,7 @@ struct SchemeWords {
 struct ProxyWords {
     #[serde(rename = "self")]
     by_self: Words,
+    self_answer: Words,
     relatives: Words,
     mine: Words,
     verbs: Words,
@@ -158,6 +168,9 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     };
     check("before", &file.negations.before);
     check("after", &file.negations.after);
+    check("later", &file.negations.later);
+    check("others", &file.negations.others);
+    check("self_answer", &file.by_proxy.self_answer);
     check("resident", &file.insurance.resident);
     check("employee", &file.insurance.employee);
     check("maternity", &file.scheme.maternity);
@@ -208,7 +221,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         (
             "relatives",
             format!(
-                "(帮|替|给|为|代)({mine})?的?({relatives}).{{0,8}}({})|代办|代为办理|代他|代她|帮人办\
+                "(帮|替|给|为|代)({mine})?的?([^，。,；;！!？?\\s]{{0,6}}的老?)?[大小二三四老]?({relatives}).{{0,8}}({})|代办|代为办理|代他|代她|帮人办\
                  |是({mine})的?({relatives})|我是(他|她|病人|老人)的?({relatives})",
                 alternatives(&words.verbs)
             ),
@@ -243,12 +256,15 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     Some(Cues {
         negations_before: file.negations.before,
         negations_after: file.negations.after,
+        negations_later: file.negations.later,
+        negations_others: file.negations.others,
         resident: file.insurance.resident,
         employee: file.insurance.employee,
         maternity: file.scheme.maternity,
         channels,
         materials: file.materials.0,
         by_self: file.by_proxy.by_self,
+        self_answer: file.by_proxy.self_answer,
         proxy,
         relative_travels,
         caller_goes: file.by_proxy.caller_goes,

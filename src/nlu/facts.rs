@@ -143,6 +143,16 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
         }
     }
     found.sort_by_key(|(at, ..)| *at);
+    // 户口本在老家没拿过来: a denial a few characters on, before the
+    // clause or the next material ends it (没有户口本 in 有身份证没有户口本
+    // is the next one's).
+    for index in 0..found.len() {
+        if found[index].3 {
+            continue;
+        }
+        let next = found.get(index + 1).map(|(at, ..)| *at);
+        found[index].3 = denied_later(text, found[index].1, next, cues);
+    }
     // A list joined by 和/跟/、 shares the negation said before or after it.
     for index in 1..found.len() {
         let joined = only_joiners(&text[found[index - 1].1..found[index].0]);
@@ -156,16 +166,46 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
             found[index - 1].3 = true;
         }
     }
-    let mut have: Vec<String> = Vec::new();
-    let mut lack: Vec<String> = Vec::new();
+    // Said twice (房产证还在办，购房合同有): the later word stands.
+    let mut said: Vec<(&str, bool)> = Vec::new();
     for (_, _, id, negated) in found {
-        let list = if negated { &mut lack } else { &mut have };
-        if !list.iter().any(|known| known == id) {
-            list.push(id.to_string());
-        }
+        said.retain(|(known, _)| *known != id);
+        said.push((id, negated));
     }
-    have.retain(|id| !lack.contains(id));
-    (have, lack)
+    let ids = |negated: bool| {
+        said.iter()
+            .filter(|(_, lacking)| *lacking == negated)
+            .map(|(id, _)| id.to_string())
+            .collect::<Vec<_>>()
+    };
+    (ids(false), ids(true))
+}
+
+/// The characters of the clause after a material up to `next` (the next
+/// material), at most six, deny it.
+fn denied_later(text: &str, end: usize, next: Option<usize>, cues: &Cues) -> bool {
+    let until = next.unwrap_or(text.len()).max(end);
+    let rest = &text[end..until];
+    let clause_end = rest
+        .find(|c: char| "，。,；;！!？?、但".contains(c))
+        .unwrap_or(rest.len());
+    let ends_at_next = clause_end == rest.len() && next.is_some();
+    let window: String = rest[..clause_end].chars().take(6).collect();
+    let about_others = cues.negations_others.iter().any(|word| {
+        window.contains(word.as_str()) || clause_before(text, end).contains(word.as_str())
+    });
+    if window.contains("有") && !window.contains("没有")
+        || window.contains("没问题")
+        || about_others
+    {
+        return false;
+    }
+    cues.negations_later.iter().any(|negation| {
+        window.find(negation.as_str()).is_some_and(|at| {
+            // 没有 right before the next material denies that one.
+            !(ends_at_next && at + negation.len() == window.len())
+        })
+    })
 }
 
 /// What follows 户口 when the caller says where the 户籍 is or went.
@@ -217,4 +257,15 @@ pub fn correction(text: &str, cues: &Cues) -> bool {
 /// before this call.
 pub fn earlier_registration(text: &str, cues: &Cues) -> bool {
     contains_any(text, &cues.earlier_registration)
+}
+
+/// 我自己, 本人, 我自己要去的: the whole answer says it is for oneself (a
+/// word of two characters or more may lead a longer answer; 我 alone must
+/// be all of it, or 我妈 would be the caller).
+pub fn self_answer(text: &str, cues: &Cues) -> bool {
+    let said =
+        text.trim_matches(|c: char| c.is_whitespace() || "，。,.!！?？啊呀吧的哈呢嘛".contains(c));
+    cues.self_answer
+        .iter()
+        .any(|word| said == word || (word.chars().count() >= 2 && said.starts_with(word.as_str())))
 }

@@ -381,6 +381,13 @@ impl Nlu {
                 .filter(|clause| !QUESTION_WORDS.iter().any(|word| clause.contains(word)))
                 .find_map(|clause| facts::submit_via(clause, &self.cues));
         }
+        // 我自己 / 本人 answering whether it is for oneself.
+        if context.pending == Some("by_proxy") && entities.by_proxy.is_none() {
+            entities.by_proxy = facts::self_answer(text, &self.cues).then_some(false);
+            if entities.by_proxy.is_some() && matches!(intent, Intent::Unknown | Intent::Affirm) {
+                intent = Intent::ProvideInfo;
+            }
+        }
         // 是的 / 没有 answering whether the 户口 moved is that fact.
         if context.pending == Some("hukou_moved") && entities.hukou_moved.is_none() {
             let answer = match intent {
