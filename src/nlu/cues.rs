@@ -46,6 +46,30 @@ pub struct Cues {
     pub correction: Vec<String>,
     /// 上次备案的, 去年办的那个备案: a registration made before this call.
     pub earlier_registration: Vec<String>,
+    /// How callers ask, join and report.
+    pub speech: Speech,
+}
+
+/// `speech:` in `entities.yaml`: the words that make a question, join two
+/// requests, report not knowing, and place the caller relative to a place.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Speech {
+    pub question_markers: Vec<String>,
+    pub channel_question_words: Vec<String>,
+    /// One character each (checked on load).
+    #[serde(skip)]
+    pub reply_particles: Vec<char>,
+    #[serde(rename = "reply_particles")]
+    particle_words: Vec<String>,
+    pub clause_joiners: Vec<String>,
+    pub not_knowing: Vec<String>,
+    pub indefinite: Vec<String>,
+    pub going: Vec<String>,
+    pub being: Vec<String>,
+    pub place_denied: Vec<String>,
+    pub insured_here: Vec<String>,
+    pub hukou: Vec<String>,
 }
 
 /// A map read in the order it is written.
@@ -127,6 +151,7 @@ struct EntitiesFile {
     incurred_costs: CostWords,
     correction: Words,
     earlier_registration: Words,
+    speech: Speech,
 }
 
 /// The line where `key:` is written, or 1.
@@ -180,8 +205,36 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
     check("earlier_registration", &file.earlier_registration);
+    let speech = &file.speech;
+    for (key, words) in [
+        ("question_markers", &speech.question_markers),
+        ("channel_question_words", &speech.channel_question_words),
+        ("clause_joiners", &speech.clause_joiners),
+        ("not_knowing", &speech.not_knowing),
+        ("indefinite", &speech.indefinite),
+        ("going", &speech.going),
+        ("being", &speech.being),
+        ("place_denied", &speech.place_denied),
+        ("insured_here", &speech.insured_here),
+        ("hukou", &speech.hukou),
+    ] {
+        check(key, words);
+    }
     for (key, words) in file.submit_via.0.iter().chain(&file.materials.0) {
         check(key, words);
+    }
+    let mut speech = file.speech;
+    check("reply_particles", &speech.particle_words);
+    for word in &speech.particle_words {
+        let mut chars = word.chars();
+        match (chars.next(), chars.next()) {
+            (Some(particle), None) => speech.reply_particles.push(particle),
+            _ => problems.push(Problem::new(
+                path,
+                key_line(&text, "reply_particles"),
+                format!("reply_particles: {word:?} is not one character"),
+            )),
+        }
     }
 
     let mut channels = Vec::new();
@@ -272,5 +325,6 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         costs_already: file.incurred_costs.already,
         correction: file.correction,
         earlier_registration: file.earlier_registration,
+        speech,
     })
 }

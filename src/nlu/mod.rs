@@ -38,31 +38,11 @@ pub use numbers::{IdMention, PhoneMention};
 pub use situation::{OwnCategories, SeparatingQuestion};
 
 use classifier::{Classifier, IntentModel};
+use cues::Speech;
 
 /// Below this score an utterance is not understood.
 const THRESHOLD: f32 = 0.15;
 
-const QUESTION_MARKERS: [&str; 19] = [
-    "哪",
-    "几点",
-    "咋",
-    "可不",
-    "能不",
-    "吗",
-    "怎么",
-    "多少",
-    "多久",
-    "哪些",
-    "什么",
-    "能不能",
-    "可不可以",
-    "是不是",
-    "要不要",
-    "有没有",
-    "几个",
-    "多长",
-    "啥",
-];
 const QUESTION_PENALTY: f32 = 0.2;
 /// A statement that gives facts (没有居住证但是有房本) is information.
 const FACT_BONUS: f32 = 0.15;
@@ -71,64 +51,28 @@ const FACT_BONUS: f32 = 0.15;
 /// question.
 const REPLY_CONFIDENCE: f32 = 0.9;
 
-/// Particles a short reply may end with (中啊, 要得嘛).
-const REPLY_PARTICLES: &[char] = &[
-    '啊', '呀', '吧', '嘛', '哈', '呢', '的', '哦', '噢', '喔', '了', '咧',
-];
-
-/// Words that join two requests in one utterance (我要办备案，对了要带什么材料).
-const CLAUSE_JOINERS: [&str; 7] = [
-    "对了",
-    "还有",
-    "另外",
-    "顺便问",
-    "顺便",
-    "再问一下",
-    "再问个",
-];
-
-/// Words after which a question is only reported (我不晓得是啥子医保):
-/// the caller answers that they do not know, they ask nothing.
-const NOT_KNOWING: [&str; 10] = [
-    "不知道",
-    "不晓得",
-    "不清楚",
-    "搞不清",
-    "不记得",
-    "唔知",
-    "没定",
-    "不确定",
-    "说不准",
-    "拿不准",
-];
-
-/// 啥也没有, 什么都带了: a question word made "any" by 也/都 asks nothing.
-const INDEFINITE: [&str; 8] = [
-    "啥也",
-    "啥都",
-    "什么都",
-    "什么也",
-    "哪都",
-    "哪儿都",
-    "啥子都",
-    "哪里都",
-];
-
 /// Whether the caller asks something: a question word, or a clause that
 /// ends in 不/没 (能先备案不) or asks the Cantonese way (可唔可以), outside
 /// what they only report not knowing.
-fn asks(text: &str) -> bool {
-    clauses(text).iter().any(|clause| {
-        let clause = INDEFINITE
+fn asks(text: &str, speech: &Speech) -> bool {
+    clauses(text, speech).iter().any(|clause| {
+        let clause = speech
+            .indefinite
             .iter()
-            .fold(clause.clone(), |clause, word| clause.replace(word, ""));
-        let asked = NOT_KNOWING
+            .fold(clause.clone(), |clause, word| {
+                clause.replace(word.as_str(), "")
+            });
+        let asked = speech
+            .not_knowing
             .iter()
-            .filter_map(|word| clause.find(word))
+            .filter_map(|word| clause.find(word.as_str()))
             .min()
             .map_or(clause.as_str(), |at| &clause[..at]);
-        let bare = asked.trim_end_matches(REPLY_PARTICLES);
-        QUESTION_MARKERS.iter().any(|marker| asked.contains(marker))
+        let bare = asked.trim_end_matches(speech.reply_particles.as_slice());
+        speech
+            .question_markers
+            .iter()
+            .any(|marker| asked.contains(marker.as_str()))
             || asked.contains('唔')
             || asked.contains('？')
             || asked.contains('?')
@@ -378,7 +322,14 @@ impl Nlu {
         if intent.is_question() {
             entities.submit_via = text
                 .split(['，', ',', '。', '；', ';', '？', '?', '！', '!'])
-                .filter(|clause| !QUESTION_WORDS.iter().any(|word| clause.contains(word)))
+                .filter(|clause| {
+                    !self
+                        .cues
+                        .speech
+                        .channel_question_words
+                        .iter()
+                        .any(|word| clause.contains(word.as_str()))
+                })
                 .find_map(|clause| facts::submit_via(clause, &self.cues));
         }
         // 我自己 / 本人 answering whether it is for oneself.
@@ -451,7 +402,7 @@ impl Nlu {
             Some("admission_date" | "transfer_start_date") => !entities.dates.is_empty(),
             _ => false,
         };
-        if loose && given && !asks(text) {
+        if loose && given && !asks(text, &self.cues.speech) {
             Intent::ProvideInfo
         } else {
             intent
@@ -474,7 +425,7 @@ impl Nlu {
     /// rest of the turn (中，就这么着吧). A correction, a cancellation or a
     /// request for a person said after it still wins (对，但是电话错了).
     fn short_reply(&self, text: &str, classified: Intent) -> Option<Intent> {
-        let clauses = clauses(text);
+        let clauses = clauses(text, &self.cues.speech);
         if clauses.len() > 1
             && matches!(
                 classified,
@@ -484,7 +435,8 @@ impl Nlu {
             return None;
         }
         let first = clauses.into_iter().next()?;
-        let first = normalize_cue(first.trim_end_matches(REPLY_PARTICLES));
+        let first =
+            normalize_cue(first.trim_end_matches(self.cues.speech.reply_particles.as_slice()));
         let first = collapse_repeats(&first.chars().collect::<Vec<_>>());
         self.replies
             .iter()
@@ -541,6 +493,7 @@ impl Nlu {
             destination: destination(
                 &places_outside(self.gazetteer.mentions_in(text), text, &name),
                 text,
+                &self.cues.speech,
             ),
             dates: dates.mentions,
             id_numbers: numbers.ids,
@@ -588,7 +541,7 @@ impl Nlu {
                 note(index, *score);
             }
         }
-        let clauses = clauses(text);
+        let clauses = clauses(text, &self.cues.speech);
         if clauses.len() > 1 {
             for clause in clauses {
                 if let Some((index, score)) = top_of(&self.intent_scores(&clause, entities)) {
@@ -605,7 +558,12 @@ impl Nlu {
         // Facts given to ask about them (在深圳上班，看病要怎么弄) make a
         // question: it leads over the facts' own reading. A side question
         // (对了, 顺便问一下) leaves the facts leading.
-        let asked = asks(text) && !CLAUSE_JOINERS.iter().any(|joiner| text.contains(joiner));
+        let speech = &self.cues.speech;
+        let asked = asks(text, speech)
+            && !speech
+                .clause_joiners
+                .iter()
+                .any(|joiner| text.contains(joiner.as_str()));
         let rank = |intent: Intent| {
             let leads = led.contains(&intent);
             let precedence = if leads {
@@ -660,7 +618,7 @@ impl Nlu {
         let mut scores = self
             .classifier
             .scores(&normalize_for_intent(text, &self.gazetteer));
-        let question = asks(text);
+        let question = asks(text, &self.cues.speech);
         for (index, score) in scores.iter_mut().enumerate() {
             let intent = self.classifier.intent(index);
             if question && intent.is_statement() {
@@ -684,24 +642,6 @@ impl Nlu {
     }
 }
 
-/// Words that make a clause a question, for a channel named in it.
-const QUESTION_WORDS: [&str; 14] = [
-    "吗",
-    "怎么",
-    "多少",
-    "多久",
-    "哪",
-    "几点",
-    "能不能",
-    "可不可以",
-    "是不是",
-    "行不行",
-    "有没有",
-    "要不要",
-    "咋",
-    "什么",
-];
-
 /// The places mentioned outside the caller's name: 我叫朱海涛 names no
 /// 珠海, 我叫常德胜 no 常德.
 fn places_outside(
@@ -722,9 +662,9 @@ fn places_outside(
 /// The destination among the places mentioned: one the caller goes to
 /// (去/到/回…) before one they are in (在/住), before any other; never the
 /// place they are insured in (东莞参保) nor where their 户口 stays (户口还在东莞).
-fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
-    const GOING: [&str; 8] = ["去", "到", "回", "搬", "迁", "往", "定居", "转"];
-    const BEING: [&str; 3] = ["在", "住", "那"];
+fn destination(mentions: &[PlaceMention], text: &str, speech: &Speech) -> Option<Place> {
+    let said_before =
+        |words: &[String], before: &str| words.iter().any(|word| before.contains(word.as_str()));
     // Where the 户口 stays: never the destination, even when alone.
     const HUKOU: i32 = i32::MIN;
     let rank = |mention: &PlaceMention| -> i32 {
@@ -734,13 +674,13 @@ fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
         };
         let after = &text[mention.end..];
         // 不是长沙，是广西南宁: the place denied is not where they go.
-        if ["不是", "不在", "不去", "不到"]
-            .iter()
-            .any(|word| before.contains(word))
-        {
+        if said_before(&speech.place_denied, &before) {
             return -2;
         }
-        if after.starts_with("参保") || after.starts_with("交的") || after.starts_with("的医保")
+        if speech
+            .insured_here
+            .iter()
+            .any(|word| after.starts_with(word.as_str()))
         {
             return -1;
         }
@@ -749,16 +689,17 @@ fn destination(mentions: &[PlaceMention], text: &str) -> Option<Place> {
             let chars: Vec<char> = text[..mention.start].chars().collect();
             chars[chars.len().saturating_sub(6)..].iter().collect()
         };
-        let after_hukou = ["户口", "户籍"]
+        let after_hukou = speech
+            .hukou
             .iter()
-            .filter_map(|word| near.rfind(word).map(|at| &near[at..]))
+            .filter_map(|word| near.rfind(word.as_str()).map(|at| &near[at..]))
             .next();
-        if after_hukou.is_some_and(|rest| !GOING.iter().any(|word| rest.contains(word))) {
+        if after_hukou.is_some_and(|rest| !said_before(&speech.going, rest)) {
             return HUKOU;
         }
-        if GOING.iter().any(|word| before.contains(word)) {
+        if said_before(&speech.going, &before) {
             2
-        } else if BEING.iter().any(|word| before.contains(word)) {
+        } else if said_before(&speech.being, &before) {
             1
         } else {
             0
@@ -841,15 +782,19 @@ fn is_punctuation(c: char) -> bool {
 
 /// Splits an utterance at punctuation and at the words that join two
 /// requests (对了, 还有).
-fn clauses(text: &str) -> Vec<String> {
+fn clauses(text: &str, speech: &Speech) -> Vec<String> {
     let mut parts: Vec<String> = text
         .split(|c: char| c.is_whitespace() || "，。,；;！!？?".contains(c))
         .map(str::to_string)
         .collect();
-    for joiner in CLAUSE_JOINERS {
+    for joiner in &speech.clause_joiners {
         parts = parts
             .iter()
-            .flat_map(|part| part.split(joiner).map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|part| {
+                part.split(joiner.as_str())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .collect();
     }
     parts.retain(|part| !part.trim().is_empty());

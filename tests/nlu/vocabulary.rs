@@ -159,3 +159,45 @@ fn unknown_materials_and_channels_empty_lists_and_bad_yaml_are_reported() {
     let message = load_error("negations:\n  before: [没有\n");
     assert!(message.contains("entities.yaml:"), "{message}");
 }
+
+/// How callers ask and join requests is data too (`speech:`): an empty
+/// list or a particle of two characters stops the load at its line.
+#[test]
+fn speech_words_are_checked_with_file_and_line() {
+    assert_reported(
+        "  clause_joiners: [对了, 还有, 另外, 顺便问, 顺便, 再问一下, 再问个]",
+        "  clause_joiners: []",
+        "clause_joiners",
+        "clause_joiners: empty list",
+    );
+    let edited = real("entities.yaml").replacen(
+        "  reply_particles: [啊, 呀,",
+        "  reply_particles: [啊啊, 呀,",
+        1,
+    );
+    let message = load_error_in("entities.yaml", &edited);
+    let line = line_starting(&edited, "reply_particles:");
+    assert!(
+        message.contains(&format!("entities.yaml:{line}:"))
+            && message.contains("is not one character"),
+        "{message}"
+    );
+}
+
+/// A word added to `speech:` changes what the understanding reads: a new
+/// word for going somewhere makes that place the destination.
+#[test]
+fn a_going_word_added_in_the_data_file_moves_the_destination() {
+    let text = "我现在在深圳，过两天奔长沙";
+    let city = |nlu: &Nlu| {
+        nlu.understand(text, today())
+            .entities
+            .destination
+            .and_then(|place| place.city)
+    };
+    assert_eq!(city(nlu()).as_deref(), Some("深圳市"));
+    let edited = real("entities.yaml").replacen("  going: [去,", "  going: [奔, 去,", 1);
+    let dir = intents_copy("entities.yaml", &edited);
+    let edited_nlu = Nlu::load(dir.path(), gazetteer()).unwrap();
+    assert_eq!(city(&edited_nlu).as_deref(), Some("长沙市"));
+}
