@@ -41,6 +41,8 @@ pub struct IntentModel {
     pub cues: Vec<String>,
     /// Words one of which must occur for this intent to score at all.
     pub needs: Vec<String>,
+    /// Words with which this intent is declined (不用转人工).
+    pub declined_by: Vec<String>,
 }
 
 /// Sparse TF-IDF vectors of every example, with an inverted index.
@@ -154,8 +156,13 @@ impl Classifier {
             }
         }
         for (score, model) in scores.iter_mut().zip(&self.intents) {
-            if !model.needs.is_empty()
-                && !model.needs.iter().any(|word| text.contains(word.as_str()))
+            let declined = model
+                .declined_by
+                .iter()
+                .any(|word| text.contains(word.as_str()));
+            if declined
+                || !model.needs.is_empty()
+                    && !model.needs.iter().any(|word| text.contains(word.as_str()))
             {
                 *score = 0.0;
             }

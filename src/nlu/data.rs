@@ -37,6 +37,10 @@ pub struct IntentFile {
     /// (a correction says 错, 不对 or 改): without any, it is not this one.
     #[serde(default)]
     pub needs: Vec<String>,
+    /// Words with which the caller declines this intent (不用转人工): with
+    /// any of them, it is not this one.
+    #[serde(default)]
+    pub declined_by: Vec<String>,
     /// When the caller says one of `when` (问问, 上次备案) and none of
     /// `unless`, this intent leads over the others of its rank.
     #[serde(default)]

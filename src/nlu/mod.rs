@@ -236,6 +236,11 @@ impl Nlu {
                 intent: *intent,
                 cues: file.cues.iter().map(|cue| normalize_cue(cue)).collect(),
                 needs: file.needs.iter().map(|word| normalize_cue(word)).collect(),
+                declined_by: file
+                    .declined_by
+                    .iter()
+                    .map(|word| normalize_cue(word))
+                    .collect(),
             });
             if !file.leads.when.is_empty() {
                 leads.push(Lead {
