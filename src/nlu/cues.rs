@@ -48,6 +48,8 @@ pub struct Cues {
     pub earlier_registration: Vec<String>,
     /// How callers ask, join and report.
     pub speech: Speech,
+    /// What follows 户口 when it is the 户籍, not the 户口本 (户口没动).
+    pub hukou_whereabouts: Vec<String>,
 }
 
 /// `speech:` in `entities.yaml`: the words that make a question, join two
@@ -70,6 +72,7 @@ pub struct Speech {
     pub place_denied: Vec<String>,
     pub insured_here: Vec<String>,
     pub hukou: Vec<String>,
+    pub list_joiners: Vec<String>,
 }
 
 /// A map read in the order it is written.
@@ -152,6 +155,7 @@ struct EntitiesFile {
     correction: Words,
     earlier_registration: Words,
     speech: Speech,
+    hukou_whereabouts: Words,
 }
 
 /// The line where `key:` is written, or 1.
@@ -205,6 +209,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
     check("earlier_registration", &file.earlier_registration);
+    check("hukou_whereabouts", &file.hukou_whereabouts);
     let speech = &file.speech;
     for (key, words) in [
         ("question_markers", &speech.question_markers),
@@ -217,6 +222,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         ("place_denied", &speech.place_denied),
         ("insured_here", &speech.insured_here),
         ("hukou", &speech.hukou),
+        ("list_joiners", &speech.list_joiners),
     ] {
         check(key, words);
     }
@@ -326,5 +332,6 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         correction: file.correction,
         earlier_registration: file.earlier_registration,
         speech,
+        hukou_whereabouts: file.hukou_whereabouts,
     })
 }

@@ -94,12 +94,6 @@ pub fn submit_via(text: &str, cues: &Cues) -> Option<Channel> {
         .map(|(channel, _)| channel.clone())
 }
 
-/// What follows 户口 when the caller says where it is registered.
-const HUKOU_STATUS: [&str; 14] = [
-    "没动", "没迁", "没转", "迁", "转", "还在", "在", "一直", "早就", "已经", "也迁", "也在",
-    "不在", "嘛",
-];
-
 /// Materials named, split into those the caller has and those they say
 /// they do not have. A 身份证 followed by 号 is a number being given, not
 /// a document being declared. Materials are tried in the order of the data
@@ -120,9 +114,10 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
                 let rest = &text[end..];
                 // 户口迁过去了, 户口还在老家: where the 户籍 is, not the book.
                 if word == "户口"
-                    && HUKOU_WHEREABOUTS
-                        .split(' ')
-                        .any(|verb| rest.starts_with(verb))
+                    && cues
+                        .hukou_whereabouts
+                        .iter()
+                        .any(|verb| rest.starts_with(verb.as_str()))
                 {
                     continue;
                 }
@@ -131,10 +126,6 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
                         || rest.starts_with("的号")
                         || rest.starts_with("上的号"))
                 {
-                    continue;
-                }
-                // 户口没动, 户口迁过去了: where the 户口 is, not the 户口本.
-                if word == "户口" && HUKOU_STATUS.iter().any(|status| rest.starts_with(status)) {
                     continue;
                 }
                 let negated = negated_before(text, at, cues) || negated_after(text, end, cues);
@@ -155,13 +146,13 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
     }
     // A list joined by 和/跟/、 shares the negation said before or after it.
     for index in 1..found.len() {
-        let joined = only_joiners(&text[found[index - 1].1..found[index].0]);
+        let joined = only_joiners(&text[found[index - 1].1..found[index].0], cues);
         if joined && found[index - 1].3 && negated_before(text, found[index - 1].0, cues) {
             found[index].3 = true;
         }
     }
     for index in (1..found.len()).rev() {
-        let joined = only_joiners(&text[found[index - 1].1..found[index].0]);
+        let joined = only_joiners(&text[found[index - 1].1..found[index].0], cues);
         if joined && found[index].3 && !negated_before(text, found[index].0, cues) {
             found[index - 1].3 = true;
         }
@@ -208,20 +199,17 @@ fn denied_later(text: &str, end: usize, next: Option<usize>, cues: &Cues) -> boo
     })
 }
 
-/// What follows 户口 when the caller says where the 户籍 is or went.
-const HUKOU_WHEREABOUTS: &str = "迁 已 也迁 也已 早 跟着 没迁 没有迁 没动 没有动 没转 没过去 还在 还没 不迁 不动 一直 落 转 在 都迁";
-
 /// Whether `between` only joins two items of a list (和, 跟, 、, 还有…).
-fn only_joiners(between: &str) -> bool {
+fn only_joiners(between: &str, cues: &Cues) -> bool {
     let mut rest = between.trim();
     while !rest.is_empty() {
-        match [
-            "以及", "还有", "或者", "和", "跟", "与", "及", "或", "、", "也", "连", " ",
-        ]
-        .iter()
-        .find(|joiner| rest.starts_with(**joiner))
+        match cues
+            .speech
+            .list_joiners
+            .iter()
+            .find(|joiner| rest.starts_with(joiner.as_str()))
         {
-            Some(joiner) => rest = &rest[joiner.len()..],
+            Some(joiner) => rest = rest[joiner.len()..].trim_start(),
             None => return false,
         }
     }
