@@ -163,6 +163,7 @@ fn start_again(services: &dyn Services, session: &mut Session) {
     session.materials_asked = false;
     session.hukou_moved = None;
     session.told.clear();
+    session.materials_which = false;
     session.decision = services.evaluate(&session.slots, session.today).ok();
 }
 

@@ -76,6 +76,11 @@ pub struct Session {
     /// The reply said last, so that the next is never the same word for word.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub last_reply: String,
+    /// The caller answered the materials question with a bare 有 while a
+    /// document still missing has alternatives: which one is asked next,
+    /// instead of taking the first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub materials_which: bool,
     /// What the caller was told of their case's consequences (ratio drop,
     /// change lock, proof due, backdating, processing), each by kind and
     /// value, so that each is said once (see [`tell`]).
@@ -193,6 +198,7 @@ pub fn start(
         category_options: Vec::new(),
         proposal: None,
         last_reply: String::new(),
+        materials_which: false,
         told: Vec::new(),
     };
     let greeting = services.replies().greet.text(channel).to_string();
@@ -776,10 +782,19 @@ fn count_understanding(
         draft.applied.took_something && draft.pending_before.as_deref() == Some(HUKOU);
     let understood = !draft.changes.is_empty()
         || hukou_answered
+        || draft.applied.which_asked
         || draft.answered
         || draft.intent == Intent::OutOfScope
         || draft.pending_before.is_none()
             && matches!(draft.intent, Intent::Register | Intent::RegisterMaternity);
+    // A question in place of the answer to 另外还需要…，您有吗: the
+    // documents are asked again after the answer, not read back unsaid.
+    if draft.pending_before.as_deref() == Some("materials")
+        && draft.asked
+        && draft.changes.is_empty()
+    {
+        session.materials_asked = false;
+    }
     if understood {
         session.failures = 0;
     } else if session.state == DialogueState::Collecting {
@@ -862,6 +877,41 @@ fn next_move(
                         .collect(),
                 );
             }
+            turn
+        }
+        Status::Incomplete | Status::NeedsMaterials
+            if session.materials_which
+                && decision
+                    .missing_materials
+                    .iter()
+                    .any(|group| group.any_of.len() > 1) =>
+        {
+            let attempt = if session.pending.as_deref() == Some("materials") {
+                session.failures
+            } else {
+                0
+            };
+            session.state = DialogueState::Collecting;
+            session.pending = Some("materials".into());
+            let groups: Vec<_> = decision
+                .missing_materials
+                .iter()
+                .filter(|group| group.any_of.len() > 1)
+                .cloned()
+                .collect();
+            parts.push(outcome::which_material(
+                services,
+                channel,
+                &session.slots.region,
+                &groups,
+                attempt,
+            ));
+            if attempt >= 2 {
+                parts.push(replies.offer_person.text(channel).into());
+            }
+            let mut turn = Turn::new(session, intent, say(&parts));
+            let quick = outcome::material_choices(services, &session.slots.region, &groups);
+            turn.suggestions = suggestions(session.channel, quick);
             turn
         }
         // Nothing left to ask, yet no decision: the rules cannot judge this

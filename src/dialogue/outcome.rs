@@ -72,6 +72,43 @@ pub fn materials_question(
         .fill(channel, &[("materials", &items)])
 }
 
+/// The caller said 有 to documents with alternatives: which one each is
+/// (户口簿、居住证还是个人承诺书); asked again, in other words.
+pub fn which_material(
+    services: &dyn Services,
+    channel: SessionChannel,
+    region: &str,
+    groups: &[MaterialGroup],
+    attempt: u32,
+) -> String {
+    let replies = services.replies();
+    let options: Vec<String> = groups
+        .iter()
+        .map(|group| {
+            let labels: Vec<String> = group
+                .any_of
+                .iter()
+                .map(|id| services.material_label(region, id))
+                .collect();
+            match labels.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => replies
+                    .which_one_of
+                    .fill(channel, &[("some", &rest.join("、")), ("last", last)]),
+                None => String::new(),
+            }
+        })
+        .collect();
+    let options = options.join(replies.which_and.text(channel));
+    // Asked again, in other words: the name of the document is all it takes.
+    let question = if attempt == 0 {
+        &replies.materials_which
+    } else {
+        &replies.materials_which_again
+    };
+    question.fill(channel, &[("options", &options)])
+}
+
 fn channels(services: &dyn Services, channels: &[Channel]) -> String {
     channels
         .iter()

@@ -53,6 +53,10 @@ pub struct Applied {
     pub rejected: Vec<Rejected>,
     /// True when anything at all was taken from the utterance.
     pub took_something: bool,
+    /// A bare 有 to documents with alternatives: which one is asked next
+    /// (set only the first time, so a second bare 有 counts as not
+    /// understood).
+    pub which_asked: bool,
 }
 
 impl Applied {
@@ -70,6 +74,9 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
     let mut applied = Applied::default();
     stated_facts(&mut session.slots, understanding, &mut applied);
     materials(&mut session.slots, entities, &mut applied);
+    if !entities.materials.is_empty() || !entities.negated_materials.is_empty() {
+        session.materials_which = false;
+    }
     dates(&mut session.slots, entities, pending, &mut applied);
     applicant(&mut session.slots, entities, pending, text, &mut applied);
     hukou(session, understanding, pending, &mut applied);
@@ -242,8 +249,11 @@ fn short_answer(
         }
         Some("materials") if no && entities.materials.is_empty() => {
             slots.materials.get_or_insert_with(Vec::new);
+            session.materials_which = false;
         }
-        // 有 to "身份证或社保卡，您有吗": any one of each group will do.
+        // 有 to "户口簿或居住证，还有身份证吗": a group of one is that
+        // document; of a group with alternatives the caller is asked which
+        // one, never given the first (see `Session::materials_which`).
         Some("materials") if yes && entities.materials.is_empty() => {
             let missing = session
                 .decision
@@ -252,10 +262,13 @@ fn short_answer(
                 .unwrap_or_default();
             let materials = slots.materials.get_or_insert_with(Vec::new);
             for group in missing {
-                if let Some(first) = group.any_of.first()
-                    && !materials.contains(first)
-                {
-                    materials.push(first.clone());
+                match group.any_of.as_slice() {
+                    [only] if !materials.contains(only) => materials.push(only.clone()),
+                    [_] => {}
+                    _ => {
+                        applied.which_asked |= !session.materials_which;
+                        session.materials_which = true;
+                    }
                 }
             }
         }

@@ -64,10 +64,14 @@ const SOCIAL_SECURITY_CUES: [&str; 5] = ["社保卡号", "社保号", "社保卡
 /// Finds and checks every number in `text`. `today` bounds birth dates.
 pub fn find_numbers(text: &str, today: NaiveDate) -> Numbers {
     let mut numbers = Numbers::default();
+    // A cue names the first number after it only: 身份证号…，138… reads the
+    // second number by its shape (see `classify`).
+    let mut cues_from = 0;
     for run in digit_runs(text, 5) {
         let before = &text[..run.start];
         for (raw, digits) in split_run(&run) {
-            classify(&raw, &digits, before, today, &mut numbers);
+            classify(&raw, &digits, before, cues_from, today, &mut numbers);
+            cues_from = run.start;
         }
     }
     numbers
@@ -106,16 +110,28 @@ fn looks_like_id(digits: &str) -> bool {
     has_province_code(digits)
 }
 
-/// Which cue word was said last before the number: the closest wins
-/// (我的电话是…，身份证是… reads each number by its own cue).
-fn last_cue(before: &str, cues: &[&str]) -> Option<usize> {
-    cues.iter().filter_map(|cue| before.rfind(cue)).max()
+/// Which cue word was said last before the number, at or after byte
+/// `from` (the start of the number before it, which a cue before that
+/// named already): the closest wins (我的电话是…，身份证是… reads each
+/// number by its own cue).
+fn last_cue(before: &str, from: usize, cues: &[&str]) -> Option<usize> {
+    cues.iter()
+        .filter_map(|cue| before.rfind(cue))
+        .filter(|at| *at >= from)
+        .max()
 }
 
-fn classify(raw: &str, digits: &str, before: &str, today: NaiveDate, numbers: &mut Numbers) {
-    let id_cue = last_cue(before, &ID_CUES);
-    let phone_cue = last_cue(before, &PHONE_CUES);
-    let social_cue = last_cue(before, &SOCIAL_SECURITY_CUES);
+fn classify(
+    raw: &str,
+    digits: &str,
+    before: &str,
+    cues_from: usize,
+    today: NaiveDate,
+    numbers: &mut Numbers,
+) {
+    let id_cue = last_cue(before, cues_from, &ID_CUES);
+    let phone_cue = last_cue(before, cues_from, &PHONE_CUES);
+    let social_cue = last_cue(before, cues_from, &SOCIAL_SECURITY_CUES);
     let nearest = [(id_cue, 0), (phone_cue, 1), (social_cue, 2)]
         .into_iter()
         .filter_map(|(at, kind)| at.map(|at| (at, kind)))

@@ -204,6 +204,35 @@ fn a_phone_and_an_id_in_one_breath() {
     assert_eq!(entities.id_numbers.len(), 1, "{entities:?}");
 }
 
+/// A cue names the first number after it: the mobile said after the ID
+/// number with no cue of its own is a phone, not a second (wrong) ID.
+#[test]
+fn a_cue_names_only_the_first_number_after_it() {
+    for (text, id, phone) in [
+        (
+            "身份证号四四幺勾零洞幺九八三洞拐一三五三八X，一勾二 二两二七 九八幺九",
+            "44190019830713538X",
+            "19222279819",
+        ),
+        (
+            "身份证 441900196504121236 13926881234",
+            "441900196504121236",
+            "13926881234",
+        ),
+        (
+            "我的身份证是440304197812032012，另外一个是15027189963",
+            "440304197812032012",
+            "15027189963",
+        ),
+    ] {
+        let entities = nlu().entities(text, today());
+        assert_eq!(entities.id_numbers.len(), 1, "{text}: {entities:?}");
+        assert_eq!(entities.id_numbers[0].normalized, id, "{text}");
+        assert_eq!(entities.phones.len(), 1, "{text}: {entities:?}");
+        assert_eq!(entities.phones[0].normalized, phone, "{text}");
+    }
+}
+
 #[test]
 fn places_as_destinations() {
     let cases = [

@@ -31,6 +31,7 @@ pub struct Bank {
     pub general_scheme: Vec<String>,
     pub no_costs: Vec<String>,
     pub affirm: Vec<String>,
+    pub bare_have: Vec<String>,
     pub goodbye: Vec<String>,
     pub corrections: Vec<String>,
     pub questions: Vec<String>,

@@ -1,8 +1,8 @@
 //! A simulated caller: holds a true Application and gives its facts in
 //! random order and wording, answering what the dialogue asks (the
 //! session's pending slot), with fillers, spoken digits, questions between
-//! answers, a correction, a place named inside a question and a question
-//! after the registration is done.
+//! answers, a correction, a place named inside a question, a bare 有 to
+//! the materials question and a question after the registration is done.
 
 use hotline::Assistant;
 use hotline::dialogue::{DialogueState, Session, SessionChannel, Turn};
@@ -61,6 +61,8 @@ struct Caller<'a> {
     will_correct: bool,
     questions_left: u32,
     place_question: bool,
+    /// A bare 有 was said to the materials question.
+    said_bare_have: bool,
 }
 
 pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth) -> Call {
@@ -79,6 +81,7 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
         will_correct: rng.random_bool(0.25),
         questions_left: rng.random_range(0..=2),
         place_question: rng.random_bool(0.3),
+        said_bare_have: false,
     };
     let ask_after_done = rng.random_bool(0.6);
     let mut call = Call {
@@ -217,6 +220,11 @@ impl Caller<'_> {
             "applicant.id_number" => Fact::Id,
             "applicant.phone" => Fact::Phone,
             "submit_via" => Fact::Channel,
+            // 有 alone first, now and then: the documents named when asked which.
+            "materials" if !self.said_bare_have && rng.random_bool(0.3) => {
+                self.said_bare_have = true;
+                return pick(rng, &bank.bare_have).clone();
+            }
             "materials" => Fact::Materials,
             "by_proxy" => return pick(rng, &bank.by_proxy_self).clone(),
             "hukou_moved" => return pick(rng, &bank.hukou_moved).clone(),
