@@ -132,6 +132,7 @@ struct ProxyWords {
     mine: Words,
     verbs: Words,
     subject_verbs: Words,
+    openers: Words,
     caller_goes: Words,
 }
 
@@ -205,6 +206,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("maternity", &file.scheme.maternity);
     check("self", &file.by_proxy.by_self);
     check("relatives", &file.by_proxy.relatives);
+    check("openers", &file.by_proxy.openers);
     check("not_yet", &file.incurred_costs.not_yet);
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
@@ -288,7 +290,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         (
             "subject_verbs",
             format!(
-                "(^|[，。,；;！!？?\\s])({mine})的?({relatives})({})",
+                "(^|[，。,；;！!？?\\s])({})?({mine})的?({relatives})[^，。,；;！!？?\\s]{{0,6}}?({})",
+                alternatives(&words.openers),
                 alternatives(&words.subject_verbs)
             ),
         ),
