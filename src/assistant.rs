@@ -449,6 +449,13 @@ impl Assistant {
             RulesTopic::Deadline => self.processing_days(&case, &decision, today),
             _ => Vec::new(),
         };
+        // 来得及吗 / 补办: read from the same case admitted a month ago,
+        // whose Decision also cites the clause on late registration.
+        let late = (topic == RulesTopic::LateRegistration
+            && decision.registration_required == Some(true))
+        .then(|| self.backdating(&case, today))
+        .flatten();
+        let backdating = late.as_ref().map(|(back, _)| *back);
         let region = case.region.clone();
         let material_label = |id: &str| dialogue::Services::material_label(self, &region, id);
         let short = from_rules::reply(&from_rules::Case {
@@ -459,7 +466,9 @@ impl Assistant {
             processing_days: &processing_days,
             material_label: &material_label,
             channel_label: &|channel: &Channel| self.policies.channel_label(channel),
+            backdating,
         })?;
+        let decision = late.map_or(decision, |(_, probe)| probe);
         let cited = self.cited(&decision, topic.tag(), &case, asked_channel)?;
         Some((short, self.evidence(cited, 0.0)?))
     }
@@ -501,6 +510,27 @@ impl Assistant {
                 cited().find(|passage| !passage.topics.iter().all(|tag| tag == "documents"))
             })?
         })
+    }
+
+    /// How far back a late registration of `case` reaches, from the
+    /// Decision of the same case admitted 30 days before it applies:
+    /// `None` (inner) to the admission day, else the days allowed; with
+    /// that Decision. `None` when a late registration does not reach back.
+    fn backdating(&self, case: &Application, today: NaiveDate) -> Option<(Option<u32>, Decision)> {
+        let applied = case.apply_date.unwrap_or(today);
+        let admitted = applied.checked_sub_days(chrono::Days::new(30))?;
+        let mut probe = case.clone();
+        probe.apply_date = Some(applied);
+        probe.admission_date = Some(admitted);
+        let decision = self.evaluate(&probe, today).ok()?;
+        let start = decision.validity.start?;
+        if start >= applied {
+            return None;
+        }
+        let capped = (start > admitted)
+            .then(|| u32::try_from((applied - start).num_days()).ok())
+            .flatten();
+        Some((capped, decision))
     }
 
     /// Working days from application to decision for each channel that

@@ -100,6 +100,10 @@ pub struct Case<'a> {
     pub material_label: &'a dyn Fn(&str) -> String,
     /// How a channel is named (a provincial app by its corpus name).
     pub channel_label: &'a dyn Fn(&Channel) -> String,
+    /// How far back a late registration (补办) reaches: `Some(None)` to
+    /// the admission day, `Some(Some(days))` at most that many days
+    /// before the application; `None` when the rules do not say.
+    pub backdating: Option<Option<u32>>,
 }
 
 /// The reply the Decision gives to the question; `None` when the Decision
@@ -124,6 +128,9 @@ pub fn reply(case: &Case<'_>) -> Option<Short> {
     let text = match case.topic {
         RulesTopic::Exemption if decision.registration_required == Some(true) => {
             format!("{who}需要办理异地就医备案。")
+        }
+        RulesTopic::LateRegistration if decision.registration_required == Some(true) => {
+            late_registration(case.backdating?)
         }
         RulesTopic::Exemption | RulesTopic::LateRegistration => return None,
         RulesTopic::Validity => validity(decision, who)?,
@@ -313,6 +320,16 @@ fn ratio(decision: &Decision) -> Option<String> {
     Some(text)
 }
 
+/// 现在办还来得及吗: yes, and how far back a late registration reaches.
+fn late_registration(back: Option<u32>) -> String {
+    match back {
+        None => "来得及，现在就可以办理；已经先住院再补办的，备案从入院那天算起。".into(),
+        Some(days) => format!(
+            "来得及，现在就可以办理；已经先住院再补办的，备案最多从补办那天往前算{days}天。"
+        ),
+    }
+}
+
 fn change_lock(decision: &Decision, who: &str) -> Option<String> {
     let from = decision.change_allowed_from?;
     let start = decision.validity.start?;
@@ -369,6 +386,7 @@ mod tests {
                 Channel::Fax => "传真".to_string(),
                 _ => "粤医保小程序".to_string(),
             },
+            backdating: Some(Some(5)),
         })
     }
 
@@ -397,6 +415,10 @@ mod tests {
                 .unwrap()
                 .spoken,
             "异地长期居住人员不能通过传真办理，可以通过医保经办窗口、电话办理。"
+        );
+        assert_eq!(
+            said(RulesTopic::LateRegistration, &decision),
+            "来得及，现在就可以办理；已经先住院再补办的，备案最多从补办那天往前算5天。"
         );
         decision.validity = Validity {
             start: Some(day("2026-11-23")),

@@ -30,7 +30,7 @@ pub struct CallContext<'a> {
 /// situation it leaves, and the categories still open, for the next turn.
 pub fn understand(services: &dyn Services, session: &mut Session, text: &str) -> Understanding {
     let understanding = understand_only(services, session, text, session.today);
-    if says_something_new(session, &understanding) {
+    if says_something_new(&session.situation, &understanding) {
         session.situation = understanding.entities.situation.clone();
         session.category_options = understanding.entities.category_options.clone();
     }
@@ -43,6 +43,19 @@ pub fn understand_only(
     session: &Session,
     text: &str,
     today: NaiveDate,
+) -> Understanding {
+    understand_part(services, session, text, today, &session.situation)
+}
+
+/// [`understand_only`] for a part of a turn whose whole was understood
+/// (and remembered) already: the category is read again when the part
+/// says something `known` (the situation before the turn) did not.
+pub fn understand_part(
+    services: &dyn Services,
+    session: &Session,
+    text: &str,
+    today: NaiveDate,
+    known: &[String],
 ) -> Understanding {
     let pending = match session.state {
         // A question put back (您是要…吗？) is answered yes or no, like the read-back.
@@ -59,8 +72,8 @@ pub fn understand_only(
     // The category is read again only from a turn that adds to the
     // situation: otherwise every turn would write it back, over a
     // correction or an agent's edit.
-    let known_only = !understanding.entities.situation.is_empty()
-        && !says_something_new(session, &understanding);
+    let known_only =
+        !understanding.entities.situation.is_empty() && !says_something_new(known, &understanding);
     if known_only {
         understanding.entities.category = None;
         understanding.entities.category_options.clear();
@@ -69,12 +82,12 @@ pub fn understand_only(
 }
 
 /// Whether the turn states a fact about the situation not known before.
-fn says_something_new(session: &Session, understanding: &Understanding) -> bool {
+fn says_something_new(known: &[String], understanding: &Understanding) -> bool {
     understanding
         .entities
         .situation
         .iter()
-        .any(|fact| !session.situation.contains(fact))
+        .any(|fact| !known.contains(fact))
 }
 
 /// The question between the two categories the caller's situation leaves

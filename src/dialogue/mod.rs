@@ -246,13 +246,14 @@ fn not_again(services: &dyn Services, session: &mut Session, turn: &mut Turn) {
 }
 
 fn stages(services: &dyn Services, session: &mut Session, text: &str) -> ControlFlow<Turn, Turn> {
+    let situation_before = session.situation.clone();
     let understanding = context::understand(services, session, text);
     let understanding = confirm::answered(services, session, understanding)?;
     declined_fact(services, session, text)?;
     requests(services, session, &understanding, text)?;
     existing::change_or_cancel(services, session, &understanding)?;
     let understanding = acts::without_unmade_requests(understanding, text);
-    let mut draft = fill(services, session, understanding, text);
+    let mut draft = fill(services, session, understanding, text, &situation_before);
     hold_back(services, session, &mut draft)?;
     confirmation(services, session, &draft)?;
     context::name_answer(services, session, &mut draft)?;
@@ -402,6 +403,7 @@ fn fill(
     session: &mut Session,
     understanding: Understanding,
     text: &str,
+    situation_before: &[String],
 ) -> Draft {
     let before = session.slots.clone();
     let pending = session.pending.clone();
@@ -416,7 +418,13 @@ fn fill(
         _ => match statements(text) {
             None => slots::apply(session, &understanding, text),
             Some(stated) => {
-                let mut facts = context::understand_only(services, session, &stated, session.today);
+                let mut facts = context::understand_part(
+                    services,
+                    session,
+                    &stated,
+                    session.today,
+                    situation_before,
+                );
                 facts.intent = understanding.intent;
                 // 嗯嗯，办好以后多久能用？: a filler before a question is no yes.
                 if only_fillers(&stated) && matches!(facts.intent, Intent::Affirm | Intent::Deny) {
