@@ -248,7 +248,7 @@ async fn compute<T: Send + 'static>(
 /// server's date) with the rules module (contract §2.2).
 #[utoipa::path(post, path = "/v1/rules/evaluate", request_body(content = Object, description = "Application (contract §2.2) with an optional `today`"),
     responses((status = 200, description = "Decision (contract §2.2). `validity.end_kind` is `date` (`end` is the last valid day), `long_term` (长期有效), `not_set` (不设有效期) or `conditional` (ends with something the Application does not carry; `notes` say what); `end` is null unless `end_kind` is `date`. An `admission_date` after the application day is a planned admission and is decided, not refused.", body = Object),
-              (status = 400, description = "unknown field or bad value, named", body = ErrorBody)))]
+              (status = 400, description = "unknown field or bad value, named; also an `applicant.id_number` that is no 身份证 number (length, region code, birth date, check character) or an `applicant.phone` that is no mobile or landline with area code", body = ErrorBody)))]
 pub async fn evaluate(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<serde_json::Value>,
@@ -885,7 +885,7 @@ pub struct SlotEditRequest {
 #[utoipa::path(post, path = "/v1/sessions/{id}/slots", request_body = SlotEditRequest,
     params(("id" = String, Path, description = "session id")),
     responses((status = 200, description = "Turn after the edit", body = Object),
-              (status = 400, description = "bad input, the field named", body = ErrorBody), (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody),
+              (status = 400, description = "bad input, the field named: an unknown slot, a value of the wrong kind, an ID number or phone that does not check out (the session is left as it was)", body = ErrorBody), (status = 401, description = "no token", body = ErrorBody), (status = 403, description = "a token that does not open this", body = ErrorBody),
               (status = 404, description = "unknown id", body = ErrorBody), (status = 409, description = "session closed", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn edit_slot(
