@@ -116,7 +116,12 @@ impl Assistant {
         let off_topic = answer::off_topic(text, &self.corpus.lexicon);
         let elsewhere = answer::other_region(text, &self.corpus.lexicon, &served);
         let familiarity = self.search.familiarity(&terms);
-        if off_topic.is_none() && elsewhere.is_none() {
+        // The rules answer only what the corpus would: a question mostly in
+        // words the texts never use (电动车上牌要什么材料) asks about something
+        // else, whatever topic it names, unless it tells the caller's
+        // situation (跟闺女住在江西，户口没迁), which is the rules' own ground.
+        let familiar = familiarity >= answer::ANSWER_THRESHOLD || reading.category.is_some();
+        if off_topic.is_none() && elsewhere.is_none() && familiar {
             let asked = Asked {
                 question,
                 region,
@@ -137,7 +142,16 @@ impl Assistant {
         }
         let verdict = match elsewhere {
             Some(place) => answer::out_of_region(&place, &served),
-            None => answer::judge(!evidence.is_empty(), familiarity, off_topic.as_deref()),
+            None => {
+                // A caller's own situation told (the NLU read a category) is
+                // the texts' ground, however many other words come with it.
+                let ground = if reading.category.is_some() {
+                    familiarity.max(answer::ANSWER_THRESHOLD)
+                } else {
+                    familiarity
+                };
+                answer::judge(!evidence.is_empty(), ground, off_topic.as_deref())
+            }
         };
         Ok(answer::compose(
             &valid.text,
@@ -211,6 +225,18 @@ impl Assistant {
     /// Takes one caller utterance; updates `session` and returns the reply.
     pub fn turn(&self, session: &mut Session, text: &str) -> Turn {
         dialogue::step(self, session, text)
+    }
+
+    /// [`Assistant::turn`], and the answers to the policy questions the
+    /// caller asked in it, so that the server keeps the refused and unsure
+    /// ones for editors as it does `/v1/ask`'s.
+    pub fn turn_asking(&self, session: &mut Session, text: &str) -> (Turn, Vec<Answer>) {
+        let noting = Noting {
+            assistant: self,
+            answers: std::cell::RefCell::new(Vec::new()),
+        };
+        let turn = dialogue::step(&noting, session, text);
+        (turn, noting.answers.into_inner())
     }
 
     /// An agent sets one slot from the assistant screen (`None` clears it).
@@ -560,5 +586,72 @@ impl Assistant {
                 Some((channel.clone(), u32::try_from(days).ok()?))
             })
             .collect()
+    }
+}
+
+/// The assistant as the dialogue's services, noting every answer it gives
+/// to a policy question.
+struct Noting<'a> {
+    assistant: &'a Assistant,
+    answers: std::cell::RefCell<Vec<Answer>>,
+}
+
+impl dialogue::Services for Noting<'_> {
+    fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
+        dialogue::Services::understand(self.assistant, text, today)
+    }
+
+    fn understand_in(
+        &self,
+        text: &str,
+        today: NaiveDate,
+        call: &dialogue::context::CallContext,
+    ) -> Understanding {
+        dialogue::Services::understand_in(self.assistant, text, today, call)
+    }
+
+    fn separating_question(
+        &self,
+        options: &[crate::rules::Category],
+    ) -> Option<(String, Vec<String>)> {
+        dialogue::Services::separating_question(self.assistant, options)
+    }
+
+    fn evaluate(
+        &self,
+        application: &Application,
+        today: NaiveDate,
+    ) -> Result<Decision, RulesInputError> {
+        self.assistant.evaluate(application, today)
+    }
+
+    fn ask(&self, question: &Question) -> Result<Answer, AskError> {
+        let answer = self.assistant.ask(question)?;
+        self.answers.borrow_mut().push(answer.clone());
+        Ok(answer)
+    }
+
+    fn slots(&self) -> &SlotTable {
+        &self.assistant.slots
+    }
+
+    fn replies(&self) -> &Replies {
+        &self.assistant.replies
+    }
+
+    fn material_label(&self, region: &str, material: &str) -> String {
+        dialogue::Services::material_label(self.assistant, region, material)
+    }
+
+    fn channel_label(&self, channel: &Channel) -> String {
+        self.assistant.policies.channel_label(channel)
+    }
+
+    fn contact(&self, region: &str) -> Option<String> {
+        dialogue::Services::contact(self.assistant, region)
+    }
+
+    fn category_name(&self, region: &str, category: crate::rules::Category) -> String {
+        self.assistant.policies.category_name(region, category)
     }
 }

@@ -564,6 +564,9 @@ async fn apply_message(
     let mut session = record.session;
     let before = session.state;
     let now = Utc::now();
+    // Questions asked mid-call that the texts refused or were unsure of,
+    // kept like /v1/ask's (masked) once the turn is stored.
+    let mut asked_misses = Vec::new();
     let (mut session, turn) = if agent.is_some() && handoff::is_held(&session) {
         // The agent's own words to the caller, on a call they hold.
         if session.state != DialogueState::AgentActive {
@@ -577,15 +580,23 @@ async fn apply_message(
     } else {
         let assistant = state.assistant().clone();
         let utterance = text.to_string();
-        compute(characters, move || {
-            let turn = if handoff::is_held(&session) {
-                handoff::caller_says(assistant.as_ref(), &mut session, &utterance)
+        let region = session.slots.region.clone();
+        let (session, turn, misses) = compute(characters, move || {
+            let (turn, answers) = if handoff::is_held(&session) {
+                let turn = handoff::caller_says(assistant.as_ref(), &mut session, &utterance);
+                (turn, Vec::new())
             } else {
-                assistant.turn(&mut session, &utterance)
+                assistant.turn_asking(&mut session, &utterance)
             };
-            (session, turn)
+            let misses: Vec<_> = answers
+                .iter()
+                .filter_map(|answer| misses::of_answer(&assistant, answer, Some(region.clone())))
+                .collect();
+            (session, turn, misses)
         })
-        .await?
+        .await?;
+        asked_misses = misses;
+        (session, turn)
     };
     if turn.state == DialogueState::Handoff && before != DialogueState::Handoff {
         handoff::wait(&mut session, before, now);
@@ -639,6 +650,9 @@ async fn apply_message(
         }),
     };
     state.store().record_turn(id, &write).await?;
+    for miss in &asked_misses {
+        misses::record(state, miss);
+    }
 
     record_turn_metrics(&turn, started);
     // The utterance itself is not logged: a name in free text cannot be

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::support::AGENT_TOKEN;
 use super::support::cli::hotline;
 use super::support::process::{Server as ServeProcess, repo_dir};
-use super::support::server::{fresh_server, test_settings};
+use super::support::server::{fresh_server, open_session, say, test_settings};
 use super::{ID_NUMBER, NAME, assert_error, get_json};
 
 mod cases {
@@ -209,4 +209,54 @@ async fn hotline_misses_lists_the_questions_refused_during_a_run_of_the_set() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("data-dir"));
     assert!(std::fs::read_dir(empty.path()).unwrap().next().is_none());
+}
+
+/// A policy question asked in the middle of a registration that the texts
+/// cannot answer is kept like `/v1/ask`'s: masked, counted, with the
+/// session's region; one they answer is not.
+#[tokio::test]
+async fn questions_refused_mid_call_are_kept_too() {
+    let (_data, server) = fresh_server(test_settings()).await;
+    let client = &server.client;
+    let (id, token, _) = open_session(
+        client,
+        &server.base,
+        json!({"channel": "widget", "region": "dongguan"}),
+    )
+    .await;
+    let turn = async |text: &str| -> Value {
+        let response = say(client, &server.base, &id, &token, text).await;
+        assert_eq!(response.status(), 200, "{text}");
+        response.json().await.unwrap()
+    };
+    let started = turn("我退休了想回湖南老家住，要办个备案").await;
+    assert_eq!(started["state"], "collecting", "{started}");
+    let spoken_phone = "幺三九幺二三四五六七八";
+    let asked = format!("我电话{spoken_phone}，请问电动车上牌要什么材料？");
+    // Twice: counted twice.
+    for _ in 0..2 {
+        let reply = turn(&asked).await;
+        assert_eq!(reply["state"], "collecting", "{reply}");
+    }
+    // Answered from the texts: no miss.
+    turn("请问备案以后有效期多久？").await;
+
+    let body = eventually(|| async {
+        let (status, body) = get_json(client, server.url("/v1/misses"), Some(AGENT_TOKEN)).await;
+        assert_eq!(status, 200, "{body}");
+        (body["misses"][0]["count"] == 2).then_some(body)
+    })
+    .await;
+    let misses = body["misses"].as_array().unwrap();
+    assert_eq!(misses.len(), 1, "only the refused question: {body}");
+    let miss = &misses[0];
+    assert_eq!(miss["region"], "dongguan");
+    assert_eq!(miss["reason"], "refused", "{miss}");
+    let kept = miss["question"].as_str().unwrap();
+    assert!(kept.contains("电动车上牌要什么材料"), "{kept}");
+    assert!(
+        !kept.contains(spoken_phone) && !kept.contains("三四五六七"),
+        "{kept}"
+    );
+    server.stop().await;
 }
