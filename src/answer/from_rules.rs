@@ -31,20 +31,33 @@ pub enum RulesTopic {
     ChangeCancel,
 }
 
+/// Each rules topic with its tag in `corpus/search/topics.txt`: one table
+/// read both ways.
+const TAGS: [(RulesTopic, &str); 8] = [
+    (RulesTopic::Exemption, "exemption"),
+    (RulesTopic::LateRegistration, "late_registration"),
+    (RulesTopic::Validity, "validity"),
+    (RulesTopic::Materials, "materials"),
+    (RulesTopic::Channels, "channels"),
+    (RulesTopic::Deadline, "deadline"),
+    (RulesTopic::Ratio, "ratio"),
+    (RulesTopic::ChangeCancel, "change_cancel"),
+];
+
 impl RulesTopic {
     /// The topic tag (`corpus/search/topics.txt`) of the passages that
     /// hold this parameter's clause.
     pub fn tag(self) -> &'static str {
-        match self {
-            RulesTopic::Exemption => "exemption",
-            RulesTopic::LateRegistration => "late_registration",
-            RulesTopic::Validity => "validity",
-            RulesTopic::Materials => "materials",
-            RulesTopic::Channels => "channels",
-            RulesTopic::Deadline => "deadline",
-            RulesTopic::Ratio => "ratio",
-            RulesTopic::ChangeCancel => "change_cancel",
-        }
+        TAGS.iter()
+            .find(|(topic, _)| *topic == self)
+            .map_or("", |(_, tag)| tag)
+    }
+
+    /// The rules topic a tag names, if it is one.
+    fn of_tag(tag: &str) -> Option<RulesTopic> {
+        TAGS.iter()
+            .find(|(_, name)| *name == tag)
+            .map(|(topic, _)| *topic)
     }
 
     /// What the question asks, when it asks one thing the rules decide
@@ -60,17 +73,7 @@ impl RulesTopic {
             if topic == "contacts" && channel_asked {
                 continue;
             }
-            let this = match topic.as_str() {
-                "exemption" => RulesTopic::Exemption,
-                "late_registration" => RulesTopic::LateRegistration,
-                "validity" => RulesTopic::Validity,
-                "materials" => RulesTopic::Materials,
-                "channels" => RulesTopic::Channels,
-                "deadline" => RulesTopic::Deadline,
-                "ratio" => RulesTopic::Ratio,
-                "change_cancel" => RulesTopic::ChangeCancel,
-                _ => return None,
-            };
+            let this = RulesTopic::of_tag(topic)?;
             asked = match (asked, this) {
                 (None, this) => Some(this),
                 (Some(earlier), this) if earlier == this => Some(this),
