@@ -116,12 +116,7 @@ impl Assistant {
         let off_topic = answer::off_topic(text, &self.corpus.lexicon);
         let elsewhere = answer::other_region(text, &self.corpus.lexicon, &served);
         let familiarity = self.search.familiarity(&terms);
-        // The rules answer only what the corpus would: a question mostly in
-        // words the texts never use (电动车上牌要什么材料) asks about something
-        // else, whatever topic it names, unless it tells the caller's
-        // situation (跟闺女住在江西，户口没迁), which is the rules' own ground.
-        let familiar = familiarity >= answer::ANSWER_THRESHOLD || reading.category.is_some();
-        if off_topic.is_none() && elsewhere.is_none() && familiar {
+        if off_topic.is_none() && elsewhere.is_none() {
             let asked = Asked {
                 question,
                 region,
@@ -590,7 +585,8 @@ impl Assistant {
 }
 
 /// The assistant as the dialogue's services, noting every answer it gives
-/// to a policy question.
+/// to a policy question. Every method is the assistant's own: a method
+/// added to `Services` with a default must be passed on here too.
 struct Noting<'a> {
     assistant: &'a Assistant,
     answers: std::cell::RefCell<Vec<Answer>>,
@@ -649,6 +645,10 @@ impl dialogue::Services for Noting<'_> {
 
     fn contact(&self, region: &str) -> Option<String> {
         dialogue::Services::contact(self.assistant, region)
+    }
+
+    fn clause(&self, decision: &Decision, topic: &str, case: &Application) -> Option<String> {
+        dialogue::Services::clause(self.assistant, decision, topic, case)
     }
 
     fn category_name(&self, region: &str, category: crate::rules::Category) -> String {
