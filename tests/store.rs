@@ -496,3 +496,43 @@ async fn failures_are_sorted_by_meaning() {
             .contains("unsupported database URL")
     );
 }
+
+/// Before numbers were checked at the door an agent's edit could store "12345"
+/// as an ID number. Such a session still loads: the number that fails its
+/// check is read as not given (the dialogue asks for it again), and nothing
+/// else in the session changes.
+#[tokio::test]
+async fn a_session_stored_with_an_unchecked_number_still_loads() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = hotline::store::open(None, dir.path()).await.unwrap();
+    let mut stored = record("s_old", Utc::now());
+    stored.session.pending = Some("applicant.name".into());
+    store.create_session(&stored, &[]).await.unwrap();
+    let good_phone = "13800138000";
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("hotline.sqlite3").display()
+    ))
+    .await
+    .unwrap();
+    let json: String = sqlx::query_scalar("SELECT session_json FROM sessions WHERE id = 's_old'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut session: serde_json::Value = serde_json::from_str(&json).unwrap();
+    session["slots"]["applicant"] =
+        serde_json::json!({"name": "张三", "id_number": "12345", "phone": good_phone});
+    sqlx::query("UPDATE sessions SET session_json = ? WHERE id = 's_old'")
+        .bind(session.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let back = store.session("s_old").await.unwrap().expect("found");
+    let applicant = back.session.slots.applicant.expect("applicant kept");
+    assert_eq!(applicant.id_number, None);
+    assert_eq!(applicant.phone.as_deref(), Some(good_phone));
+    assert_eq!(applicant.name.as_deref(), Some("张三"));
+    assert_eq!(back.session.pending.as_deref(), Some("applicant.name"));
+    assert_eq!(store.list_sessions(false).await.unwrap().len(), 1);
+}

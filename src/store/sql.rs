@@ -14,6 +14,7 @@ use super::{
     SlotHistoryEntry, StoreError, StoreResult, TranscriptEntry, TurnWrite, time_text,
 };
 use crate::dialogue::{SessionChannel, SlotChange};
+use crate::rules::{IdNumber, Phone};
 
 /// A value bound to a statement's `$n`.
 #[derive(Debug, Clone)]
@@ -159,10 +160,64 @@ fn to_json<T: Serialize>(value: &T) -> String {
 }
 
 fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {
-    serde_json::from_str(text).map_err(|source| StoreError::Corrupt {
-        what: what.to_string(),
-        source,
+    serde_json::from_str(text).or_else(|source| {
+        let corrupt = || StoreError::Corrupt {
+            what: what.to_string(),
+            source,
+        };
+        // Rows written before numbers were checked at the door (an agent's
+        // edit once kept "12345" as an ID number) would make the whole
+        // session unreadable. Such a number is read as not given, so the
+        // dialogue asks for it again; the row itself is left as it is.
+        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) else {
+            return Err(corrupt());
+        };
+        if !drop_unchecked_numbers(&mut value) {
+            return Err(corrupt());
+        }
+        let read = serde_json::from_value(value).map_err(|_| corrupt())?;
+        tracing::warn!(
+            what,
+            "a stored ID number or phone fails its check: read as not given"
+        );
+        Ok(read)
     })
+}
+
+/// Sets to null every applicant's `id_number` or `phone` that fails its
+/// check; whether any was.
+fn drop_unchecked_numbers(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    let mut dropped = false;
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                if key == "applicant" {
+                    dropped |=
+                        drop_failing(field, "id_number", |text| IdNumber::parse(text).is_ok());
+                    dropped |= drop_failing(field, "phone", |text| Phone::parse(text).is_ok());
+                }
+                dropped |= drop_unchecked_numbers(field);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                dropped |= drop_unchecked_numbers(item);
+            }
+        }
+        _ => {}
+    }
+    dropped
+}
+
+fn drop_failing(applicant: &mut serde_json::Value, key: &str, passes: fn(&str) -> bool) -> bool {
+    match applicant.get_mut(key) {
+        Some(field) if field.as_str().is_some_and(|text| !passes(text)) => {
+            *field = serde_json::Value::Null;
+            true
+        }
+        _ => false,
+    }
 }
 
 pub(crate) fn parse_time(text: &str) -> StoreResult<DateTime<Utc>> {
