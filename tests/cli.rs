@@ -111,3 +111,39 @@ fn understand_reads_name_proxy_and_category_from_one_rambling_turn() {
         );
     }
 }
+
+/// `hotline ask … | head`: a reader that goes away ends the command quietly,
+/// with status 0, as other command-line tools do, never with a panic.
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    let runs: [&[&str]; 2] = [
+        &[
+            "understand",
+            "我退休了，要去海南养老",
+            "--today",
+            "2026-11-23",
+        ],
+        &[
+            "ask",
+            "退休了回老家要办什么",
+            "--region",
+            "dongguan",
+            "--json",
+        ],
+    ];
+    for args in runs {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before the answer is written.
+        drop(child.stdout.take());
+        let done = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(done.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -62,7 +62,7 @@ pub fn run(command: &AgentCommand) -> Result<i32, CliError> {
         AgentCommand::Add(args) => add(args),
         AgentCommand::List(args) => {
             for agent in load(&args.data_dir).map_err(CliError::Usage)? {
-                println!("{}", agent.name);
+                outln!("{}", agent.name);
             }
             Ok(0)
         }
@@ -91,7 +91,7 @@ fn add(args: &AddArgs) -> Result<i32, CliError> {
     std::fs::create_dir_all(&args.data.data_dir)
         .and_then(|()| std::fs::write(path(&args.data.data_dir), text))
         .map_err(|error| CliError::Failed(format!("{}: {error}", args.data.data_dir.display())))?;
-    println!("{token}");
+    outln!("{token}");
     eprintln!("agent `{name}` added; the token above is shown only this once");
     Ok(0)
 }

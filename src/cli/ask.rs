@@ -34,9 +34,9 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<i32, CliError> {
     if args.json {
         let json = serde_json::to_string_pretty(&answer)
             .map_err(|error| CliError::Failed(error.to_string()))?;
-        println!("{json}");
+        outln!("{json}");
     } else {
-        print!("{}", human(&answer));
+        out!("{}", human(&answer));
     }
     Ok(0)
 }

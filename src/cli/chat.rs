@@ -62,7 +62,7 @@ pub fn run(cli: &Cli, args: &ChatArgs) -> Result<i32, CliError> {
         if matches!(turn.state, DialogueState::Done | DialogueState::Handoff)
             && turn.completed.is_some()
         {
-            println!(
+            outln!(
                 "（已登记：{}）",
                 turn.completed
                     .as_ref()

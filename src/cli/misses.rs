@@ -51,9 +51,9 @@ pub fn run(args: &MissesArgs) -> Result<i32, CliError> {
     if args.json {
         let json = serde_json::to_string_pretty(&serde_json::json!({ "misses": misses }))
             .map_err(|error| CliError::Failed(error.to_string()))?;
-        println!("{json}");
+        outln!("{json}");
     } else {
-        print!("{}", table(&misses));
+        out!("{}", table(&misses));
     }
     Ok(0)
 }

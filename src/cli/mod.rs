@@ -10,6 +10,29 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// Writes to standard output. When the reader has gone away (`hotline ask …
+/// | head`) the command ends quietly with status 0, as other command-line
+/// tools do; `print!` would panic instead.
+pub(crate) fn write_out(text: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = out.write_fmt(text).and_then(|()| out.flush()) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("hotline: standard output: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// `print!` and `println!` through [`write_out`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_out(format_args!($($arg)*)) };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 pub mod agent;
 pub mod ask;
 pub mod chat;

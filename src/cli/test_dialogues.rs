@@ -38,11 +38,11 @@ pub fn run(cli: &Cli, args: &TestDialoguesArgs) -> Result<i32, CliError> {
         };
         let outcome = script::run(script, &mut driver);
         if outcome.passed() {
-            println!("ok    {}", outcome.name);
+            outln!("ok    {}", outcome.name);
         } else {
-            println!("FAIL  {}", outcome.name);
+            outln!("FAIL  {}", outcome.name);
             for failure in &outcome.failures {
-                println!("      {failure}");
+                outln!("      {failure}");
             }
         }
         outcomes.push(outcome);
@@ -53,7 +53,7 @@ pub fn run(cli: &Cli, args: &TestDialoguesArgs) -> Result<i32, CliError> {
     }
     let tally = script::tally(&outcomes);
     let failed = tally.get(&false).copied().unwrap_or(0);
-    println!(
+    outln!(
         "{} passed, {failed} failed",
         tally.get(&true).copied().unwrap_or(0)
     );

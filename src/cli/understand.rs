@@ -45,6 +45,6 @@ pub fn run(cli: &Cli, args: &UnderstandArgs) -> Result<i32, CliError> {
     let understanding = assistant.nlu.understand_in(&args.text, today, &context);
     let json = serde_json::to_string_pretty(&understanding)
         .map_err(|error| CliError::Failed(error.to_string()))?;
-    println!("{json}");
+    outln!("{json}");
     Ok(0)
 }
