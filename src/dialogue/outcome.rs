@@ -12,16 +12,18 @@ use crate::rules::{Application, Channel, Decision, EndKind, MaterialGroup, Statu
 pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]) -> String {
     groups
         .iter()
-        .map(|group| {
-            group
-                .any_of
-                .iter()
-                .map(|id| services.material_label(region, id))
-                .collect::<Vec<_>>()
-                .join("或")
-        })
+        .map(|group| labels(services, region, group).join("或"))
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// Each alternative of `group`, as the region names it.
+fn labels(services: &dyn Services, region: &str, group: &MaterialGroup) -> Vec<String> {
+    group
+        .any_of
+        .iter()
+        .map(|id| services.material_label(region, id))
+        .collect()
 }
 
 /// Quick replies for the materials question on a widget: every proof that
@@ -55,14 +57,9 @@ pub fn materials_question(
     let items: Vec<String> = groups
         .iter()
         .map(|group| {
-            let named: Vec<String> = group
-                .any_of
-                .iter()
-                .take(2)
-                .map(|id| services.material_label(region, id))
-                .collect();
-            let more = if group.any_of.len() > 2 { "等" } else { "" };
-            format!("{}{more}", named.join("或"))
+            let named = labels(services, region, group);
+            let more = if named.len() > 2 { "等" } else { "" };
+            format!("{}{more}", named[..named.len().min(2)].join("或"))
         })
         .collect();
     let items = items.join("，还有");
@@ -85,11 +82,7 @@ pub fn which_material(
     let options: Vec<String> = groups
         .iter()
         .map(|group| {
-            let labels: Vec<String> = group
-                .any_of
-                .iter()
-                .map(|id| services.material_label(region, id))
-                .collect();
+            let labels = labels(services, region, group);
             match labels.split_last() {
                 Some((last, [])) => last.clone(),
                 Some((last, rest)) => replies
