@@ -25,6 +25,8 @@ pub struct Cues {
     pub negations_later: Vec<String>,
     /// 除了, 别的: a denial near them is about the other materials.
     pub negations_others: Vec<String>,
+    /// 有, 没问题: the clause after a material says the caller has it.
+    pub negations_kept: Vec<String>,
     pub resident: Vec<String>,
     pub employee: Vec<String>,
     pub maternity: Vec<String>,
@@ -107,6 +109,7 @@ struct Negations {
     after: Words,
     later: Words,
     others: Words,
+    kept: Words,
 }
 
 #[derive(Deserialize)]
@@ -320,6 +323,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         negations_after: file.negations.after,
         negations_later: file.negations.later,
         negations_others: file.negations.others,
+        negations_kept: file.negations.kept,
         resident: file.insurance.resident,
         employee: file.insurance.employee,
         maternity: file.scheme.maternity,

@@ -45,12 +45,17 @@ fn negated_after(text: &str, end: usize, cues: &Cues) -> bool {
     })
 }
 
+/// The marks that end a clause: punctuation, and 但 (户口本有但居住证没有).
+fn ends_clause(c: char) -> bool {
+    "，。,；;！!？?、但".contains(c)
+}
+
 fn clause_before(text: &str, at: usize) -> &str {
     let before = &text[..at];
     let start = before
         .char_indices()
         .rev()
-        .find(|(_, c)| "，。,；;！!？?、 但".contains(*c))
+        .find(|(_, c)| *c == ' ' || ends_clause(*c))
         .map_or(0, |(index, c)| index + c.len_utf8());
     &before[start..]
 }
@@ -177,18 +182,19 @@ pub fn materials(text: &str, cues: &Cues) -> (Vec<String>, Vec<String>) {
 fn denied_later(text: &str, end: usize, next: Option<usize>, cues: &Cues) -> bool {
     let until = next.unwrap_or(text.len()).max(end);
     let rest = &text[end..until];
-    let clause_end = rest
-        .find(|c: char| "，。,；;！!？?、但".contains(c))
-        .unwrap_or(rest.len());
+    let clause_end = rest.find(ends_clause).unwrap_or(rest.len());
     let ends_at_next = clause_end == rest.len() && next.is_some();
     let window: String = rest[..clause_end].chars().take(6).collect();
     let about_others = cues.negations_others.iter().any(|word| {
         window.contains(word.as_str()) || clause_before(text, end).contains(word.as_str())
     });
-    if window.contains("有") && !window.contains("没有")
-        || window.contains("没问题")
-        || about_others
-    {
+    let kept = cues.negations_kept.iter().any(|word| {
+        window.contains(word.as_str())
+            && !cues.negations_later.iter().any(|negation| {
+                negation.contains(word.as_str()) && window.contains(negation.as_str())
+            })
+    });
+    if kept || about_others {
         return false;
     }
     cues.negations_later.iter().any(|negation| {
