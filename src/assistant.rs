@@ -81,8 +81,8 @@ impl Assistant {
             .as_deref()
             .or_else(|| self.region_named_in(text));
         // The caller's category as the question tells it (退休回老家定居,
-        // 单位派驻 …); the date only matters for dates, which are not used.
-        let reading = self.nlu.entities(text, NaiveDate::MIN);
+        // 单位派驻 …), and the insurance and channel it names.
+        let reading = self.nlu.case_in_question(text);
         let scheme = self.scheme_of(text);
         // Passages are tagged with the region's own categories: a category
         // it files under another (东莞's 外出农民工 → 异地长期居住人员) is
@@ -408,7 +408,7 @@ struct Asked<'a> {
     question: &'a Question,
     /// The region chosen or named.
     region: Option<&'a str>,
-    reading: &'a crate::nlu::Entities,
+    reading: &'a crate::nlu::CaseInQuestion,
     scheme: Scheme,
     /// What the question asks about (`topics.txt`).
     topics: &'a [String],

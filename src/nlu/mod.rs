@@ -125,6 +125,16 @@ pub struct Context<'a> {
     pub own_categories: Option<&'a OwnCategories>,
 }
 
+/// What a policy question says of the asker's own case, for answering it
+/// from the rules: each fact as [`Nlu::entities`] reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseInQuestion {
+    /// The category the question's situation points to (national ids).
+    pub category: Option<Category>,
+    pub insurance: Option<Insurance>,
+    pub submit_via: Option<Channel>,
+}
+
 /// What one utterance means.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Understanding {
@@ -460,6 +470,38 @@ impl Nlu {
         &self.cues
     }
 
+    /// The facts of a policy question that its answer uses: the part of
+    /// [`Nlu::entities`] that reads the situation, the insurance and the
+    /// channel. Numbers, dates, names, places and materials, most of the
+    /// cost of a full reading, are left unread.
+    pub fn case_in_question(&self, text: &str) -> CaseInQuestion {
+        let situation = self.situations.facts_in(text, &self.cues);
+        CaseInQuestion {
+            category: self.situations.category(&situation, None).category,
+            insurance: self.insurance_in(text),
+            submit_via: facts::submit_via(text, &self.cues),
+        }
+    }
+
+    /// The name a question holds, as [`Nlu::entities`] reads it: the name
+    /// (never a place's) and whether nothing said it was one
+    /// (`name_unsure`). Only the name is read, for masking a question.
+    pub fn name_in(&self, text: &str) -> (Option<String>, bool) {
+        let reading = self.names.read(text, false, &self.gazetteer);
+        let unsure = reading.name.is_some() && !reading.cued;
+        (self.not_a_place(reading.name), unsure)
+    }
+
+    /// A name read, unless it is a place's (a city said alone).
+    fn not_a_place(&self, name: Option<String>) -> Option<String> {
+        name.filter(|name| self.gazetteer.resolve(name).is_none())
+    }
+
+    /// 职工医保 or 城乡居民医保; the 居民 of 居民身份证 names no insurance.
+    fn insurance_in(&self, text: &str) -> Option<Insurance> {
+        facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues)
+    }
+
     /// Only the facts of an utterance.
     pub fn entities(&self, text: &str, today: NaiveDate) -> Entities {
         self.entities_expecting(text, today, false)
@@ -492,7 +534,7 @@ impl Nlu {
             category_options: reading.options,
             hukou_moved: situation::hukou_moved(&situation),
             situation,
-            insurance: facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues),
+            insurance: self.insurance_in(text),
             scheme: facts::scheme(text, &self.cues),
             submit_via: facts::submit_via(text, &self.cues),
             destination: destination(
@@ -507,9 +549,7 @@ impl Nlu {
             materials,
             negated_materials,
             name_unsure: name.name.is_some() && !name.cued,
-            name: name
-                .name
-                .filter(|name| self.gazetteer.resolve(name).is_none()),
+            name: self.not_a_place(name.name),
             surname: name.surname,
             by_proxy: facts::by_proxy(text, &self.cues),
             incurred_costs: facts::incurred_costs(text, &self.cues),

@@ -61,12 +61,11 @@ fn spoken_numbers() -> &'static Regex {
 /// The question as editors may see it: no number and no name that could
 /// tell who asked.
 pub fn mask(assistant: &Assistant, question: &str) -> String {
-    let reading = assistant.nlu.entities(question, chrono::NaiveDate::MIN);
+    let (name, unsure) = assistant.nlu.name_in(question);
     // A name read without a cue (我叫…) may be a word of the domain
     // (养老金 after the surname 养): that is the question, not a person.
-    let names: Vec<String> = reading
-        .name
-        .filter(|name| !reading.name_unsure || !domain_word(assistant, name))
+    let names: Vec<String> = name
+        .filter(|name| !unsure || !domain_word(assistant, name))
         .into_iter()
         .collect();
     let masked = pii::mask_text(question, &names);

@@ -498,3 +498,45 @@ fn whether_the_hukou_has_moved() {
         );
     }
 }
+
+/// The partial readings (a policy question's case, a question's name for
+/// masking) read exactly what the full reading does, on every caller
+/// question of the question set and every turn of the tuning cases.
+#[test]
+fn partial_readings_agree_with_the_full_one() {
+    #[derive(serde::Deserialize)]
+    struct Said {
+        #[serde(alias = "q")]
+        text: String,
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let said = |file: &str| -> Vec<Said> {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        yaml_serde::from_str(&text).unwrap()
+    };
+    let texts: Vec<Said> = [
+        said("tests/qa/questions.yaml"),
+        said("tests/nlu/tuning.yaml"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    assert!(texts.len() > 500, "{} texts", texts.len());
+    let (mut categories, mut names) = (0, 0);
+    for Said { text } in &texts {
+        let full = nlu().entities(text, today());
+        let case = nlu().case_in_question(text);
+        assert_eq!(case.category, full.category, "{text}");
+        assert_eq!(case.insurance, full.insurance, "{text}");
+        assert_eq!(case.submit_via, full.submit_via, "{text}");
+        let (name, unsure) = nlu().name_in(text);
+        assert_eq!((&name, unsure), (&full.name, full.name_unsure), "{text}");
+        categories += usize::from(case.category.is_some());
+        names += usize::from(name.is_some());
+    }
+    // Both readings find something often enough for the comparison to count.
+    assert!(
+        categories > 50 && names > 20,
+        "{categories} categories, {names} names"
+    );
+}
