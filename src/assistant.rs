@@ -342,6 +342,10 @@ impl dialogue::Services for Assistant {
         &self.replies
     }
 
+    fn act_words(&self) -> &crate::nlu::cues::ActWords {
+        &self.nlu.cues().acts
+    }
+
     fn material_label(&self, region: &str, material: &str) -> String {
         // A form is named by its title in regions.toml: each region has its own.
         let form = self
@@ -633,6 +637,10 @@ impl dialogue::Services for Noting<'_> {
 
     fn replies(&self) -> &Replies {
         &self.assistant.replies
+    }
+
+    fn act_words(&self) -> &crate::nlu::cues::ActWords {
+        dialogue::Services::act_words(self.assistant)
     }
 
     fn material_label(&self, region: &str, material: &str) -> String {

@@ -297,7 +297,7 @@ fn consequential_moves(file: &str) -> Moves {
             ..Context::default()
         };
         let understanding = nlu.understand_in(&case.text, today, &context);
-        let reading = acts::request(&understanding, &case.text);
+        let reading = acts::request(&understanding, &case.text, &nlu.cues().acts);
         let consequential = matches!(
             understanding.intent,
             Intent::CancelDialogue | Intent::Handoff

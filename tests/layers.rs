@@ -140,9 +140,17 @@ fn named_in_regions_toml(root: &Path) -> (Vec<String>, Vec<String>) {
             .map(|entry| entry[key].as_str().unwrap().to_string())
             .collect()
     };
+    let suffixes: Vec<&str> = file["app_suffixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|suffix| suffix.as_str().unwrap())
+        .collect();
     let mut apps = field("app", "id");
     for name in field("app", "name") {
-        let stem = name.trim_end_matches("小程序").trim_end_matches("APP");
+        let stem = suffixes
+            .iter()
+            .fold(name.as_str(), |name, suffix| name.trim_end_matches(suffix));
         apps.push(stem.to_string());
     }
     (field("region", "id"), apps)

@@ -214,7 +214,8 @@ fn fixture_corpus(rules: &str) -> tempfile::TempDir {
     }
     std::fs::write(
         dir.path().join("regions.toml"),
-        "[[region]]\nid = \"testville\"\nname = \"测试市\"\nprovince = \"浙江省\"\n",
+        // Callers leave 小程序 off an app's name: 浙里测小程序 is heard as 浙里测.
+        "app_suffixes = [\"小程序\"]\n\n[[region]]\nid = \"testville\"\nname = \"测试市\"\nprovince = \"浙江省\"\n",
     )
     .unwrap();
     std::fs::write(

@@ -36,24 +36,30 @@ pub struct App {
     pub name: String,
     /// The province whose regions offer it.
     pub province: String,
+    /// Its name without the words callers leave off (`app_suffixes`).
+    #[serde(skip)]
+    spoken: String,
 }
 
 impl App {
-    /// What a caller calls it: its name without 小程序 or APP (粤医保 for
-    /// 粤医保小程序). The NLU hears the app by this word, so the app is
-    /// named in this one place.
+    /// What a caller calls it: its name without the `app_suffixes` of
+    /// `regions.toml` (粤医保 for 粤医保小程序). The NLU hears the app by
+    /// this word, so the app is named in this one place.
     pub fn spoken_name(&self) -> &str {
-        ["小程序", "APP", "App", "app"]
-            .iter()
-            .fold(self.name.as_str(), |name, suffix| {
-                name.strip_suffix(suffix).unwrap_or(name)
-            })
+        if self.spoken.is_empty() {
+            &self.name
+        } else {
+            &self.spoken
+        }
     }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RegionsFile {
+    /// What callers leave off an app's name (小程序, APP).
+    #[serde(default)]
+    app_suffixes: Vec<String>,
     region: Vec<Region>,
     #[serde(default)]
     app: Vec<App>,
@@ -99,10 +105,46 @@ pub fn parse(path: &Path, text: &str, problems: &mut Vec<Problem>) -> (Vec<Regio
             regions.push(region);
         }
     }
-    (regions, apps(path, text, file.app, problems))
+    let suffixes = app_suffixes(path, text, file.app_suffixes, problems);
+    (regions, apps(path, text, file.app, &suffixes, problems))
 }
 
-fn apps(path: &Path, text: &str, listed: Vec<App>, problems: &mut Vec<Problem>) -> Vec<App> {
+/// The suffixes, each checked: none empty.
+fn app_suffixes(
+    path: &Path,
+    text: &str,
+    suffixes: Vec<String>,
+    problems: &mut Vec<Problem>,
+) -> Vec<String> {
+    if suffixes.iter().any(|suffix| suffix.trim().is_empty()) {
+        let line = text
+            .lines()
+            .position(|line| line.trim_start().starts_with("app_suffixes"))
+            .map_or(1, |index| index + 1);
+        problems.push(Problem::new(path, line, "app_suffixes: empty word"));
+        return Vec::new();
+    }
+    suffixes
+}
+
+/// `name` without the suffixes callers leave off, each taken off once,
+/// in the order listed (粤医保小程序 → 粤医保).
+fn spoken(name: &str, suffixes: &[String]) -> String {
+    suffixes
+        .iter()
+        .fold(name, |name, suffix| {
+            name.strip_suffix(suffix.as_str()).unwrap_or(name)
+        })
+        .to_string()
+}
+
+fn apps(
+    path: &Path,
+    text: &str,
+    listed: Vec<App>,
+    suffixes: &[String],
+    problems: &mut Vec<Problem>,
+) -> Vec<App> {
     let headers: Vec<usize> = text
         .lines()
         .enumerate()
@@ -110,8 +152,9 @@ fn apps(path: &Path, text: &str, listed: Vec<App>, problems: &mut Vec<Problem>) 
         .map(|(index, _)| index + 1)
         .collect();
     let mut apps: Vec<App> = Vec::new();
-    for (index, app) in listed.into_iter().enumerate() {
+    for (index, mut app) in listed.into_iter().enumerate() {
         let line = headers.get(index).copied().unwrap_or(1);
+        app.spoken = spoken(&app.name, suffixes);
         let well_formed = app.id.starts_with(|c: char| c.is_ascii_lowercase())
             && app.id.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         if !well_formed {
@@ -128,6 +171,12 @@ fn apps(path: &Path, text: &str, listed: Vec<App>, problems: &mut Vec<Problem>) 
                 path,
                 line,
                 format!("duplicate app id `{}`", app.id),
+            ));
+        } else if app.spoken.trim().is_empty() {
+            problems.push(Problem::new(
+                path,
+                line,
+                format!("app `{}`: nothing is left of its name to hear", app.id),
             ));
         } else {
             apps.push(app);
@@ -187,6 +236,44 @@ mod tests {
                 "regions.toml:9: duplicate app id `yi_app`",
                 "regions.toml:13: app id `Yi-App` must be lowercase ASCII letters and `_`",
             ]
+        );
+    }
+
+    #[test]
+    fn an_app_is_heard_without_the_suffixes_listed() {
+        let text = "app_suffixes = [\"小程序\", \"APP\"]\n\n[[region]]\nid = \"a\"\nname = \"甲市\"\nprovince = \"乙省\"\n\n[[app]]\nid = \"yi\"\nname = \"乙医保小程序\"\nprovince = \"乙省\"\n\n[[app]]\nid = \"bing\"\nname = \"丙办APP\"\nprovince = \"乙省\"\n\n[[app]]\nid = \"ding\"\nname = \"丁医保App\"\nprovince = \"乙省\"\n";
+        let mut problems = Vec::new();
+        let (_, apps) = parse(Path::new("regions.toml"), text, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let heard: Vec<&str> = apps.iter().map(App::spoken_name).collect();
+        // App is not listed: 丁医保App keeps it.
+        assert_eq!(heard, ["乙医保", "丙办", "丁医保App"]);
+        assert_eq!(apps[0].name, "乙医保小程序");
+    }
+
+    #[test]
+    fn an_empty_suffix_or_an_app_named_only_by_one_is_refused() {
+        let region = "[[region]]\nid = \"a\"\nname = \"甲市\"\nprovince = \"乙省\"\n";
+        let mut problems = Vec::new();
+        parse(
+            Path::new("regions.toml"),
+            &format!("app_suffixes = [\"小程序\", \" \"]\n{region}"),
+            &mut problems,
+        );
+        assert_eq!(
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["regions.toml:1: app_suffixes: empty word"]
+        );
+        let mut problems = Vec::new();
+        let app = "[[app]]\nid = \"yi\"\nname = \"小程序\"\nprovince = \"乙省\"\n";
+        parse(
+            Path::new("regions.toml"),
+            &format!("app_suffixes = [\"小程序\"]\n{region}\n{app}"),
+            &mut problems,
+        );
+        assert_eq!(
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["regions.toml:7: app `yi`: nothing is left of its name to hear"]
         );
     }
 

@@ -3,8 +3,11 @@
 //! or taken back (算了，还是给我登记吧); whether the caller declines to give a
 //! fact (身份证号能不能不在电话里讲) or cannot answer (不知道); whether a yes
 //! or no answers the question put back to them. Moves with consequences act
-//! only when the reading is sure; otherwise the dialogue asks.
+//! only when the reading is sure; otherwise the dialogue asks. The words
+//! are data (`acts:` in `intents/entities.yaml`, [`ActWords`]); how they
+//! are weighed is here.
 
+use crate::nlu::cues::ActWords;
 use crate::nlu::{Intent, Understanding};
 
 /// The least intent confidence at which a request to stop the call or for
@@ -34,79 +37,13 @@ pub enum Reading {
     None,
 }
 
-/// Words that ask for a person outright.
-const PERSON_WORDS: [&str; 11] = [
-    "转人工",
-    "人工服务",
-    "人工客服",
-    "转接",
-    "找人工",
-    "要人工",
-    "接人工",
-    "换人工",
-    "真人",
-    "找个人",
-    "找客服",
-];
-
-/// Words that negate what follows them in the same clause.
-const NEGATORS: [&str; 10] = [
-    "不用",
-    "不要",
-    "别",
-    "不需要",
-    "用不着",
-    "没必要",
-    "不想",
-    "甭",
-    "不必",
-    "无需",
-];
-
-/// Words that stop the call.
-const STOP_WORDS: [&str; 6] = ["算了", "不办", "不弄", "不要了", "拉倒", "不搞"];
-
-/// Words after a stop word that take it back: the caller goes on.
-const GO_ON_WORDS: [&str; 10] = [
-    "还是",
-    "继续",
-    "接着",
-    "照样",
-    "帮我办",
-    "给我办",
-    "帮我登记",
-    "给我登记",
-    "办吧",
-    "登记吧",
-];
-
-/// Words that make a clause a question (shared with the clause filter).
-pub const QUESTION_MARKS: [&str; 17] = [
-    "？",
-    "?",
-    "吗",
-    "怎么",
-    "多少",
-    "多久",
-    "哪些",
-    "能不能",
-    "可不可以",
-    "是不是",
-    "要不要",
-    "有没有",
-    "行不行",
-    "会不会",
-    "来得及",
-    "咋",
-    "为什么",
-];
-
 /// The request this turn makes, and how sure that reading is.
-pub fn request(understanding: &Understanding, text: &str) -> Reading {
+pub fn request(understanding: &Understanding, text: &str, words: &ActWords) -> Reading {
     let asked_for_person = clauses(text).any(|clause| {
-        PERSON_WORDS
+        words
+            .person
             .iter()
-            .any(|word| clause.contains(word) && !negated(clause, word))
+            .any(|word| clause.contains(word.as_str()) && !negated(clause, word, words))
     });
     // An explicit 转人工 always works, whatever else the turn says.
     if asked_for_person {
@@ -114,10 +51,12 @@ pub fn request(understanding: &Understanding, text: &str) -> Reading {
     }
     let sure = understanding.confidence >= ACT_CONFIDENCE;
     match understanding.intent {
-        Intent::Handoff if refuses_person(text) => Reading::None,
+        Intent::Handoff if refuses_person(text, words) => Reading::None,
         Intent::Handoff if sure => Reading::Sure(Request::Handoff),
         Intent::Handoff => Reading::Unsure(Request::Handoff),
-        Intent::CancelDialogue if goes_on(text) || is_question(text) || does_not_know(text) => {
+        Intent::CancelDialogue
+            if goes_on(text, words) || is_question(text, words) || does_not_know(text, words) =>
+        {
             Reading::None
         }
         Intent::CancelDialogue if sure => Reading::Sure(Request::Cancel),
@@ -129,14 +68,18 @@ pub fn request(understanding: &Understanding, text: &str) -> Reading {
 /// The understanding once the requests the caller did not make are taken
 /// out: 不用转人工，你帮我办 is the task, 算了，还是给我登记吧 is going on,
 /// a weak 不办 inside a question is the question.
-pub fn without_unmade_requests(mut understanding: Understanding, text: &str) -> Understanding {
-    if request(&understanding, text) != Reading::None {
+pub fn without_unmade_requests(
+    mut understanding: Understanding,
+    text: &str,
+    words: &ActWords,
+) -> Understanding {
+    if request(&understanding, text, words) != Reading::None {
         return understanding;
     }
     let unmade = understanding.intent;
     let instead = match unmade {
-        Intent::CancelDialogue if goes_on(text) => Intent::Register,
-        Intent::CancelDialogue if is_question(text) => Intent::AskPolicy,
+        Intent::CancelDialogue if goes_on(text, words) => Intent::Register,
+        Intent::CancelDialogue if is_question(text, words) => Intent::AskPolicy,
         Intent::Handoff | Intent::CancelDialogue => understanding
             .intents
             .iter()
@@ -178,37 +121,16 @@ pub fn yes_or_no(understanding: &Understanding) -> Option<bool> {
 
 /// The slot the caller will not give (身份证号能不能不在电话里讲, 为什么一定要
 /// 电话): the ID number or the phone, named or pending.
-pub fn declines(text: &str, pending: Option<&str>) -> Option<&'static str> {
-    const RELUCTANT: [&str; 16] = [
-        "不想",
-        "不愿",
-        "不方便",
-        "能不能不",
-        "可不可以不",
-        "能不说",
-        "不说",
-        "不告诉",
-        "不在电话里",
-        "为什么要",
-        "为什么一定",
-        "为啥要",
-        "干嘛要",
-        "不放心",
-        "不敢",
-        "怕",
-    ];
-    if !RELUCTANT.iter().any(|word| text.contains(word)) {
+pub fn declines(text: &str, pending: Option<&str>, words: &ActWords) -> Option<&'static str> {
+    let said = |list: &[String]| list.iter().any(|word| text.contains(word.as_str()));
+    if !said(&words.reluctant) {
         return None;
     }
-    let number = text.contains("号码") || text.contains("号");
-    if text.contains("身份证号") || number && pending == Some("applicant.id_number") {
+    let number = said(&words.number_named);
+    if said(&words.id_number_named) || number && pending == Some("applicant.id_number") {
         return Some("applicant.id_number");
     }
-    if ["电话号", "手机号", "联系电话"]
-        .iter()
-        .any(|word| text.contains(word))
-        || number && pending == Some("applicant.phone")
-    {
+    if said(&words.phone_number_named) || number && pending == Some("applicant.phone") {
         return Some("applicant.phone");
     }
     match pending {
@@ -224,43 +146,48 @@ pub fn declines(text: &str, pending: Option<&str>) -> Option<&'static str> {
 }
 
 /// The caller cannot answer the question (不知道, 说不清, 搞不懂).
-pub fn does_not_know(text: &str) -> bool {
-    const WORDS: [&str; 8] = [
-        "不知道",
-        "不清楚",
-        "说不清",
-        "不好说",
-        "不懂",
-        "搞不清",
-        "不晓得",
-        "不太明白",
-    ];
-    WORDS.iter().any(|word| text.contains(word))
+pub fn does_not_know(text: &str, words: &ActWords) -> bool {
+    words
+        .cannot_answer
+        .iter()
+        .any(|word| text.contains(word.as_str()))
 }
 
 /// Whether a turn asks again for something new after a finished
 /// registration (再办一个, 给我老伴也办一个).
-pub fn asks_for_another(understanding: &Understanding, text: &str) -> bool {
-    const AGAIN: [&str; 9] = [
-        "再办",
-        "也办",
-        "还要办",
-        "还想办",
-        "另外办",
-        "再登记",
-        "也登记",
-        "再备案",
-        "新的备案",
-    ];
+pub fn asks_for_another(understanding: &Understanding, text: &str, words: &ActWords) -> bool {
     matches!(
         understanding.intent,
         Intent::Register | Intent::RegisterMaternity
-    ) || AGAIN.iter().any(|word| text.contains(word))
+    ) || words
+        .another_registration
+        .iter()
+        .any(|word| text.contains(word.as_str()))
 }
 
 /// Whether the text asks something.
-pub fn is_question(text: &str) -> bool {
-    QUESTION_MARKS.iter().any(|mark| text.contains(mark))
+pub fn is_question(text: &str, words: &ActWords) -> bool {
+    words
+        .question_marks
+        .iter()
+        .any(|mark| text.contains(mark.as_str()))
+}
+
+/// Whether `text` holds only the sounds callers fill a pause with.
+pub fn only_fillers(text: &str, words: &ActWords) -> bool {
+    let mut rest = text.trim_matches(|c: char| c.is_whitespace() || "，,。、".contains(c));
+    while !rest.is_empty() {
+        let Some(filler) = words
+            .fillers
+            .iter()
+            .find(|filler| !filler.is_empty() && rest.starts_with(filler.as_str()))
+        else {
+            return false;
+        };
+        rest = rest[filler.len()..]
+            .trim_start_matches(|c: char| c.is_whitespace() || "，,、".contains(c));
+    }
+    true
 }
 
 fn clauses(text: &str) -> impl Iterator<Item = &str> {
@@ -269,38 +196,47 @@ fn clauses(text: &str) -> impl Iterator<Item = &str> {
 
 /// Whether `word` in `clause` stands after a negator (不用转人工) or before
 /// one that closes the clause (转人工就不用了).
-fn negated(clause: &str, word: &str) -> bool {
+fn negated(clause: &str, word: &str, words: &ActWords) -> bool {
     let Some(at) = clause.find(word) else {
         return false;
     };
     // The negator may share characters with the word (不需要人工 holds 要人工).
     let before = &clause[..at + word.len()];
     let after = &clause[at + word.len()..];
-    NEGATORS.iter().any(|negator| before.contains(negator))
-        || ["不用了", "不需要了", "就不用", "算了"]
+    words
+        .negators
+        .iter()
+        .any(|negator| before.contains(negator.as_str()))
+        || words
+            .negated_after
             .iter()
-            .any(|closing| after.contains(closing))
+            .any(|closing| after.contains(closing.as_str()))
 }
 
 /// Whether the text turns a person down (不用转人工，你帮我办就行): some
 /// clause names one after a negator.
-fn refuses_person(text: &str) -> bool {
+fn refuses_person(text: &str, words: &ActWords) -> bool {
     clauses(text).any(|clause| {
-        ["人工", "真人", "客服"]
+        words
+            .person_named
             .iter()
-            .any(|word| clause.contains(word) && negated(clause, word))
+            .any(|word| clause.contains(word.as_str()) && negated(clause, word, words))
     })
 }
 
 /// Whether the caller, after a word that stops the call, goes on after all
 /// (算了，还是给我登记吧): the last stop word is followed by one that goes on.
-fn goes_on(text: &str) -> bool {
-    let last_stop = STOP_WORDS
+fn goes_on(text: &str, words: &ActWords) -> bool {
+    let last_stop = words
+        .stop
         .iter()
-        .filter_map(|word| text.rfind(word).map(|at| at + word.len()))
+        .filter_map(|word| text.rfind(word.as_str()).map(|at| at + word.len()))
         .max();
     match last_stop {
-        Some(end) => GO_ON_WORDS.iter().any(|word| text[end..].contains(word)),
+        Some(end) => words
+            .go_on
+            .iter()
+            .any(|word| text[end..].contains(word.as_str())),
         None => false,
     }
 }
@@ -309,37 +245,56 @@ fn goes_on(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The shipped words (`acts:` in `intents/entities.yaml`).
+    fn words() -> &'static ActWords {
+        static WORDS: std::sync::LazyLock<ActWords> = std::sync::LazyLock::new(|| {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents/entities.yaml");
+            let mut problems = Vec::new();
+            crate::nlu::cues::load(&path, &mut problems)
+                .unwrap_or_else(|| panic!("{problems:?}"))
+                .acts
+        });
+        &WORDS
+    }
+
     #[test]
     fn a_negated_person_is_not_asked_for() {
-        assert!(negated("不用转人工", "转人工"));
-        assert!(negated("别给我转人工啊", "转人工"));
-        assert!(negated("转人工就不用了", "转人工"));
-        assert!(negated("不需要人工", "要人工"));
-        assert!(!negated("给我转人工", "转人工"));
-        assert!(!negated("还是转人工吧", "转人工"));
+        assert!(negated("不用转人工", "转人工", words()));
+        assert!(negated("别给我转人工啊", "转人工", words()));
+        assert!(negated("转人工就不用了", "转人工", words()));
+        assert!(negated("不需要人工", "要人工", words()));
+        assert!(!negated("给我转人工", "转人工", words()));
+        assert!(!negated("还是转人工吧", "转人工", words()));
     }
 
     #[test]
     fn a_stop_taken_back_goes_on() {
-        assert!(goes_on("那算了，还是麻烦你给我登记吧"));
-        assert!(goes_on("哎呀算了算了，你接着帮我办吧"));
-        assert!(goes_on("本来想算了的，想想还是现在办了吧"));
-        assert!(!goes_on("算了不办了"));
-        assert!(!goes_on("算了，还是不办了"));
-        assert!(!goes_on("还是算了吧"));
+        assert!(goes_on("那算了，还是麻烦你给我登记吧", words()));
+        assert!(goes_on("哎呀算了算了，你接着帮我办吧", words()));
+        assert!(goes_on("本来想算了的，想想还是现在办了吧", words()));
+        assert!(!goes_on("算了不办了", words()));
+        assert!(!goes_on("算了，还是不办了", words()));
+        assert!(!goes_on("还是算了吧", words()));
     }
 
     #[test]
     fn declining_a_number_names_it() {
         let id = Some("applicant.id_number");
-        assert_eq!(declines("身份证号码能不能不在电话里讲？", None), id);
-        assert_eq!(declines("我不想说", id), id);
         assert_eq!(
-            declines("号码不方便说", Some("applicant.phone")),
+            declines("身份证号码能不能不在电话里讲？", None, words()),
+            id
+        );
+        assert_eq!(declines("我不想说", id, words()), id);
+        assert_eq!(
+            declines("号码不方便说", Some("applicant.phone"), words()),
             Some("applicant.phone")
         );
-        assert_eq!(declines("为什么一定要身份证号？我不想说", None), id);
-        assert_eq!(declines("身份证号440304197812032012", id), None);
-        assert_eq!(declines("我怕身份证丢了", Some("materials")), None);
+        assert_eq!(
+            declines("为什么一定要身份证号？我不想说", None, words()),
+            id
+        );
+        assert_eq!(declines("身份证号440304197812032012", id, words()), None);
+        assert_eq!(declines("我怕身份证丢了", Some("materials"), words()), None);
     }
 }

@@ -4,9 +4,9 @@
 //! dialogue asks its next question, even when the turn as a whole reads
 //! as giving information rather than asking.
 
-use super::acts::QUESTION_MARKS;
-use super::{Draft, Services, Session, SessionChannel};
+use super::{Draft, Services, Session, SessionChannel, acts};
 use crate::answer::{AnswerSource, Question};
+use crate::nlu::cues::ActWords;
 
 /// Answers the question clauses of a turn that was not taken as a
 /// question, when the rules decide what they ask; nothing otherwise (a
@@ -15,7 +15,7 @@ pub(super) fn side_question(services: &dyn Services, session: &Session, draft: &
     if draft.asked {
         return;
     }
-    let Some(asked) = question_clauses(&draft.text) else {
+    let Some(asked) = question_clauses(&draft.text, services.act_words()) else {
         return;
     };
     let answer = services.ask(&Question {
@@ -37,10 +37,10 @@ pub(super) fn side_question(services: &dyn Services, session: &Session, draft: &
 }
 
 /// The clauses of `text` that ask something, joined; `None` when none does.
-fn question_clauses(text: &str) -> Option<String> {
+fn question_clauses(text: &str, words: &ActWords) -> Option<String> {
     let asked: String = text
         .split_inclusive(['，', ',', '。', '！', '!', '；', ';', '？', '?', ' '])
-        .filter(|clause| QUESTION_MARKS.iter().any(|mark| clause.contains(mark)))
+        .filter(|clause| acts::is_question(clause, words))
         .collect();
     (!asked.trim().is_empty()).then_some(asked)
 }
@@ -48,14 +48,19 @@ fn question_clauses(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::question_clauses;
+    use crate::dialogue::Services;
 
     #[test]
     fn only_the_asking_clauses_are_asked() {
+        let words = crate::dialogue::tests::Fake.act_words();
         assert_eq!(
-            question_clauses("我退休了回广西南宁定居，户口也迁过去了，这个能打电话办吗？")
-                .as_deref(),
+            question_clauses(
+                "我退休了回广西南宁定居，户口也迁过去了，这个能打电话办吗？",
+                words
+            )
+            .as_deref(),
             Some("这个能打电话办吗？")
         );
-        assert_eq!(question_clauses("我退休了回广西南宁定居。"), None);
+        assert_eq!(question_clauses("我退休了回广西南宁定居。", words), None);
     }
 }

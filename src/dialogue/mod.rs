@@ -248,11 +248,12 @@ fn not_again(services: &dyn Services, session: &mut Session, turn: &mut Turn) {
 fn stages(services: &dyn Services, session: &mut Session, text: &str) -> ControlFlow<Turn, Turn> {
     let situation_before = session.situation.clone();
     let understanding = context::understand(services, session, text);
+    pause(services, session, &understanding)?;
     let understanding = confirm::answered(services, session, understanding)?;
     declined_fact(services, session, text)?;
     requests(services, session, &understanding, text)?;
     existing::change_or_cancel(services, session, &understanding)?;
-    let understanding = acts::without_unmade_requests(understanding, text);
+    let understanding = acts::without_unmade_requests(understanding, text, services.act_words());
     let mut draft = fill(services, session, understanding, text, &situation_before);
     hold_back(services, session, &mut draft)?;
     confirmation(services, session, &draft)?;
@@ -331,7 +332,7 @@ fn requests(
     let replies = services.replies();
     let channel = session.channel;
     let intent = understanding.intent;
-    let reading = acts::request(understanding, text);
+    let reading = acts::request(understanding, text, services.act_words());
     if reading == Reading::Sure(Request::Handoff) {
         return ControlFlow::Break(hand_off(
             session,
@@ -357,6 +358,67 @@ fn requests(
     }
 }
 
+/// A turn that only pauses (嗯嗯，那个啥; 稍等我找找) answers nothing: the
+/// caller is told to take their time and the question pending is asked
+/// again, so a filler never confirms the read-back or a proposal. While
+/// collecting, it counts as a turn not understood (the question is
+/// rephrased, a person offered the third time), but a pause alone hands
+/// no one over; with nothing asked, it is read like any other turn.
+fn pause(
+    services: &dyn Services,
+    session: &mut Session,
+    understanding: &Understanding,
+) -> ControlFlow<Turn> {
+    let asked = session.proposal.is_some()
+        || matches!(
+            session.state,
+            DialogueState::Collecting | DialogueState::Confirming
+        );
+    if !understanding.hesitating || !asked {
+        return ControlFlow::Continue(());
+    }
+    let replies = services.replies();
+    let channel = session.channel;
+    let intent = understanding.intent;
+    // Never the same words twice in a row (see `not_again`).
+    let wait = if session
+        .last_reply
+        .starts_with(replies.take_your_time.text(channel))
+    {
+        &replies.take_your_time_again
+    } else {
+        &replies.take_your_time
+    };
+    let mut parts = vec![wait.text(channel).to_string()];
+    if let Some(proposal) = session.proposal.take() {
+        return ControlFlow::Break(confirm::ask_after(
+            services, session, intent, proposal, parts,
+        ));
+    }
+    if session.state == DialogueState::Collecting {
+        session.failures += 1;
+    }
+    let name = session
+        .slots
+        .applicant
+        .as_ref()
+        .and_then(|applicant| applicant.name.clone());
+    match (session.pending.as_deref(), name) {
+        (Some(context::NAME_CHECK), Some(name)) => {
+            parts.push(replies.name_check.fill(channel, &[("name", &name)]));
+            return ControlFlow::Break(Turn::new(session, intent.name(), say(&parts)));
+        }
+        // The documents are asked again, not skipped for the read-back.
+        (Some("materials"), _) => session.materials_asked = false,
+        _ => {}
+    }
+    if session.decision.is_none() {
+        parts.push(replies.not_heard.text(channel).to_string());
+        return ControlFlow::Break(Turn::new(session, intent.name(), say(&parts)));
+    }
+    ControlFlow::Break(next_move(services, session, intent.name(), parts))
+}
+
 /// The call stops here: nothing is registered.
 fn cancel(services: &dyn Services, session: &mut Session, intent: Intent) -> Turn {
     session.state = DialogueState::Idle;
@@ -373,7 +435,8 @@ fn declined_fact(services: &dyn Services, session: &mut Session, text: &str) -> 
     if session.state != DialogueState::Collecting {
         return ControlFlow::Continue(());
     }
-    let Some(slot) = acts::declines(text, session.pending.as_deref()) else {
+    let pending = session.pending.as_deref();
+    let Some(slot) = acts::declines(text, pending, services.act_words()) else {
         return ControlFlow::Continue(());
     };
     let replies = services.replies();
@@ -415,7 +478,7 @@ fn fill(
         DialogueState::Idle | DialogueState::Done => slots::apply(session, &understanding, text),
         // Mid-form, a place or a channel named inside a question is the
         // question's topic, not a value: only the statements write.
-        _ => match statements(text) {
+        _ => match statements(text, services.act_words()) {
             None => slots::apply(session, &understanding, text),
             Some(stated) => {
                 let mut facts = context::understand_part(
@@ -427,7 +490,8 @@ fn fill(
                 );
                 facts.intent = understanding.intent;
                 // 嗯嗯，办好以后多久能用？: a filler before a question is no yes.
-                if only_fillers(&stated) && matches!(facts.intent, Intent::Affirm | Intent::Deny) {
+                let fillers = acts::only_fillers(&stated, services.act_words());
+                if fillers && matches!(facts.intent, Intent::Affirm | Intent::Deny) {
                     facts.intent = Intent::Unknown;
                 }
                 if stated.is_empty() {
@@ -522,35 +586,15 @@ fn registered(session: &Session) -> bool {
 
 /// The clauses of `text` that are not questions, joined; `None` when no
 /// clause is a question.
-fn statements(text: &str) -> Option<String> {
+fn statements(text: &str, words: &crate::nlu::cues::ActWords) -> Option<String> {
     let clauses: Vec<&str> = text
         .split_inclusive(['，', ',', '。', '！', '!', '；', ';', '？', '?', ' '])
         .collect();
-    let asks = |clause: &&str| {
-        acts::QUESTION_MARKS
-            .iter()
-            .any(|mark| clause.contains(mark))
-    };
+    let asks = |clause: &&str| acts::is_question(clause, words);
     if !clauses.iter().any(asks) {
         return None;
     }
     Some(clauses.into_iter().filter(|clause| !asks(clause)).collect())
-}
-
-/// Whether `text` holds only the sounds callers fill a pause with.
-fn only_fillers(text: &str) -> bool {
-    let mut rest = text.trim_matches(|c: char| c.is_whitespace() || "，,。、".contains(c));
-    while !rest.is_empty() {
-        let Some(filler) = ["那个啥", "就是说", "那个", "这个", "嗯", "呃", "哦", "啊"]
-            .iter()
-            .find(|filler| rest.starts_with(**filler))
-        else {
-            return false;
-        };
-        rest = rest[filler.len()..]
-            .trim_start_matches(|c: char| c.is_whitespace() || "，,、".contains(c));
-    }
-    true
 }
 
 /// The caller's yes or no to the read-back.
@@ -599,7 +643,40 @@ fn acknowledge(services: &dyn Services, session: &Session, draft: &mut Draft) {
         draft.parts.push(heard);
     }
     if draft.parts.is_empty() && !draft.changes.is_empty() && !corrected && !just_asking {
-        draft.parts.push(replies.noted.text(channel).into());
+        draft.parts.push(noted(services, channel, draft));
+    }
+}
+
+/// "好的，记下了。" for the answer to the question asked (or when none was);
+/// for other facts said instead, what was taken, by name (好的，联系电话记下
+/// 了。), so that the question asked again after it follows naturally.
+fn noted(services: &dyn Services, channel: SessionChannel, draft: &Draft) -> String {
+    let replies = services.replies();
+    let answered = |pending: &str| {
+        draft.changes.iter().any(|change| {
+            change.slot == pending || pending.starts_with(&format!("{}.", change.slot))
+        })
+    };
+    // Whether the 户口 moved is asked by the dialogue, not a slot.
+    let hukou_answered = draft.understanding.entities.hukou_moved.is_some();
+    match draft.pending_before.as_deref() {
+        Some(HUKOU) if hukou_answered => replies.noted.text(channel).into(),
+        Some(pending) if !answered(pending) => {
+            let mut labels: Vec<&str> = Vec::new();
+            for change in &draft.changes {
+                let label = services.slots().label(&change.slot);
+                if !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+            let labels = match labels.split_last() {
+                Some((last, [])) => last.to_string(),
+                Some((last, rest)) => format!("{}和{last}", rest.join("、")),
+                None => String::new(),
+            };
+            replies.noted_other.fill(channel, &[("labels", &labels)])
+        }
+        _ => replies.noted.text(channel).into(),
     }
 }
 
@@ -708,7 +785,8 @@ fn after_done(
     let state = session.state;
     let closed = registered(session);
     // A second registration only as a new one, confirmed as new.
-    if closed && acts::asks_for_another(&draft.understanding, &draft.text) {
+    let words = services.act_words();
+    if closed && acts::asks_for_another(&draft.understanding, &draft.text, words) {
         let parts = std::mem::take(&mut draft.parts);
         let proposal = confirm::Proposal::NewRegistration;
         return ControlFlow::Break(confirm::ask_after(

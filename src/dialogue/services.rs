@@ -7,6 +7,7 @@ use crate::answer::{Answer, AskError, Question};
 use crate::dialogue::context::CallContext;
 use crate::dialogue::replies::Replies;
 use crate::nlu::Understanding;
+use crate::nlu::cues::ActWords;
 use crate::rules::RulesInputError;
 use crate::rules::{Application, Category, Channel, Decision};
 use crate::slot_table::SlotTable;
@@ -36,6 +37,10 @@ pub trait Services {
     fn slots(&self) -> &SlotTable;
     /// Every reply the dialogue speaks (`intents/templates.yaml`).
     fn replies(&self) -> &Replies;
+    /// The words a turn's acts are read by (`acts:` in
+    /// `intents/entities.yaml`): a person or a stop asked for, a number
+    /// declined, a question, a pause filled.
+    fn act_words(&self) -> &ActWords;
     /// How a caller names a material id (户口簿, 居住证 …).
     fn material_label(&self, region: &str, material: &str) -> String;
     /// How a channel is named to a caller (a provincial app by its name in

@@ -14,7 +14,7 @@ use crate::rules::RulesInputError;
 use crate::rules::{Category, Class, Decision, EndKind, RatioDelta, Validity};
 use crate::slot_table::SlotTable;
 
-struct Fake;
+pub(super) struct Fake;
 
 fn understanding(intent: Intent, entities: Entities) -> Understanding {
     Understanding {
@@ -22,6 +22,7 @@ fn understanding(intent: Intent, entities: Entities) -> Understanding {
         confidence: 0.9,
         intents: vec![(intent, 0.9)],
         entities,
+        hesitating: false,
     }
 }
 
@@ -139,6 +140,19 @@ impl Services for Fake {
             Replies::load(&path).expect("intents/templates.yaml loads")
         });
         &REPLIES
+    }
+
+    fn act_words(&self) -> &crate::nlu::cues::ActWords {
+        static WORDS: std::sync::LazyLock<crate::nlu::cues::ActWords> =
+            std::sync::LazyLock::new(|| {
+                let path =
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents/entities.yaml");
+                let mut problems = Vec::new();
+                crate::nlu::cues::load(&path, &mut problems)
+                    .unwrap_or_else(|| panic!("intents/entities.yaml loads: {problems:?}"))
+                    .acts
+            });
+        &WORDS
     }
 
     fn material_label(&self, _region: &str, material: &str) -> String {

@@ -1,6 +1,6 @@
 //! Reading `intents/entities.yaml`: the words that name facts (insurance,
-//! scheme, channel, materials, proxy, costs, corrections) and
-//! the words that deny them. Only the words are data; how they are used
+//! scheme, channel, materials, proxy, costs, corrections, which number is
+//! which) and the words that deny them. Only the words are data; how they are used
 //! (negation, precedence) stays in `facts.rs`. Every problem is reported
 //! as `path:line: problem`.
 
@@ -50,6 +50,10 @@ pub struct Cues {
     pub earlier_registration: Vec<String>,
     /// How callers ask, join and report.
     pub speech: Speech,
+    /// Which number is which, and what comes between its digits.
+    pub numbers: NumberWords,
+    /// How the dialogue reads a turn as acts (`dialogue::acts`).
+    pub acts: ActWords,
     /// What follows 户口 when it is the 户籍, not the 户口本 (户口没动).
     pub hukou_whereabouts: Vec<String>,
 }
@@ -75,6 +79,60 @@ pub struct Speech {
     pub insured_here: Vec<String>,
     pub hukou: Vec<String>,
     pub list_joiners: Vec<String>,
+}
+
+/// `numbers:` in `entities.yaml`: the words before a number that say which
+/// it is, and the fillers between its spoken groups of digits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberWords {
+    /// 身份证, 证件号: the number after it is a 身份证 number.
+    pub id_cues: Vec<String>,
+    /// 电话, 手机: a phone number.
+    pub phone_cues: Vec<String>,
+    /// 社保卡号, 电脑号: a 社保卡 number.
+    pub social_security_cues: Vec<String>,
+    /// 然后, 嗯: said between two groups of one number.
+    pub digit_fillers: Vec<String>,
+}
+
+/// `acts:` in `entities.yaml`: the words the dialogue reads a turn's acts
+/// by (`dialogue::acts`), before anything acts on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActWords {
+    /// 转人工, 人工客服: a person asked for outright.
+    pub person: Vec<String>,
+    /// 人工, 客服: a person named, turned down after a negator.
+    pub person_named: Vec<String>,
+    /// 不用, 别: negate what follows in the clause.
+    pub negators: Vec<String>,
+    /// 就不用, 算了: negate what comes before them.
+    pub negated_after: Vec<String>,
+    /// 算了, 不办: stop the call.
+    pub stop: Vec<String>,
+    /// 还是, 继续: after a stop word, take it back.
+    pub go_on: Vec<String>,
+    /// 吗, 怎么, ？: make a clause a question.
+    pub question_marks: Vec<String>,
+    /// 不想, 不方便: reluctance to give a number.
+    pub reluctant: Vec<String>,
+    /// 号码: a number named, the one asked.
+    pub number_named: Vec<String>,
+    /// 身份证号: the ID number named.
+    pub id_number_named: Vec<String>,
+    /// 手机号, 联系电话: the phone named.
+    pub phone_number_named: Vec<String>,
+    /// 不知道, 说不清: the caller cannot answer.
+    pub cannot_answer: Vec<String>,
+    /// 再办, 也登记: another registration after a finished one.
+    pub another_registration: Vec<String>,
+    /// 嗯, 那个: the sounds a pause is filled with.
+    pub fillers: Vec<String>,
+    /// 等一下, 稍等, 那个啥: a turn of these only pauses.
+    pub hesitations: Vec<String>,
+    /// 你, 让, 一下: said around a hesitation (你等我一下).
+    pub around_hesitations: Vec<String>,
 }
 
 /// A map read in the order it is written.
@@ -134,6 +192,7 @@ struct ProxyWords {
     relatives: Words,
     mine: Words,
     verbs: Words,
+    helping: Words,
     subject_verbs: Words,
     openers: Words,
     caller_goes: Words,
@@ -159,6 +218,8 @@ struct EntitiesFile {
     correction: Words,
     earlier_registration: Words,
     speech: Speech,
+    numbers: NumberWords,
+    acts: ActWords,
     hukou_whereabouts: Words,
 }
 
@@ -210,6 +271,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("self", &file.by_proxy.by_self);
     check("relatives", &file.by_proxy.relatives);
     check("openers", &file.by_proxy.openers);
+    check("helping", &file.by_proxy.helping);
     check("not_yet", &file.incurred_costs.not_yet);
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
@@ -228,6 +290,36 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         ("insured_here", &speech.insured_here),
         ("hukou", &speech.hukou),
         ("list_joiners", &speech.list_joiners),
+    ] {
+        check(key, words);
+    }
+    let numbers = &file.numbers;
+    for (key, words) in [
+        ("id_cues", &numbers.id_cues),
+        ("phone_cues", &numbers.phone_cues),
+        ("social_security_cues", &numbers.social_security_cues),
+        ("digit_fillers", &numbers.digit_fillers),
+    ] {
+        check(key, words);
+    }
+    let acts = &file.acts;
+    for (key, words) in [
+        ("person", &acts.person),
+        ("person_named", &acts.person_named),
+        ("negators", &acts.negators),
+        ("negated_after", &acts.negated_after),
+        ("stop", &acts.stop),
+        ("go_on", &acts.go_on),
+        ("question_marks", &acts.question_marks),
+        ("reluctant", &acts.reluctant),
+        ("number_named", &acts.number_named),
+        ("id_number_named", &acts.id_number_named),
+        ("phone_number_named", &acts.phone_number_named),
+        ("cannot_answer", &acts.cannot_answer),
+        ("another_registration", &acts.another_registration),
+        ("fillers", &acts.fillers),
+        ("hesitations", &acts.hesitations),
+        ("around_hesitations", &acts.around_hesitations),
     ] {
         check(key, words);
     }
@@ -281,19 +373,30 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     };
     let words = &file.by_proxy;
     let (relatives, mine) = (alternatives(&words.relatives), alternatives(&words.mine));
+    let (helping, verbs) = (alternatives(&words.helping), alternatives(&words.verbs));
+    // Where a clause ends: what is done for someone is said in one clause.
+    const CLAUSE_END: &str = "，。,；;！!？?";
+    // 帮我爸办, 替俺爹打的; or 帮/替 + the relative, an aside about them, and
+    // what is done early in a later clause (我帮我岳父，他在海南住了好几年了，
+    // 办一下备案).
     let patterns = [
         (
             "relatives",
             format!(
-                "(帮|替|给|为|代)({mine})?的?([^，。,；;！!？?\\s]{{0,6}}的老?)?[大小二三四老]?({relatives}).{{0,8}}({})|代办|代为办理|代他|代她|帮人办\
-                 |是({mine})的?({relatives})|我是(他|她|病人|老人)的?({relatives})",
-                alternatives(&words.verbs)
+                "({helping})({mine})?的?([^{CLAUSE_END}\\s]{{0,6}}的老?)?[大小二三四老]?({relatives})[^{CLAUSE_END}]{{0,8}}({verbs})|代办|代为办理|代他|代她|帮人办\
+                 |是({mine})的?({relatives})|我是(他|她|病人|老人)的?({relatives})\
+                 |({helping})({mine})?的?[大小二三四老]?({relatives})[^{CLAUSE_END}\\s]{{0,2}}[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,3}}?({verbs})"
             ),
         ),
         (
             "subject_verbs",
+            // The relative goes or is ill (俺爹要去…), or is named first and
+            // helped a clause or more later, early in a clause of its own
+            // and not by the one spoken to (我父亲住院了，我这边帮着办一下;
+            // not 我朋友说了，你们能给办吗).
             format!(
-                "(^|[，。,；;！!？?\\s])({})?({mine})的?({relatives})[^，。,；;！!？?\\s]{{0,6}}?({})",
+                "(^|[{CLAUSE_END}\\s])({})?({mine})的?({relatives})[^{CLAUSE_END}\\s]{{0,6}}?({})\
+                 |(({mine})的?|(^|[{CLAUSE_END}\\s]))({relatives})[^{CLAUSE_END}]*[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,6}}?({helping})({verbs})",
                 alternatives(&words.openers),
                 alternatives(&words.subject_verbs)
             ),
@@ -339,6 +442,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         correction: file.correction,
         earlier_registration: file.earlier_registration,
         speech,
+        numbers: file.numbers,
+        acts: file.acts,
         hukou_whereabouts: file.hukou_whereabouts,
     })
 }

@@ -50,12 +50,10 @@ fn is_separator(c: char) -> bool {
     c.is_whitespace() || ",，、-－—–~.。·/;；:：".contains(c)
 }
 
-/// Words callers put between digit groups.
-const FILLERS: [&str; 8] = ["然后", "那个", "就是", "嗯", "呃", "啊", "额", "哦"];
-
 /// Runs with at least `min_digits` digits. Shorter runs (一下, 两个) are
-/// ordinary words, not numbers.
-pub fn digit_runs(text: &str, min_digits: usize) -> Vec<DigitRun> {
+/// ordinary words, not numbers. `fillers` (`numbers.digit_fillers` in
+/// `intents/entities.yaml`: 然后, 嗯) may stand between two groups of a run.
+pub fn digit_runs(text: &str, min_digits: usize, fillers: &[String]) -> Vec<DigitRun> {
     let mut runs = Vec::new();
     let mut current: Option<DigitRun> = None;
     // Whether the current group is still open (no separator since the
@@ -95,7 +93,10 @@ pub fn digit_runs(text: &str, min_digits: usize) -> Vec<DigitRun> {
                 index += width;
                 continue;
             }
-            if let Some(filler) = FILLERS.iter().find(|filler| rest.starts_with(*filler)) {
+            if let Some(filler) = fillers
+                .iter()
+                .find(|filler| !filler.is_empty() && rest.starts_with(filler.as_str()))
+            {
                 group_open = false;
                 index += filler.len();
                 continue;
@@ -122,26 +123,31 @@ fn finish(current: &mut Option<DigitRun>, text: &str, min_digits: usize, runs: &
 mod tests {
     use super::*;
 
+    fn read(text: &str) -> Vec<DigitRun> {
+        let fillers = ["然后", "嗯"].map(String::from);
+        digit_runs(text, 5, &fillers)
+    }
+
     #[test]
     fn reads_spoken_groups() {
-        let runs = digit_runs("四四洞三洞四 幺勾拐八幺两洞三 两洞幺两", 5);
+        let runs = read("四四洞三洞四 幺勾拐八幺两洞三 两洞幺两");
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].digits(), "440304197812032012");
-        let runs = digit_runs("手机幺五洞，嗯，两拐幺八 然后勾勾六三好的", 5);
+        let runs = read("手机幺五洞，嗯，两拐幺八 然后勾勾六三好的");
         assert_eq!(runs[0].digits(), "15027189963");
         assert_eq!(runs[0].groups, ["150", "2718", "9963"]);
     }
 
     #[test]
     fn leaves_ordinary_words_alone() {
-        assert!(digit_runs("我想问一下两个事情", 5).is_empty());
+        assert!(read("我想问一下两个事情").is_empty());
     }
 
     #[test]
     fn takes_a_check_letter_only_at_the_end_of_an_id() {
-        let runs = digit_runs("11010119900307663叉", 5);
+        let runs = read("11010119900307663叉");
         assert_eq!(runs[0].digits(), "11010119900307663X");
-        let runs = digit_runs("123456x", 5);
+        let runs = read("123456x");
         assert_eq!(runs[0].digits(), "123456");
     }
 }

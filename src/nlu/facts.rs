@@ -255,10 +255,13 @@ pub fn earlier_registration(text: &str, cues: &Cues) -> bool {
 
 /// 我自己, 本人, 我自己要去的: the whole answer says it is for oneself (a
 /// word of two characters or more may lead a longer answer; 我 alone must
-/// be all of it, or 我妈 would be the caller).
+/// be all of it, or 我妈 would be the caller). The particles of a short
+/// reply (`speech.reply_particles`: 哦，我自己; 俺咧) are not part of it.
 pub fn self_answer(text: &str, cues: &Cues) -> bool {
-    let said =
-        text.trim_matches(|c: char| c.is_whitespace() || "，。,.!！?？啊呀吧的哈呢嘛".contains(c));
+    let particles = &cues.speech.reply_particles;
+    let said = text.trim_matches(|c: char| {
+        c.is_whitespace() || "，。,.!！?？".contains(c) || particles.contains(&c)
+    });
     cues.self_answer
         .iter()
         .any(|word| said == word || (word.chars().count() >= 2 && said.starts_with(word.as_str())))

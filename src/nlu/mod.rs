@@ -145,6 +145,9 @@ pub struct Understanding {
     /// shows both.
     pub intents: Vec<(Intent, f32)>,
     pub entities: Entities,
+    /// The caller only paused (嗯嗯，那个啥; 稍等我找找): the turn answers
+    /// nothing and the intent is `unknown`, whatever a 嗯 in it resembles.
+    pub hesitating: bool,
 }
 
 /// The facts an utterance gives. `None`/empty means "not said".
@@ -271,7 +274,8 @@ impl Nlu {
             }
             descriptions.insert(*intent, file.description.clone());
             for example in &file.examples {
-                examples.push((index, normalize_for_intent(example, &gazetteer)));
+                let fillers = &data.cues.numbers.digit_fillers;
+                examples.push((index, normalize_for_intent(example, &gazetteer, fillers)));
             }
         }
         Ok(Nlu {
@@ -331,6 +335,13 @@ impl Nlu {
             intents.insert(0, (reply, confidence));
         }
         intent = self.answer_to(context.pending, text, intent, &entities);
+        // 嗯嗯，那个啥 to the read-back is a pause, not a yes.
+        let hesitating = self.hesitates(text);
+        if hesitating {
+            intent = Intent::Unknown;
+            confidence = 0.0;
+            intents.clear();
+        }
         // A channel named in a question (大厅几点开门, 小程序能办吗) is the
         // question's topic, not the caller's choice.
         // A channel stated in a clause of its own (…怎么办，传真办吧) is.
@@ -378,7 +389,50 @@ impl Nlu {
             confidence,
             intents,
             entities,
+            hesitating,
         }
+    }
+
+    /// Whether the turn only pauses: one hesitation at least (那个啥, 稍等,
+    /// 我想想, a trailing 嗯……), and nothing but fillers, the words said
+    /// around them, particles and punctuation (`acts:` and
+    /// `speech.reply_particles` in `entities.yaml`).
+    fn hesitates(&self, text: &str) -> bool {
+        let acts = &self.cues.acts;
+        let particles = &self.cues.speech.reply_particles;
+        let mut rest = text.trim();
+        let mut hesitated = false;
+        while let Some(first) = rest.chars().next() {
+            // The longest word that starts here (那个啥 over 那个), a
+            // hesitation over a filler of the same words.
+            let word = acts
+                .hesitations
+                .iter()
+                .map(|word| (word, true))
+                .chain(
+                    acts.fillers
+                        .iter()
+                        .chain(&acts.around_hesitations)
+                        .map(|word| (word, false)),
+                )
+                .filter(|(word, _)| !word.is_empty() && rest.starts_with(word.as_str()))
+                .max_by_key(|(word, hesitation)| (word.len(), *hesitation));
+            let skipped = match word {
+                Some((word, hesitation)) => {
+                    hesitated |= hesitation;
+                    word.len()
+                }
+                None if first.is_whitespace()
+                    || is_punctuation(first)
+                    || particles.contains(&first) =>
+                {
+                    first.len_utf8()
+                }
+                None => return false,
+            };
+            rest = &rest[skipped..];
+        }
+        hesitated
     }
 
     /// An answer that gives what was asked for is information, whatever
@@ -510,7 +564,7 @@ impl Nlu {
     /// The facts of an utterance; `name_expected` when the name question
     /// is pending.
     fn entities_expecting(&self, text: &str, today: NaiveDate, name_expected: bool) -> Entities {
-        let numbers = numbers::find_numbers(text, today);
+        let numbers = numbers::find_numbers(text, today, &self.cues.numbers);
         let dates = dates::find_dates(text, today);
         let (materials, negated_materials) = facts::materials(text, &self.cues);
         let name = self.names.read(text, name_expected, &self.gazetteer);
@@ -660,9 +714,11 @@ impl Nlu {
     /// Each intent's score for one piece of text, statements lowered when
     /// the text asks a question.
     fn intent_scores(&self, text: &str, entities: &Entities) -> Vec<f32> {
-        let mut scores = self
-            .classifier
-            .scores(&normalize_for_intent(text, &self.gazetteer));
+        let mut scores = self.classifier.scores(&normalize_for_intent(
+            text,
+            &self.gazetteer,
+            &self.cues.numbers.digit_fillers,
+        ));
         let question = asks(text, &self.cues.speech);
         for (index, score) in scores.iter_mut().enumerate() {
             let intent = self.classifier.intent(index);
@@ -766,7 +822,7 @@ fn destination(mentions: &[PlaceMention], text: &str, speech: &Speech) -> Option
 /// Text as the classifier sees it: no punctuation or spaces, lower case,
 /// numbers as `#` and places as `@`, so that 我去三亚 and 我去长沙 read
 /// alike.
-fn normalize_for_intent(text: &str, gazetteer: &Gazetteer) -> String {
+fn normalize_for_intent(text: &str, gazetteer: &Gazetteer, fillers: &[String]) -> String {
     let mut marked = String::with_capacity(text.len());
     let mut last = 0;
     for mention in gazetteer.mentions_in(text) {
@@ -779,7 +835,7 @@ fn normalize_for_intent(text: &str, gazetteer: &Gazetteer) -> String {
     marked.push_str(&text[last..]);
     let mut numbered = String::with_capacity(marked.len());
     let mut last = 0;
-    for run in digits::digit_runs(&marked, 5) {
+    for run in digits::digit_runs(&marked, 5, fillers) {
         numbered.push_str(&marked[last..run.start]);
         numbered.push('#');
         last = run.end;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::rules::personal::has_province_code;
 use crate::rules::{IdNumber, InvalidNumber, Phone};
 
+use super::cues::NumberWords;
 use super::digits::{DigitRun, digit_runs};
 
 /// A number the caller gave, as said and as checked.
@@ -57,24 +58,35 @@ pub struct Numbers {
     pub social_security_numbers: Vec<String>,
 }
 
-const ID_CUES: [&str; 4] = ["身份证", "证件号", "身份号", "公民身份"];
-const PHONE_CUES: [&str; 5] = ["电话", "手机", "号码", "联系", "打给"];
-const SOCIAL_SECURITY_CUES: [&str; 5] = ["社保卡号", "社保号", "社保卡的号", "医保卡号", "电脑号"];
-
-/// Finds and checks every number in `text`. `today` bounds birth dates.
-pub fn find_numbers(text: &str, today: NaiveDate) -> Numbers {
+/// Finds and checks every number in `text`. `today` bounds birth dates;
+/// `words` (`numbers:` in `intents/entities.yaml`) say which number is which
+/// and what may come between its digits.
+pub fn find_numbers(text: &str, today: NaiveDate, words: &NumberWords) -> Numbers {
     let mut numbers = Numbers::default();
     // A cue names the first number after it only: 身份证号…，138… reads the
     // second number by its shape (see `classify`).
     let mut cues_from = 0;
-    for run in digit_runs(text, 5) {
+    for run in digit_runs(text, 5, &words.digit_fillers) {
         let before = &text[..run.start];
         for (raw, digits) in split_run(&run) {
-            classify(&raw, &digits, before, cues_from, today, &mut numbers);
+            let said = Said {
+                before,
+                cues_from,
+                today,
+            };
+            classify(&raw, &digits, &said, words, &mut numbers);
             cues_from = run.start;
         }
     }
     numbers
+}
+
+/// What comes before one number, and the day it is read on.
+struct Said<'a> {
+    before: &'a str,
+    /// Cues before this byte named an earlier number.
+    cues_from: usize,
+    today: NaiveDate,
 }
 
 /// A run may hold two numbers said one after the other (手机号，身份证号):
@@ -114,24 +126,22 @@ fn looks_like_id(digits: &str) -> bool {
 /// `from` (the start of the number before it, which a cue before that
 /// named already): the closest wins (我的电话是…，身份证是… reads each
 /// number by its own cue).
-fn last_cue(before: &str, from: usize, cues: &[&str]) -> Option<usize> {
+fn last_cue(before: &str, from: usize, cues: &[String]) -> Option<usize> {
     cues.iter()
-        .filter_map(|cue| before.rfind(cue))
+        .filter_map(|cue| before.rfind(cue.as_str()))
         .filter(|at| *at >= from)
         .max()
 }
 
-fn classify(
-    raw: &str,
-    digits: &str,
-    before: &str,
-    cues_from: usize,
-    today: NaiveDate,
-    numbers: &mut Numbers,
-) {
-    let id_cue = last_cue(before, cues_from, &ID_CUES);
-    let phone_cue = last_cue(before, cues_from, &PHONE_CUES);
-    let social_cue = last_cue(before, cues_from, &SOCIAL_SECURITY_CUES);
+fn classify(raw: &str, digits: &str, said: &Said, words: &NumberWords, numbers: &mut Numbers) {
+    let Said {
+        before,
+        cues_from,
+        today,
+    } = *said;
+    let id_cue = last_cue(before, cues_from, &words.id_cues);
+    let phone_cue = last_cue(before, cues_from, &words.phone_cues);
+    let social_cue = last_cue(before, cues_from, &words.social_security_cues);
     let nearest = [(id_cue, 0), (phone_cue, 1), (social_cue, 2)]
         .into_iter()
         .filter_map(|(at, kind)| at.map(|at| (at, kind)))

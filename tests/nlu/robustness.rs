@@ -80,8 +80,9 @@ proptest! {
     fn hotline_like_text_never_panics(text in hotline_like()) {
         let _ = nlu().understand(&text, today());
         let _ = dates::find_dates(&text, today());
-        let _ = numbers::find_numbers(&text, today());
-        let _ = digits::digit_runs(&text, 1);
+        let words = &nlu().cues().numbers;
+        let _ = numbers::find_numbers(&text, today(), words);
+        let _ = digits::digit_runs(&text, 1, &words.digit_fillers);
         let asked_name = hotline::nlu::Context { pending: Some("applicant.name"), ..Default::default() };
         let _ = nlu().understand_in(&text, today(), &asked_name);
         let _ = facts::materials(&text, nlu().cues());

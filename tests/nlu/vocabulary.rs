@@ -201,3 +201,86 @@ fn a_going_word_added_in_the_data_file_moves_the_destination() {
     let edited_nlu = Nlu::load(dir.path(), gazetteer()).unwrap();
     assert_eq!(city(&edited_nlu).as_deref(), Some("长沙市"));
 }
+
+/// Which number is which is data (`numbers:`): a cue word added there
+/// reads the number after it as that kind, a filler added there joins the
+/// groups around it, and an empty list stops the load at its line.
+#[test]
+fn number_cues_and_fillers_are_data() {
+    let cued = "我的证号是13800138000";
+    let paused = "电话幺五洞那啥两拐幺八勾勾六三";
+    let phones = |nlu: &Nlu, text: &str| -> Vec<String> {
+        let entities = nlu.entities(text, today());
+        entities
+            .phones
+            .iter()
+            .map(|phone| phone.normalized.clone())
+            .collect()
+    };
+    // Not words of the shipped file: the test would prove nothing.
+    assert_eq!(phones(nlu(), cued), ["13800138000"]);
+    assert_ne!(phones(nlu(), paused), ["15027189963"]);
+
+    let edited = real_entities()
+        .replacen("  id_cues: [身份证,", "  id_cues: [证号, 身份证,", 1)
+        .replacen(
+            "  digit_fillers: [然后,",
+            "  digit_fillers: [那啥, 然后,",
+            1,
+        );
+    assert_ne!(edited, real_entities());
+    let dir = intents_copy("entities.yaml", &edited);
+    let edited = Nlu::load(dir.path(), gazetteer()).unwrap_or_else(|error| panic!("{error}"));
+    let entities = edited.entities(cued, today());
+    assert!(entities.phones.is_empty(), "{:?}", entities.phones);
+    assert_eq!(entities.id_numbers[0].normalized, "13800138000");
+    assert_eq!(phones(&edited, paused), ["15027189963"]);
+
+    assert_reported(
+        "  social_security_cues: [社保卡号, 社保号, 社保卡的号, 医保卡号, 电脑号]",
+        "  social_security_cues: []",
+        "social_security_cues",
+        "social_security_cues: empty list",
+    );
+}
+
+/// The words the dialogue reads a turn's acts by (`acts:`) are checked
+/// like the others: an empty list stops the load at its line.
+#[test]
+fn act_words_are_checked_with_file_and_line() {
+    assert_reported(
+        "  stop: [算了, 不办, 不弄, 不要了, 拉倒, 不搞]",
+        "  stop: []",
+        "stop",
+        "stop: empty list",
+    );
+    assert_reported(
+        "  hesitations: [那个啥,",
+        "  hesitations: [那个啥, \"\",",
+        "hesitations",
+        "hesitations: empty word",
+    );
+}
+
+/// A hesitation added to `acts.hesitations` makes a turn of it a pause:
+/// no yes to the read-back.
+#[test]
+fn a_hesitation_added_in_the_data_file_is_no_yes() {
+    let text = "嗯嗯，容我琢磨琢磨";
+    let confirming = hotline::nlu::Context {
+        pending: Some("confirm"),
+        ..Default::default()
+    };
+    let read = |nlu: &Nlu| nlu.understand_in(text, today(), &confirming);
+    assert!(!read(nlu()).hesitating);
+    let edited = real_entities().replacen(
+        "  hesitations: [那个啥,",
+        "  hesitations: [容我琢磨琢磨, 那个啥,",
+        1,
+    );
+    let dir = intents_copy("entities.yaml", &edited);
+    let edited = Nlu::load(dir.path(), gazetteer()).unwrap_or_else(|error| panic!("{error}"));
+    let understanding = read(&edited);
+    assert!(understanding.hesitating);
+    assert_eq!(understanding.intent, hotline::nlu::Intent::Unknown);
+}
