@@ -11,9 +11,17 @@ fn place(province: &str, city: Option<&str>) -> Option<Place> {
     })
 }
 
+/// Each case's text through `read` (named `how` in a failure) gives its
+/// expected place.
+fn check(how: &str, read: fn(&Gazetteer, &str) -> Option<Place>, cases: &[(&str, Option<Place>)]) {
+    let g = gazetteer();
+    for (text, expected) in cases {
+        assert_eq!(&read(&g, text), expected, "{how}({text})");
+    }
+}
+
 #[test]
 fn resolves_full_and_short_names() {
-    let g = gazetteer();
     let cases = [
         ("长沙", place("湖南省", Some("长沙市"))),
         ("长沙市", place("湖南省", Some("长沙市"))),
@@ -41,14 +49,11 @@ fn resolves_full_and_short_names() {
         ("火星", None),
         ("", None),
     ];
-    for (text, expected) in cases {
-        assert_eq!(g.resolve(text), expected, "resolve({text})");
-    }
+    check("resolve", Gazetteer::resolve, &cases);
 }
 
 #[test]
 fn finds_the_first_place_in_free_text() {
-    let g = gazetteer();
     let cases = [
         ("我退休了要回湖南老家养老", place("湖南省", None)),
         ("我要去湖南长沙那边住", place("湖南省", Some("长沙市"))),
@@ -69,9 +74,7 @@ fn finds_the_first_place_in_free_text() {
         ("公安局开的证明行不行", None),
         ("回内蒙老家", place("内蒙古自治区", None)),
     ];
-    for (text, expected) in cases {
-        assert_eq!(g.find_in(text), expected, "find_in({text})");
-    }
+    check("find_in", Gazetteer::find_in, &cases);
 }
 
 /// Speech recognition on a poor line or a southern accent: front and back
@@ -80,7 +83,6 @@ fn finds_the_first_place_in_free_text() {
 /// with a written character in common, and never for two places.
 #[test]
 fn places_misheard_by_near_sounds() {
-    let g = gazetteer();
     let cases = [
         ("我要去深证", place("广东省", Some("深圳市"))),
         ("我儿子在深证上班", place("广东省", Some("深圳市"))),
@@ -104,14 +106,13 @@ fn places_misheard_by_near_sounds() {
         ("还得去一趟", None),
         ("荷兰", None),
     ];
-    for (text, expected) in cases {
-        assert_eq!(g.find_in(text), expected, "find_in({text})");
-    }
+    check("find_in", Gazetteer::find_in, &cases);
 }
 
-/// A sound pair that is not pinyin letters stops the load at its line.
-#[test]
-fn a_bad_sound_pair_is_reported_with_its_line() {
+/// A corpus folder holding the real gazetteer with `aliases` as its
+/// `places/aliases.yaml`, and that `places` folder: a test breaks one file
+/// of it and loads.
+fn places_with_aliases(aliases: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let places = dir.path().join("places");
     std::fs::create_dir(&places).unwrap();
@@ -119,11 +120,16 @@ fn a_bad_sound_pair_is_reported_with_its_line() {
     for file in ["provinces.json", "cities.json", "areas.json"] {
         std::fs::copy(real.join(file), places.join(file)).unwrap();
     }
-    std::fs::write(
-        places.join("aliases.yaml"),
+    std::fs::write(places.join("aliases.yaml"), aliases).unwrap();
+    (dir, places)
+}
+
+/// A sound pair that is not pinyin letters stops the load at its line.
+#[test]
+fn a_bad_sound_pair_is_reported_with_its_line() {
+    let (dir, _) = places_with_aliases(
         "aliases:\n  内蒙: 内蒙古自治区\nsound_alike:\n  initials: [[zh, z]]\n  finals: [[ang, 安]]\n",
-    )
-    .unwrap();
+    );
     let message = Gazetteer::load(dir.path()).err().unwrap().to_string();
     assert!(message.contains("aliases.yaml:5:"), "{message}");
 }
@@ -144,18 +150,7 @@ fn normalizes_province_names_only() {
 
 #[test]
 fn a_bad_alias_is_reported_with_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let places = dir.path().join("places");
-    std::fs::create_dir(&places).unwrap();
-    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/places");
-    for file in ["provinces.json", "cities.json", "areas.json"] {
-        std::fs::copy(real.join(file), places.join(file)).unwrap();
-    }
-    std::fs::write(
-        places.join("aliases.yaml"),
-        "aliases:\n  内蒙: 内蒙古自治区\n  火星: 火星省\n",
-    )
-    .unwrap();
+    let (dir, places) = places_with_aliases("aliases:\n  内蒙: 内蒙古自治区\n  火星: 火星省\n");
     let error = Gazetteer::load(dir.path())
         .err()
         .expect("火星省 is unknown");
