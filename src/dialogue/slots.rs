@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::dialogue::{Session, SlotChange};
 use crate::nlu::{DateRole, Entities, Intent, Understanding};
-use crate::rules::{Applicant, Application, Category, Destination, Scheme};
+use crate::rules::{Applicant, Application, Category, Destination};
 use crate::slot_table::SlotTable;
 
 /// The dialogue act that wrote a value: stated outright, the answer to
@@ -89,14 +89,12 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
 /// destination, proxy, costs already incurred.
 fn stated_facts(slots: &mut Application, understanding: &Understanding, applied: &mut Applied) {
     let entities = &understanding.entities;
-    let maternity =
-        (understanding.intent == Intent::RegisterMaternity).then_some(Scheme::Maternity);
     let destination = entities.destination.as_ref().map(|place| Destination {
         province: Some(place.province.clone()),
         city: place.city.clone(),
     });
     let mut took = |taken: bool| applied.took_something |= taken;
-    took(set(&mut slots.scheme, entities.scheme.or(maternity)));
+    took(set(&mut slots.scheme, entities.scheme));
     took(set(&mut slots.insurance, entities.insurance));
     took(set(&mut slots.category, entities.category));
     took(set(&mut slots.submit_via, entities.submit_via.clone()));

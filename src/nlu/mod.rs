@@ -678,12 +678,17 @@ impl Nlu {
             // when it reads like none of the examples.
             ranked.push((Intent::ProvideInfo, THRESHOLD));
         }
-        // 生孩子 + 备案 is the maternity registration, whatever the words.
-        if entities.scheme == Some(Scheme::Maternity)
-            && let Some(first) = ranked.first_mut()
-            && first.0 == Intent::Register
-        {
-            first.0 = Intent::RegisterMaternity;
+        // 生孩子 + 备案 is the maternity registration, whatever the words;
+        // and only a maternity word makes one: the examples' 爱人, 老婆 and
+        // 帮她 bring a registration for a relative near them, which is not
+        // one (帮我爱人办 is any registration).
+        if let Some(first) = ranked.first_mut() {
+            let maternity = entities.scheme == Some(Scheme::Maternity);
+            match first.0 {
+                Intent::Register if maternity => first.0 = Intent::RegisterMaternity,
+                Intent::RegisterMaternity if !maternity => first.0 = Intent::Register,
+                _ => {}
+            }
         }
         match ranked.first() {
             Some((intent, confidence)) => (*intent, *confidence, ranked.clone()),
