@@ -465,9 +465,11 @@ impl Assistant {
         {
             return None;
         }
+        // The category as the region names it: Dongguan's 外来就业创业人员
+        // registers as its 异地长期居住人员, Jining's as its merged ones.
         let who = match (case.scheme, case.category) {
-            (Some(crate::rules::Scheme::Maternity), _) => "生育保险",
-            (_, Some(category)) => category.label(),
+            (Some(crate::rules::Scheme::Maternity), _) => "生育保险".to_string(),
+            (_, Some(category)) => self.policies.category_name(&case.region, category),
             (_, None) => return None,
         };
         let processing_days = match topic {
@@ -486,7 +488,7 @@ impl Assistant {
         let short = from_rules::reply(&from_rules::Case {
             topic,
             decision: &decision,
-            who,
+            who: &who,
             asked_channel: asked_channel.clone(),
             processing_days: &processing_days,
             material_label: &material_label,
