@@ -1,20 +1,28 @@
-//! A simulated caller: holds a true Application and gives its facts in
-//! random order and wording, answering what the dialogue asks (the
-//! session's pending slot), with fillers, spoken digits, questions between
-//! answers, a correction, a place named inside a question, a bare 有 to
-//! the materials question and a question after the registration is done.
+//! A simulated caller: holds a true case and gives its facts in random
+//! order and wording, answering what the dialogue asks (the session's
+//! pending slot), with fillers, spoken digits, questions between answers,
+//! a place named inside a question, a bare 有 to the materials question and
+//! a question after the registration is done. It may act for a relative,
+//! slip on a number or a name, and put a slip right at once or only when
+//! it hears the read-back. Every read-back is checked against what the
+//! caller holds, and a wrong fact is corrected in everyday words.
 
 use hotline::Assistant;
+use hotline::dialogue::confirm::Proposal;
 use hotline::dialogue::{DialogueState, Session, SessionChannel, Turn};
 use hotline::rules::{Application, Channel, Insurance};
 use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::bank::{Bank, fill, pick, short, spoken_digits};
-use super::truth::{Truth, mobile};
+use super::read_back::ReadBack;
+use super::truth::{Truth, id_number, mobile};
 
 /// Caller turns after which a call that has not ended is stuck.
 pub const MAX_TURNS: usize = 40;
+
+/// Read-backs put right before the caller asks for a person instead.
+const MAX_READ_BACK_CORRECTIONS: u32 = 3;
 
 /// How a call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +45,24 @@ pub struct Call {
     /// registration.
     pub turns_to_register: Option<usize>,
     pub end: End,
+    pub read_backs: ReadBacks,
+}
+
+/// What the caller found in the read-backs of one call.
+#[derive(Debug, Default, Clone)]
+pub struct ReadBacks {
+    /// Read-backs heard.
+    pub heard: usize,
+    /// Read-backs with a fact the caller never said: the dialogue heard
+    /// it wrong. Each with the facts.
+    pub wrong: Vec<String>,
+    /// Read-backs that assumed a fact the caller had not said yet (通过电话
+    /// 办理 before a fax caller said 传真), and were otherwise right.
+    pub assumed: usize,
+    /// Read-backs wrong only where the caller had slipped.
+    pub slips_caught: usize,
+    /// Corrections the caller said to a read-back.
+    pub corrections: u32,
 }
 
 /// The facts a caller may volunteer before being asked.
@@ -45,6 +71,7 @@ enum Fact {
     Situation,
     Destination,
     Insurance,
+    Proxy,
     Name,
     Id,
     Phone,
@@ -55,14 +82,28 @@ enum Fact {
 struct Caller<'a> {
     bank: &'a Bank,
     truth: &'a Truth,
+    read_back: ReadBack,
+    /// What the caller has told the dialogue: the truth, but for a slip
+    /// not yet put right.
+    said_values: Application,
     said: Vec<Fact>,
-    /// A wrong phone number was given; the correction comes next turn.
-    correction_due: bool,
-    will_correct: bool,
+    /// The fact the caller will get wrong the first time they say it.
+    slip: Option<Fact>,
+    /// The slip is put right in the very next turn (else at the read-back).
+    slip_corrected_at_once: bool,
+    /// A slip was said; the correction comes next turn.
+    correction_due: Option<Fact>,
     questions_left: u32,
     place_question: bool,
     /// A bare 有 was said to the materials question.
     said_bare_have: bool,
+    /// The relative acted for was named already: he or she may be 他/她
+    /// from then on.
+    relative_named: bool,
+    /// The last read-back heard, for a confirming turn that does not
+    /// repeat it.
+    last_read_back: Option<Vec<String>>,
+    read_backs: ReadBacks,
 }
 
 pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth) -> Call {
@@ -73,15 +114,27 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
     };
     let (mut session, _) =
         assistant.start_session(channel, Some(&truth.application.region), truth.today);
+    let slip = match rng.random_range(0..20) {
+        0..=2 => Some(Fact::Phone),
+        3 => Some(Fact::Id),
+        4 => Some(Fact::Name),
+        _ => None,
+    };
     let mut caller = Caller {
         bank,
         truth,
+        read_back: ReadBack::new(assistant, channel),
+        said_values: truth.application.clone(),
         said: Vec::new(),
-        correction_due: false,
-        will_correct: rng.random_bool(0.25),
+        slip,
+        slip_corrected_at_once: rng.random_bool(0.5),
+        correction_due: None,
         questions_left: rng.random_range(0..=2),
         place_question: rng.random_bool(0.3),
         said_bare_have: false,
+        relative_named: false,
+        last_read_back: None,
+        read_backs: ReadBacks::default(),
     };
     let ask_after_done = rng.random_bool(0.6);
     let mut call = Call {
@@ -90,6 +143,7 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
         registrations: Vec::new(),
         turns_to_register: None,
         end: End::Stuck,
+        read_backs: ReadBacks::default(),
     };
     let mut text = caller.opening(rng);
     let mut after_done_asked = false;
@@ -100,11 +154,12 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
             call.turns_to_register.get_or_insert(number);
         }
         let state = turn.state;
+        let reply = turn.reply.clone();
         call.transcript.push((text, turn));
         match state {
             DialogueState::Handoff | DialogueState::AgentActive => {
                 call.end = End::Handoff;
-                return call;
+                break;
             }
             DialogueState::Done if ask_after_done && !after_done_asked => {
                 after_done_asked = true;
@@ -120,18 +175,29 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
                 }
                 call.transcript.push((bye, turn));
                 call.end = End::Done;
-                return call;
+                break;
             }
             _ => {}
         }
-        text = caller.next(rng, &session);
+        text = caller.next(rng, assistant, &session, &reply);
     }
+    call.read_backs = caller.read_backs;
     call
 }
 
 impl Caller<'_> {
     fn application(&self) -> &Application {
         &self.truth.application
+    }
+
+    /// Who travels, and how they are then called: 我 and 我, or the
+    /// relative (我爸) and, once named, 他/她.
+    fn who(&self) -> (String, String) {
+        match &self.truth.relative {
+            Some((relative, pronoun)) if self.relative_named => (relative.clone(), pronoun.clone()),
+            Some((relative, _)) => (relative.clone(), relative.clone()),
+            None => ("我".into(), "我".into()),
+        }
     }
 
     fn opening(&mut self, rng: &mut StdRng) -> String {
@@ -143,7 +209,12 @@ impl Caller<'_> {
                 parts.push(greeting);
                 parts.push(self.say(rng, Fact::Situation));
             }
-            _ => parts.push(self.say(rng, Fact::Situation)),
+            _ => {
+                if self.truth.relative.is_some() && rng.random_bool(0.5) {
+                    parts.push(self.say(rng, Fact::Proxy));
+                }
+                parts.push(self.say(rng, Fact::Situation));
+            }
         }
         if self.application().submit_via == Some(Channel::Fax) && rng.random_bool(0.5) {
             parts.push(self.say(rng, Fact::Channel));
@@ -151,12 +222,20 @@ impl Caller<'_> {
         parts.join("，")
     }
 
-    /// The caller's next utterance, given where the dialogue is.
-    fn next(&mut self, rng: &mut StdRng, session: &Session) -> String {
-        if self.correction_due {
-            self.correction_due = false;
-            let phone = self.phone_spoken(rng);
-            return fill(pick(rng, &self.bank.corrections), &[("phone", &phone)]);
+    /// The caller's next utterance, given where the dialogue is and what
+    /// it just said.
+    fn next(
+        &mut self,
+        rng: &mut StdRng,
+        assistant: &Assistant,
+        session: &Session,
+        reply: &str,
+    ) -> String {
+        if let Some(proposal) = &session.proposal {
+            return self.answer_proposal(proposal);
+        }
+        if let Some(fact) = self.correction_due.take() {
+            return self.correct(rng, fact);
         }
         if session.state == DialogueState::Collecting {
             if self.questions_left > 0 && rng.random_bool(0.25) {
@@ -171,14 +250,7 @@ impl Caller<'_> {
             }
         }
         if session.state == DialogueState::Confirming {
-            // A fax caller who has not said so hears 通过电话办理 and says it.
-            if self.application().submit_via == Some(Channel::Fax)
-                && !self.said.contains(&Fact::Channel)
-            {
-                let fax = self.say(rng, Fact::Channel);
-                return format!("不对，{fax}");
-            }
-            return pick(rng, &self.bank.affirm).clone();
+            return self.check_read_back(rng, assistant, reply);
         }
         let mut parts = Vec::new();
         let answer = session
@@ -201,6 +273,102 @@ impl Caller<'_> {
         self.with_filler(rng, text)
     }
 
+    /// Checks the read-back just heard (or the last one, when this reply
+    /// did not repeat it) against the truth: yes when every fact is right,
+    /// else the first wrong fact put right.
+    fn check_read_back(&mut self, rng: &mut StdRng, assistant: &Assistant, reply: &str) -> String {
+        let truth = self.read_back.facts_of(assistant, self.application());
+        let heard = match self.read_back.facts(reply) {
+            Some(heard) => {
+                self.read_backs.heard += 1;
+                // A fact about something the caller has not said yet (通过电话办理
+                // before a fax caller said 传真) is the dialogue's assumption,
+                // put right like any other but not a fact misheard.
+                let said = self.read_back.facts_of(assistant, &self.said_values);
+                let given = |fact: &&String| {
+                    fact_of_slot(self.read_back.slot_of(fact))
+                        .is_none_or(|fact| self.said.contains(&fact))
+                };
+                let never_said: Vec<&String> = heard
+                    .iter()
+                    .filter(|fact| !said.contains(fact))
+                    .filter(given)
+                    .collect();
+                let untrue: Vec<&String> =
+                    heard.iter().filter(|fact| !truth.contains(fact)).collect();
+                if !never_said.is_empty() {
+                    self.read_backs
+                        .wrong
+                        .push(format!("heard {never_said:?}, said {said:?}"));
+                } else if untrue.iter().any(|fact| !given(fact)) {
+                    self.read_backs.assumed += 1;
+                } else if !untrue.is_empty() {
+                    self.read_backs.slips_caught += 1;
+                }
+                self.last_read_back = Some(heard.clone());
+                heard
+            }
+            None => self.last_read_back.clone().unwrap_or_default(),
+        };
+        let Some(wrong) = heard.iter().find(|fact| !truth.contains(fact)) else {
+            return pick(rng, &self.bank.affirm).clone();
+        };
+        self.read_backs.corrections += 1;
+        let slot = self.read_back.slot_of(wrong);
+        // Documents read back that the caller does not hold are named
+        // as not held: saying those held again would leave them there.
+        let held: Vec<String> = truth
+            .iter()
+            .filter(|fact| self.read_back.slot_of(fact) == slot)
+            .flat_map(|fact| self.read_back.values(fact))
+            .collect();
+        let extra: Vec<String> = self
+            .read_back
+            .values(wrong)
+            .into_iter()
+            .filter(|item| !held.contains(item))
+            .collect();
+        if slot == "materials" && !extra.is_empty() {
+            let materials = self.material_names_said(rng);
+            return fill(
+                pick(rng, &self.bank.materials_corrections),
+                &[("extra", &extra.join("、")), ("materials", &materials)],
+            );
+        }
+        let fact = fact_of_slot(slot);
+        match fact {
+            Some(fact) if self.read_backs.corrections <= MAX_READ_BACK_CORRECTIONS => {
+                self.correct(rng, fact)
+            }
+            _ => "还是不对，你给我转人工吧".to_string(),
+        }
+    }
+
+    /// `fact` said again with its true value, as a correction.
+    fn correct(&mut self, rng: &mut StdRng, fact: Fact) -> String {
+        self.put_right(fact);
+        let said = self.say(rng, fact);
+        let bank = self.bank;
+        if fact == Fact::Phone && rng.random_bool(0.5) {
+            let phone = self.phone_spoken(rng);
+            return fill(pick(rng, &bank.corrections), &[("phone", &phone)]);
+        }
+        fill(pick(rng, &bank.read_back_corrections), &[("fact", &said)])
+    }
+
+    /// A yes to a change the caller wants, a no to anything else.
+    fn answer_proposal(&self, proposal: &Proposal) -> String {
+        let Proposal::Change { values } = proposal else {
+            return "不是".to_string();
+        };
+        let truth = serde_json::to_value(self.application()).unwrap();
+        let all_true = values.iter().all(|(slot, value)| {
+            let pointer = format!("/{}", slot.replace('.', "/"));
+            truth.pointer(&pointer) == Some(value)
+        });
+        if all_true { "是的" } else { "不是" }.to_string()
+    }
+
     fn with_filler(&self, rng: &mut StdRng, text: String) -> String {
         if rng.random_bool(0.3) {
             format!("{}，{text}", pick(rng, &self.bank.fillers))
@@ -220,13 +388,13 @@ impl Caller<'_> {
             "applicant.id_number" => Fact::Id,
             "applicant.phone" => Fact::Phone,
             "submit_via" => Fact::Channel,
+            "by_proxy" => Fact::Proxy,
             // 有 alone first, now and then: the documents named when asked which.
             "materials" if !self.said_bare_have && rng.random_bool(0.3) => {
                 self.said_bare_have = true;
                 return pick(rng, &bank.bare_have).clone();
             }
             "materials" => Fact::Materials,
-            "by_proxy" => return pick(rng, &bank.by_proxy_self).clone(),
             "hukou_moved" => return pick(rng, &bank.hukou_moved).clone(),
             "scheme" => return pick(rng, &bank.general_scheme).clone(),
             "incurred_costs_at_destination" => return pick(rng, &bank.no_costs).clone(),
@@ -248,6 +416,9 @@ impl Caller<'_> {
         if self.application().submit_via == Some(Channel::Fax) {
             facts.push(Fact::Channel);
         }
+        if self.truth.relative.is_some() {
+            facts.push(Fact::Proxy);
+        }
         let open: Vec<Fact> = facts
             .into_iter()
             .filter(|fact| !self.said.contains(fact))
@@ -255,20 +426,97 @@ impl Caller<'_> {
         (!open.is_empty()).then(|| *pick(rng, &open))
     }
 
+    /// The value of `fact` the caller said goes back to the truth.
+    fn put_right(&mut self, fact: Fact) {
+        let truth = self.application().applicant.clone();
+        let said = self.said_values.applicant.get_or_insert_default();
+        let truth = truth.unwrap_or_default();
+        match fact {
+            Fact::Name => said.name = truth.name,
+            Fact::Id => said.id_number = truth.id_number,
+            Fact::Phone => said.phone = truth.phone,
+            _ => {}
+        }
+    }
+
+    /// The first time `fact` is the slip, a wrong value for it is what the
+    /// caller says (and has said).
+    fn maybe_slip(&mut self, rng: &mut StdRng, fact: Fact) {
+        if self.slip != Some(fact) {
+            return;
+        }
+        self.slip = None;
+        if self.slip_corrected_at_once {
+            self.correction_due = Some(fact);
+        }
+        let bank = self.bank;
+        let truth = self.application().applicant.clone().unwrap_or_default();
+        let said = self.said_values.applicant.get_or_insert_default();
+        match fact {
+            Fact::Name => {
+                let true_name = truth.name.unwrap_or_default();
+                let surname: String = true_name.chars().take(1).collect();
+                loop {
+                    let name = format!("{surname}{}", pick(rng, &bank.given_names));
+                    if name != true_name {
+                        said.name = Some(name);
+                        break;
+                    }
+                }
+            }
+            Fact::Id => {
+                // The last digits misremembered: still a valid number.
+                let true_id = truth.id_number.as_deref().unwrap_or_default().to_string();
+                loop {
+                    let id = id_number(rng, &true_id[..14]);
+                    if id != true_id {
+                        said.id_number = Some(hotline::rules::IdNumber::parse(&id).unwrap());
+                        break;
+                    }
+                }
+            }
+            Fact::Phone => {
+                let true_phone = truth.phone.as_deref().unwrap_or_default().to_string();
+                loop {
+                    let phone = mobile(rng);
+                    if phone != true_phone {
+                        said.phone = Some(hotline::rules::Phone::parse(&phone).unwrap());
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn say(&mut self, rng: &mut StdRng, fact: Fact) -> String {
+        self.maybe_slip(rng, fact);
         let bank = self.bank;
         let application = self.application().clone();
+        let (who, they) = self.who();
+        let by_proxy = self.truth.relative.is_some();
+        let applicant = self.said_values.applicant.clone().unwrap_or_default();
+        // The applicant's own words, or the relative's (他叫…) when acting
+        // for one, with `value` filled in.
+        let about = |rng: &mut StdRng, own: &[String], relative: &[String], value: (&str, &str)| {
+            let templates = if by_proxy { relative } else { own };
+            fill(
+                pick(rng, templates),
+                &[value, ("who", &who), ("they", &they)],
+            )
+        };
         let text = match fact {
             Fact::Situation => {
                 let category = application.category.unwrap().id();
                 let situation = &bank.situations[category];
-                if self.said.contains(&Fact::Destination) {
+                let template = if self.said.contains(&Fact::Destination) {
                     pick(rng, &situation.bare).clone()
                 } else {
                     self.said.push(Fact::Destination);
                     let place = self.destination_words(rng, "{ps}{cs}");
                     fill(pick(rng, &situation.with_place), &[("place", &place)])
-                }
+                };
+                fill(template, &[("who", &who), ("they", &they)])
             }
             Fact::Destination => {
                 let template = pick(rng, &bank.destinations).clone();
@@ -281,42 +529,22 @@ impl Caller<'_> {
                 };
                 pick(rng, &bank.insurance[key]).clone()
             }
+            Fact::Proxy if by_proxy => fill(
+                pick(rng, &bank.by_proxy_other),
+                &[("who", &who), ("they", &they)],
+            ),
+            Fact::Proxy => pick(rng, &bank.by_proxy_self).clone(),
             Fact::Name => {
-                let name = application
-                    .applicant
-                    .as_ref()
-                    .unwrap()
-                    .name
-                    .clone()
-                    .unwrap();
-                fill(pick(rng, &bank.names), &[("name", &name)])
+                let name = applicant.name.unwrap();
+                about(rng, &bank.names, &bank.names_for_relative, ("name", &name))
             }
             Fact::Id => {
-                let id = application
-                    .applicant
-                    .as_ref()
-                    .unwrap()
-                    .id_number
-                    .as_deref()
-                    .unwrap()
-                    .to_string();
+                let id = applicant.id_number.as_deref().unwrap().to_string();
                 let spoken = spoken_digits(rng, &id, &[6, 8, 4]);
-                fill(pick(rng, &bank.ids), &[("id", &spoken)])
+                about(rng, &bank.ids, &bank.ids_for_relative, ("id", &spoken))
             }
             Fact::Phone => {
-                let phone = if self.will_correct {
-                    self.will_correct = false;
-                    self.correction_due = true;
-                    let mut wrong = mobile(rng);
-                    while Some(wrong.as_str())
-                        == application.applicant.as_ref().unwrap().phone.as_deref()
-                    {
-                        wrong = mobile(rng);
-                    }
-                    spoken_digits(rng, &wrong, &[3, 4, 4])
-                } else {
-                    self.phone_spoken(rng)
-                };
+                let phone = self.phone_spoken(rng);
                 fill(pick(rng, &bank.phones), &[("phone", &phone)])
             }
             Fact::Channel => {
@@ -326,31 +554,55 @@ impl Caller<'_> {
                 };
                 pick(rng, &bank.channels[key]).clone()
             }
-            Fact::Materials => {
-                let names: Vec<String> = application
-                    .materials
-                    .clone()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|id| pick(rng, &bank.material_names[id.as_str()]).clone())
-                    .collect();
-                let joined = if rng.random_bool(0.5) {
-                    names.join("和")
-                } else {
-                    names.join("、")
-                };
-                fill(pick(rng, &bank.materials), &[("materials", &joined)])
-            }
+            Fact::Materials => self.materials_said(rng),
         };
         if !self.said.contains(&fact) {
             self.said.push(fact);
         }
+        if let Some((relative, _)) = &self.truth.relative {
+            self.relative_named |= text.contains(relative.as_str());
+        }
         text
     }
 
+    /// The documents held, as a list; now and then after denying one the
+    /// caller does not hold.
+    fn materials_said(&self, rng: &mut StdRng) -> String {
+        let bank = self.bank;
+        let joined = self.material_names_said(rng);
+        if !self.truth.not_held.is_empty() && rng.random_bool(0.25) {
+            let missing = pick(rng, &self.truth.not_held);
+            let missing = pick(rng, &bank.material_names[missing.as_str()]);
+            return fill(
+                pick(rng, &bank.materials_with_denial),
+                &[("missing", missing), ("materials", &joined)],
+            );
+        }
+        fill(pick(rng, &bank.materials), &[("materials", &joined)])
+    }
+
+    /// The documents held, named as a caller names them and joined.
+    fn material_names_said(&self, rng: &mut StdRng) -> String {
+        let bank = self.bank;
+        let names: Vec<String> = self
+            .application()
+            .materials
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(|id| pick(rng, &bank.material_names[id.as_str()]).clone())
+            .collect();
+        if rng.random_bool(0.5) {
+            names.join("和")
+        } else {
+            names.join("、")
+        }
+    }
+
+    /// The phone number as the caller has given it (a slip included).
     fn phone_spoken(&self, rng: &mut StdRng) -> String {
         let phone = self
-            .application()
+            .said_values
             .applicant
             .as_ref()
             .unwrap()
@@ -397,4 +649,20 @@ impl Caller<'_> {
             }
         }
     }
+}
+
+/// The fact a caller says to put right a read-back of `slot`.
+fn fact_of_slot(slot: &str) -> Option<Fact> {
+    Some(match slot {
+        "applicant.name" => Fact::Name,
+        "applicant.id_number" => Fact::Id,
+        "applicant.phone" => Fact::Phone,
+        "destination" => Fact::Destination,
+        "submit_via" => Fact::Channel,
+        "materials" => Fact::Materials,
+        "insurance" => Fact::Insurance,
+        "category" => Fact::Situation,
+        "by_proxy" => Fact::Proxy,
+        _ => return None,
+    })
 }
