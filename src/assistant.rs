@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::answer::from_rules::{self, RulesTopic};
 use crate::answer::{self, Answer, AskError, Evidence, Question};
 use crate::corpus::{Corpus, LoadError, Passage, Problem, Scheme};
 use crate::dialogue::replies::Replies;
@@ -334,6 +335,23 @@ impl dialogue::Services for Assistant {
         Assistant::ask(self, question)
     }
 
+    fn rules_answer(
+        &self,
+        topic: RulesTopic,
+        case: &Application,
+        today: NaiveDate,
+    ) -> Option<Answer> {
+        let (short, cited) = self.topic_decided(topic, case.clone(), None, today)?;
+        Some(answer::decided(
+            topic.tag(),
+            short,
+            &cited,
+            &[],
+            answer::DEFAULT_TOP,
+            1.0,
+        ))
+    }
+
     fn slots(&self) -> &SlotTable {
         &self.slots
     }
@@ -422,7 +440,6 @@ impl Assistant {
     /// The rules' reply to a question about the caller's case and the
     /// passage it rests on; `None` when the rules do not settle it.
     fn decided(&self, asked: &Asked<'_>) -> Option<(answer::reply::Short, Evidence<'_>)> {
-        use crate::answer::from_rules::{self, RulesTopic};
         let today = asked.question.today?;
         let topic = RulesTopic::of(asked.topics)?;
         let reading = asked.reading;
@@ -454,6 +471,20 @@ impl Assistant {
         if asked.scheme == Scheme::Maternity {
             case.scheme = Some(crate::rules::Scheme::Maternity);
         }
+        self.topic_decided(topic, case, asked_channel, today)
+    }
+
+    /// What the Decision on `case` says about `topic`, briefly, and the
+    /// passage it rests on; `None` when the rules do not settle it (the
+    /// category is not known, the case is not eligible, the Decision
+    /// holds no figure for it).
+    fn topic_decided(
+        &self,
+        topic: RulesTopic,
+        mut case: Application,
+        asked_channel: Option<Channel>,
+        today: NaiveDate,
+    ) -> Option<(answer::reply::Short, Evidence<'_>)> {
         let mut decision = self.evaluate(&case, today).ok()?;
         if decision.status == Status::ChannelUnavailable {
             // Which channels work does not depend on the one tried.
@@ -483,21 +514,35 @@ impl Assistant {
         .then(|| self.backdating(&case, today))
         .flatten();
         let backdating = late.as_ref().map(|(back, _)| *back);
+        let citing = late.as_ref().map_or(&decision, |(_, probe)| probe);
+        let cited = self.cited(citing, topic.tag(), &case, asked_channel.clone());
+        let topic_words = self.topic_words(topic);
         let region = case.region.clone();
         let material_label = |id: &str| dialogue::Services::material_label(self, &region, id);
         let short = from_rules::reply(&from_rules::Case {
             topic,
             decision: &decision,
             who: &who,
-            asked_channel: asked_channel.clone(),
+            asked_channel,
             processing_days: &processing_days,
             material_label: &material_label,
             channel_label: &|channel: &Channel| self.policies.channel_label(channel),
             backdating,
+            clause: cited.map(|passage| (passage.text.as_str(), topic_words.as_slice())),
         })?;
-        let decision = late.map_or(decision, |(_, probe)| probe);
-        let cited = self.cited(&decision, topic.tag(), &case, asked_channel)?;
-        Some((short, self.evidence(cited, 0.0)?))
+        Some((short, self.evidence(cited?, 0.0)?))
+    }
+
+    /// How callers ask about `topic` (its phrases in `topics.txt`), as
+    /// words to pick a clause's sentence by.
+    fn topic_words(&self, topic: RulesTopic) -> Vec<(String, f32)> {
+        self.corpus
+            .lexicon
+            .topics
+            .iter()
+            .filter(|line| line.means.first().is_some_and(|tag| tag == topic.tag()))
+            .flat_map(|line| line.say.iter().map(|said| (said.clone(), 1.0)))
+            .collect()
     }
 
     /// The clause of the Decision that holds the parameter asked about: of
@@ -631,6 +676,15 @@ impl dialogue::Services for Noting<'_> {
         let answer = self.assistant.ask(question)?;
         self.answers.borrow_mut().push(answer.clone());
         Ok(answer)
+    }
+
+    fn rules_answer(
+        &self,
+        topic: RulesTopic,
+        case: &Application,
+        today: NaiveDate,
+    ) -> Option<Answer> {
+        dialogue::Services::rules_answer(self.assistant, topic, case, today)
     }
 
     fn slots(&self) -> &SlotTable {

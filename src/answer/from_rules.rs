@@ -107,6 +107,11 @@ pub struct Case<'a> {
     /// the admission day, `Some(Some(days))` at most that many days
     /// before the application; `None` when the rules do not say.
     pub backdating: Option<Option<u32>>,
+    /// The clause the Decision cites for the topic, with the words callers
+    /// ask about the topic in: where the Decision holds no figure for it
+    /// (a lock that depends on costs incurred, where and how a change is
+    /// made), the clause's own sentence on it is the answer.
+    pub clause: Option<(&'a str, &'a [(String, f32)])>,
 }
 
 /// The reply the Decision gives to the question; `None` when the Decision
@@ -150,7 +155,14 @@ pub fn reply(case: &Case<'_>) -> Option<Short> {
             case.channel_label,
         )?,
         RulesTopic::Ratio => ratio(decision)?,
-        RulesTopic::ChangeCancel => change_lock(decision, who)?,
+        RulesTopic::ChangeCancel => match change_lock(decision, who) {
+            Some(text) => text,
+            None => {
+                let (clause, words) = case.clause?;
+                return Some(reply::shorten(clause, words))
+                    .filter(|short| !short.spoken.is_empty());
+            }
+        },
     };
     Some(whole(text))
 }
@@ -390,6 +402,7 @@ mod tests {
                 _ => "粤医保小程序".to_string(),
             },
             backdating: Some(Some(5)),
+            clause: None,
         })
     }
 

@@ -8,13 +8,9 @@
 use std::ops::ControlFlow;
 
 use super::{DialogueState, Services, Session, SessionChannel, Turn, confirm};
-use crate::answer::Question;
+use crate::answer::from_rules::RulesTopic;
 use crate::nlu::{Intent, Understanding};
 use crate::rules::Category;
-
-/// What the rules are asked for the caller: whether and when a
-/// registration can be changed or cancelled.
-const RULES_QUESTION: &str = "备案以后能不能变更或取消";
 
 /// Answers a change or cancellation of an earlier registration; other
 /// turns go on. Mid-form, only a turn that names an earlier registration
@@ -46,17 +42,10 @@ pub(super) fn change_or_cancel(
         .category
         .or(case.category)
         .or(Some(Category::LongTermResident));
-    let answer = services.ask(&Question {
-        text: RULES_QUESTION.to_string(),
-        region: Some(session.slots.region.clone()),
-        top: Some(3),
-        case: Some(case),
-        today: Some(session.today),
-    });
+    // The rules are asked whether and when it can be changed or
+    // cancelled, for this case.
     let mut passages = None;
-    if let Ok(answer) = answer
-        && answer.answered
-    {
+    if let Some(answer) = services.rules_answer(RulesTopic::ChangeCancel, &case, session.today) {
         parts.push(match channel {
             SessionChannel::Phone => answer.answer,
             SessionChannel::Widget | SessionChannel::Agent => answer.written,

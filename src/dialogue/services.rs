@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::answer::from_rules::RulesTopic;
 use crate::answer::{Answer, AskError, Question};
 use crate::dialogue::context::CallContext;
 use crate::dialogue::replies::Replies;
@@ -33,6 +34,16 @@ pub trait Services {
     ) -> Result<Decision, RulesInputError>;
     /// Free-text questions, answered from the policy texts.
     fn ask(&self, question: &Question) -> Result<Answer, AskError>;
+    /// What the rules decide about `topic` for `case` on `today` (whether
+    /// and when a registration can be changed or cancelled …), said
+    /// briefly with the clause it rests on; `None` when the Decision does
+    /// not settle it.
+    fn rules_answer(
+        &self,
+        topic: RulesTopic,
+        case: &Application,
+        today: NaiveDate,
+    ) -> Option<Answer>;
     /// The Application's slots: labels, prompts, read-backs.
     fn slots(&self) -> &SlotTable;
     /// Every reply the dialogue speaks (`intents/templates.yaml`).

@@ -125,6 +125,15 @@ impl Services for Fake {
         })
     }
 
+    fn rules_answer(
+        &self,
+        _topic: crate::answer::from_rules::RulesTopic,
+        _case: &Application,
+        _today: NaiveDate,
+    ) -> Option<Answer> {
+        None
+    }
+
     fn slots(&self) -> &SlotTable {
         static TABLE: std::sync::LazyLock<SlotTable> = std::sync::LazyLock::new(|| {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("intents/slots.yaml");
