@@ -42,11 +42,19 @@ pub fn judge(found: bool, familiarity: f32, off_topic: Option<&str>) -> Verdict 
 /// topic of `out_of_scope.txt`. A city the corpus does not cover is
 /// [`other_region`]'s.
 pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
-    let anchored = lexicon
-        .scope_cues
+    // 备案以后 says when the question is asked of, not what about: it
+    // anchors nothing (备案以后发票丢了怎么办 asks about the invoice).
+    let cues = &lexicon.scope_cues;
+    let mut unset = question.to_string();
+    for setting in &cues.setting {
+        if unset.contains(setting.as_str()) {
+            unset = unset.replace(setting.as_str(), "□");
+        }
+    }
+    let anchored = cues
         .anchor
         .iter()
-        .any(|anchor| question.contains(anchor.as_str()));
+        .any(|anchor| unset.contains(anchor.as_str()));
     if !anchored {
         // Domain words are masked first, so 交社保卡 does not read as 交社保,
         // unless the topic's own words hold the domain word (办居住证).
@@ -151,6 +159,7 @@ mod tests {
                 insured: words(&["参保", "交的医保", "交的社保"]),
                 insured_before: words(&["医保在", "医保是"]),
                 anchor: words(&["备案"]),
+                setting: words(&["备案以后"]),
             },
             ..Lexicon::default()
         }
@@ -169,6 +178,11 @@ mod tests {
             Some("住房公积金")
         );
         assert_eq!(off_topic("领公积金的人回老家备案", &lexicon), None);
+        assert_eq!(
+            off_topic("备案以后公积金能取吗", &lexicon).as_deref(),
+            Some("住房公积金"),
+            "after registering is when, not what"
+        );
     }
 
     #[test]

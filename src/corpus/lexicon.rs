@@ -54,15 +54,19 @@ pub struct ScopeCues {
     pub insured_before: Vec<String>,
     /// Registering for care elsewhere, plainly (备案).
     pub anchor: Vec<String>,
+    /// The time after registering (备案以后, 办完备案): it says when, not
+    /// what, so it anchors nothing.
+    pub setting: Vec<String>,
 }
 
 /// The kinds of `scope_cues.txt`, in the order the file gives them.
-const CUE_KINDS: [&str; 5] = [
+const CUE_KINDS: [&str; 6] = [
     "destination",
     "policy",
     "insured",
     "insured_before",
     "anchor",
+    "setting",
 ];
 
 /// Parses `scope_cues.txt` (`words => kind`); every kind must be given.
@@ -83,6 +87,7 @@ pub fn parse_scope_cues(path: &Path, text: &str, problems: &mut Vec<Problem>) ->
             "insured" => &mut cues.insured,
             "insured_before" => &mut cues.insured_before,
             "anchor" => &mut cues.anchor,
+            "setting" => &mut cues.setting,
             other => {
                 problems.push(Problem::new(
                     path,
@@ -104,6 +109,7 @@ pub fn parse_scope_cues(path: &Path, text: &str, problems: &mut Vec<Problem>) ->
             &cues.insured,
             &cues.insured_before,
             &cues.anchor,
+            &cues.setting,
         ]) {
             if list.is_empty() {
                 let last = lines.last().map_or(1, |(number, _)| *number);
@@ -301,7 +307,7 @@ mod tests {
     #[test]
     fn scope_cues_name_their_kind() {
         let mut problems = Vec::new();
-        let text = "去 在 => destination\n的 => policy\n参保 => insured\n医保在 => insured_before\n备案 => anchor\n";
+        let text = "去 在 => destination\n的 => policy\n参保 => insured\n医保在 => insured_before\n备案 => anchor\n备案以后 => setting\n";
         let cues = parse_scope_cues(Path::new("c.txt"), text, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(cues.destination, ["去", "在"]);
@@ -312,7 +318,7 @@ mod tests {
         assert_eq!(
             problems,
             vec![
-                "c.txt:2: unknown kind `politics`; the kinds are destination, policy, insured, insured_before, anchor",
+                "c.txt:2: unknown kind `politics`; the kinds are destination, policy, insured, insured_before, anchor, setting",
                 "c.txt:3: expected `words => kind`",
             ]
         );

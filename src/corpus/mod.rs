@@ -339,7 +339,7 @@ mod tests {
         write("search/topics.txt", "电话 => contacts\n");
         write(
             "search/scope_cues.txt",
-            "去 => destination\n的 => policy\n参保 => insured\n医保在 => insured_before\n备案 => anchor\n",
+            "去 => destination\n的 => policy\n参保 => insured\n医保在 => insured_before\n备案 => anchor\n备案以后 => setting\n",
         );
     }
 

@@ -249,7 +249,8 @@ async fn questions_refused_mid_call_are_kept_too() {
 
     let miss = &the_one_miss_counted_twice(&server).await;
     assert_eq!(miss["region"], "dongguan");
-    assert_eq!(miss["reason"], "refused", "{miss}");
+    // 上牌 is another matter (corpus/search/out_of_scope.txt): refused by name.
+    assert_eq!(miss["reason"], "off_topic", "{miss}");
     let kept = miss["question"].as_str().unwrap();
     assert!(kept.contains("电动车上牌要多久"), "{kept}");
     assert!(
