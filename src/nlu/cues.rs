@@ -41,6 +41,9 @@ pub struct Cues {
     pub proxy: regex::Regex,
     /// 俺爹要去…, 我妈身体不好: a relative is the one who travels…
     pub relative_travels: regex::Regex,
+    /// 我妈帮我问过了: a relative who helps the caller is not the one
+    /// concerned.
+    pub relative_helps_caller: regex::Regex,
     /// …unless the caller goes too (我女儿在广州，我过去跟她住).
     pub caller_goes: Vec<String>,
     pub costs_not_yet: Vec<String>,
@@ -193,6 +196,8 @@ struct ProxyWords {
     mine: Words,
     verbs: Words,
     helping: Words,
+    caller: Words,
+    asides: Words,
     subject_verbs: Words,
     openers: Words,
     caller_goes: Words,
@@ -272,6 +277,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("relatives", &file.by_proxy.relatives);
     check("openers", &file.by_proxy.openers);
     check("helping", &file.by_proxy.helping);
+    check("caller", &file.by_proxy.caller);
+    check("asides", &file.by_proxy.asides);
     check("not_yet", &file.incurred_costs.not_yet);
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
@@ -374,6 +381,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     let words = &file.by_proxy;
     let (relatives, mine) = (alternatives(&words.relatives), alternatives(&words.mine));
     let (helping, verbs) = (alternatives(&words.helping), alternatives(&words.verbs));
+    let (caller, asides) = (alternatives(&words.caller), alternatives(&words.asides));
+    let particles = alternatives(&speech.particle_words);
     // Where a clause ends: what is done for someone is said in one clause.
     const CLAUSE_END: &str = "，。,；;！!？?";
     // 帮我爸办, 替俺爹打的; or 帮/替 + the relative, an aside about them, and
@@ -385,7 +394,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
             format!(
                 "({helping})({mine})?的?([^{CLAUSE_END}\\s]{{0,6}}的老?)?[大小二三四老]?({relatives})[^{CLAUSE_END}]{{0,8}}({verbs})|代办|代为办理|代他|代她|帮人办\
                  |是({mine})的?({relatives})|我是(他|她|病人|老人)的?({relatives})\
-                 |({helping})({mine})?的?[大小二三四老]?({relatives})[^{CLAUSE_END}\\s]{{0,2}}[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,3}}?({verbs})"
+                 |({helping})({mine})?的?[大小二三四老]?({relatives})[^{CLAUSE_END}\\s]{{0,2}}[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,3}}?({verbs})\
+                 |({helping})({mine})?的?[大小二三四老]?({relatives})({particles})?({asides})[^{CLAUSE_END}\\s你您]{{0,16}}?({verbs})"
             ),
         ),
         (
@@ -396,10 +406,17 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
             // not 我朋友说了，你们能给办吗).
             format!(
                 "(^|[{CLAUSE_END}\\s])({})?({mine})的?({relatives})[^{CLAUSE_END}\\s]{{0,6}}?({})\
-                 |(({mine})的?|(^|[{CLAUSE_END}\\s]))({relatives})[^{CLAUSE_END}]*[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,6}}?({helping})({verbs})",
+                 |(({mine})的?|(^|[{CLAUSE_END}\\s]))({relatives})[^{CLAUSE_END}]*[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,6}}?({helping})({verbs})\
+                 |({mine})的?({relatives})[^{CLAUSE_END}]{{4,30}}?({caller})[^{CLAUSE_END}\\s你您]{{0,3}}?({helping})({verbs})",
                 alternatives(&words.openers),
                 alternatives(&words.subject_verbs)
             ),
+        ),
+        (
+            "caller",
+            // 我妈帮我问过了: the relative helps the caller, who is the one
+            // concerned.
+            format!("({mine})的?({relatives})({helping})({caller})"),
         ),
     ];
     let mut built = Vec::new();
@@ -416,6 +433,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
             }
         }
     }
+    let relative_helps_caller = built.pop()?;
     let relative_travels = built.pop()?;
     let proxy = built.pop()?;
     if problems.len() > before {
@@ -436,6 +454,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         self_answer: file.by_proxy.self_answer,
         proxy,
         relative_travels,
+        relative_helps_caller,
         caller_goes: file.by_proxy.caller_goes,
         costs_not_yet: file.incurred_costs.not_yet,
         costs_already: file.incurred_costs.already,

@@ -228,8 +228,9 @@ pub fn by_proxy(text: &str, cues: &Cues) -> Option<bool> {
     if contains_any(text, &cues.by_self) {
         return Some(false);
     }
-    let relative_travels =
-        cues.relative_travels.is_match(text) && !contains_any(text, &cues.caller_goes);
+    let relative_travels = cues.relative_travels.is_match(text)
+        && !contains_any(text, &cues.caller_goes)
+        && !cues.relative_helps_caller.is_match(text);
     (cues.proxy.is_match(text) || relative_travels).then_some(true)
 }
 
