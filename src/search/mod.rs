@@ -6,25 +6,31 @@
 //! document's `title`, its `text`, and `bigrams`, the character bigrams of
 //! label and text, a low-weight fallback for segmentation misses and
 //! speech-recognition errors. The question goes through [`QueryAnalyzer`]
-//! (stop words out, synonyms in) and becomes a `BooleanQuery` of `Should`
-//! term queries, one per field and word, each boosted. A question scoped to
-//! a region searches that region's own index.
+//! (stop words out, synonyms in) and is scored as a `BooleanQuery` of
+//! `Should` term queries would be, one per field and word, each boosted:
+//! with tantivy's BM25 weights over the postings, both read from the index
+//! once at build. A question scoped to a region searches that region's own
+//! index.
 
 pub mod query;
 pub mod sound;
 pub mod substrings;
 pub mod tokenizer;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
+use rustc_hash::FxHashMap;
+use tantivy::postings::Postings as _;
+use tantivy::query::Bm25Weight;
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{NgramTokenizer, TextAnalyzer};
-use tantivy::{DocAddress, Index, ReloadPolicy, Searcher, TantivyDocument, Term, doc};
+use tantivy::{
+    DocAddress, DocSet, Index, ReloadPolicy, Searcher, TERMINATED, TantivyDocument, Term, doc,
+};
 
 pub use query::{QueryAnalyzer, QueryTerms};
 use sound::SoundAlike;
@@ -93,17 +99,46 @@ pub struct Scope<'a> {
 /// that word weights (IDF) reflect that region's documents: 登记 is rare
 /// across the corpus but in every clause of 湛江's, and should count as
 /// little there as it says.
+///
+/// The index never changes after build, so everything a question needs
+/// from it is read then: each field's terms with their postings and BM25
+/// weights. Searching is then only adding up scores, as tantivy's
+/// `BooleanQuery` of `BoostQuery(TermQuery)` would, without building its
+/// query, weights and scorers for every question (a weight alone computes
+/// a 256-entry table).
 struct Shard {
-    /// The one searcher over the index, which never changes after build.
-    searcher: Searcher,
-    /// Corpus ordinal of each document, by segment then document id: read
-    /// once at build so a search never decodes stored documents.
-    ordinals: Vec<Vec<usize>>,
-    /// Every term each field holds. A query leaves out the words a field
-    /// does not have: they would score nothing, and each one still costs
-    /// tantivy dictionary lookups and a scorer in the union.
-    vocabulary: HashMap<Field, HashSet<String>>,
-    fields: Fields,
+    /// Each field's terms, in the order [`FIELDS`] gives.
+    fields: [FxHashMap<String, TermPostings>; FIELDS.len()],
+    /// One more than the largest corpus ordinal in this shard.
+    passages: usize,
+}
+
+/// The searched fields, by their index in [`Shard::fields`].
+#[derive(Debug, Clone, Copy)]
+enum Searched {
+    Heading,
+    Section,
+    Title,
+    Text,
+    Bigrams,
+}
+
+const FIELDS: [Searched; 5] = [
+    Searched::Heading,
+    Searched::Section,
+    Searched::Title,
+    Searched::Text,
+    Searched::Bigrams,
+];
+
+/// One term of one field: where it occurs and how much it weighs.
+struct TermPostings {
+    /// tantivy's BM25 weight of a `TermQuery` for the term (its idf and
+    /// the field's average length), before any boost.
+    weight: Bm25Weight,
+    /// (corpus ordinal, field-norm id, term frequency) of each passage
+    /// holding the term.
+    passages: Vec<(u32, u8, u32)>,
 }
 
 struct Fields {
@@ -113,6 +148,18 @@ struct Fields {
     text: Field,
     bigrams: Field,
     ordinal: Field,
+}
+
+impl Fields {
+    fn of(&self, searched: Searched) -> Field {
+        match searched {
+            Searched::Heading => self.heading,
+            Searched::Section => self.section,
+            Searched::Title => self.title,
+            Searched::Text => self.text,
+            Searched::Bigrams => self.bigrams,
+        }
+    }
 }
 
 /// The passages of a corpus, indexed in RAM.
@@ -232,11 +279,8 @@ impl SearchIndex {
             .chain(lexicon.maternity_words.iter().map(String::as_str))
             .chain(lexicon.stop_words.iter().map(String::as_str))
             .collect();
-        let passage_words = everything
-            .vocabulary
-            .get(&everything.fields.text)
-            .into_iter()
-            .flatten()
+        let passage_words = everything.fields[Searched::Text as usize]
+            .keys()
             .map(String::as_str);
         let sounds = SoundAlike::new(passage_words.chain(phrases.iter().copied()));
         let vocabulary = Substrings::of(phrases.join("\n"));
@@ -374,133 +418,215 @@ impl Shard {
         passages: impl Iterator<Item = (usize, &'a Passage)>,
         jieba: &Arc<Jieba>,
     ) -> Result<Shard, SearchError> {
-        let mut schema = Schema::builder();
-        let words = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(JIEBA)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let bigram_options = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(BIGRAM)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let fields = Fields {
-            heading: schema.add_text_field("heading", words.clone()),
-            section: schema.add_text_field("section", words.clone()),
-            title: schema.add_text_field("title", words.clone()),
-            text: schema.add_text_field("text", words),
-            bigrams: schema.add_text_field("bigrams", bigram_options),
-            ordinal: schema.add_u64_field("ordinal", STORED),
-        };
-        let index = Index::create_in_ram(schema.build());
-        index.tokenizers().register(
-            JIEBA,
-            TextAnalyzer::builder(JiebaTokenizer::new(jieba.clone())).build(),
-        );
-        index.tokenizers().register(
-            BIGRAM,
-            TextAnalyzer::builder(NgramTokenizer::new(2, 2, false)?).build(),
-        );
+        let (searcher, fields) = index(passages, jieba)?;
+        Shard::read(&searcher, &fields)
+    }
 
-        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
-        for (ordinal, passage) in passages {
-            let (section, heading) = split_label(&passage.clause);
-            writer.add_document(doc!(
-                fields.heading => heading,
-                fields.section => section,
-                fields.title => passage.title.as_str(),
-                fields.text => passage.text.as_str(),
-                fields.bigrams => format!("{}\n{}", passage.clause, passage.text),
-                fields.ordinal => ordinal as u64,
-            ))?;
-        }
-        writer.commit()?;
-        let searcher = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?
-            .searcher();
-        let mut ordinals = Vec::new();
-        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-            let mut of_segment = Vec::with_capacity(reader.max_doc() as usize);
-            for doc_id in 0..reader.max_doc() {
-                let document: TantivyDocument =
-                    searcher.doc(DocAddress::new(segment as u32, doc_id))?;
-                let ordinal = document
-                    .get_first(fields.ordinal)
-                    .and_then(|value| value.as_u64())
-                    .unwrap_or(u64::MAX);
-                of_segment.push(ordinal as usize);
-            }
-            ordinals.push(of_segment);
-        }
-        let mut vocabulary: HashMap<Field, HashSet<String>> = HashMap::new();
-        for field in [
-            fields.heading,
-            fields.section,
-            fields.title,
-            fields.text,
-            fields.bigrams,
-        ] {
-            let terms = vocabulary.entry(field).or_default();
-            for reader in searcher.segment_readers() {
-                let inverted = reader.inverted_index(field)?;
-                let mut stream = inverted
-                    .terms()
-                    .stream()
-                    .map_err(tantivy::TantivyError::from)?;
-                while let Some((key, _)) = stream.next() {
-                    terms.insert(String::from_utf8_lossy(key).into_owned());
-                }
-            }
+    /// What searching needs from an index, read once.
+    fn read(searcher: &Searcher, fields: &Fields) -> Result<Shard, SearchError> {
+        let ordinals = ordinals(searcher, fields.ordinal)?;
+        let passages = ordinals
+            .iter()
+            .flatten()
+            .filter(|ordinal| **ordinal != usize::MAX)
+            .max()
+            .map_or(0, |last| last + 1);
+        let mut searched: [FxHashMap<String, TermPostings>; FIELDS.len()] = Default::default();
+        for (terms, field) in searched.iter_mut().zip(FIELDS) {
+            *terms = field_postings(searcher, fields.of(field), &ordinals)?;
         }
         Ok(Shard {
-            searcher,
-            ordinals,
-            vocabulary,
-            fields,
+            fields: searched,
+            passages,
         })
     }
 
     /// The `depth` best passages by search score: (ordinal, score).
     fn search(&self, terms: &QueryTerms, depth: usize) -> Vec<(usize, f32)> {
-        let query = self.build_query(terms);
-        // Every matching passage is scored and the best kept here: over a
-        // few hundred passages this is cheaper than tantivy's top-k
-        // pruning (block WAND), which re-sorts its scorers as it goes.
-        let Ok(weight) = query.weight(EnableScoring::enabled_from_searcher(&self.searcher)) else {
-            return Vec::new();
-        };
-        let mut found: Vec<(usize, f32)> = Vec::new();
-        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
-            let Some(ordinals) = self.ordinals.get(segment) else {
-                continue;
+        // Each passage's sum, in the order of the query's clauses, as
+        // tantivy's union adds them up (the same sums to the last bit).
+        let mut sums: Vec<Option<f32>> = vec![None; self.passages];
+        let mut add = |field: Searched, word: &str, boost: f32| {
+            let Some(term) = self.fields[field as usize].get(word) else {
+                // A word the field lacks scores nothing there.
+                return;
             };
-            let scored = weight.for_each(reader, &mut |doc, score| {
-                if let Some(&ordinal) = ordinals.get(doc as usize) {
-                    found.push((ordinal, score));
+            let weight = term.weight.boost_by(boost);
+            for &(passage, fieldnorm_id, term_freq) in &term.passages {
+                if let Some(sum) = sums.get_mut(passage as usize) {
+                    *sum = Some(sum.unwrap_or(0.0) + weight.score(fieldnorm_id, term_freq));
                 }
-            });
-            if scored.is_err() {
-                return Vec::new();
             }
+        };
+        for (word, weight) in &terms.words {
+            add(Searched::Heading, word, HEADING_BOOST * weight);
+            add(Searched::Section, word, SECTION_BOOST * weight);
+            add(Searched::Text, word, TEXT_BOOST * weight);
+            add(Searched::Title, word, TITLE_BOOST * weight);
         }
+        for bigram in &terms.bigrams {
+            add(Searched::Bigrams, bigram, BIGRAM_BOOST);
+        }
+        let mut found: Vec<(usize, f32)> = sums
+            .into_iter()
+            .enumerate()
+            .filter_map(|(passage, sum)| Some((passage, sum?)))
+            .collect();
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         found.truncate(depth);
         found
     }
+}
 
-    fn build_query(&self, terms: &QueryTerms) -> Box<dyn Query> {
+/// A RAM index of `passages` (with their ordinals in the corpus), segmented
+/// with `jieba`, and its one searcher.
+fn index<'a>(
+    passages: impl Iterator<Item = (usize, &'a Passage)>,
+    jieba: &Arc<Jieba>,
+) -> Result<(Searcher, Fields), SearchError> {
+    let mut schema = Schema::builder();
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(JIEBA)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let bigram_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(BIGRAM)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        heading: schema.add_text_field("heading", words.clone()),
+        section: schema.add_text_field("section", words.clone()),
+        title: schema.add_text_field("title", words.clone()),
+        text: schema.add_text_field("text", words),
+        bigrams: schema.add_text_field("bigrams", bigram_options),
+        ordinal: schema.add_u64_field("ordinal", STORED),
+    };
+    let index = Index::create_in_ram(schema.build());
+    index.tokenizers().register(
+        JIEBA,
+        TextAnalyzer::builder(JiebaTokenizer::new(jieba.clone())).build(),
+    );
+    index.tokenizers().register(
+        BIGRAM,
+        TextAnalyzer::builder(NgramTokenizer::new(2, 2, false)?).build(),
+    );
+
+    let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+    for (ordinal, passage) in passages {
+        let (section, heading) = split_label(&passage.clause);
+        writer.add_document(doc!(
+            fields.heading => heading,
+            fields.section => section,
+            fields.title => passage.title.as_str(),
+            fields.text => passage.text.as_str(),
+            fields.bigrams => format!("{}\n{}", passage.clause, passage.text),
+            fields.ordinal => ordinal as u64,
+        ))?;
+    }
+    writer.commit()?;
+    let searcher = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?
+        .searcher();
+    Ok((searcher, fields))
+}
+
+/// Corpus ordinal of each document, by segment then document id.
+fn ordinals(searcher: &Searcher, ordinal: Field) -> Result<Vec<Vec<usize>>, SearchError> {
+    let mut ordinals = Vec::new();
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut of_segment = Vec::with_capacity(reader.max_doc() as usize);
+        for doc_id in 0..reader.max_doc() {
+            let document: TantivyDocument =
+                searcher.doc(DocAddress::new(segment as u32, doc_id))?;
+            let value = document
+                .get_first(ordinal)
+                .and_then(|value| value.as_u64())
+                .unwrap_or(u64::MAX);
+            of_segment.push(value as usize);
+        }
+        ordinals.push(of_segment);
+    }
+    Ok(ordinals)
+}
+
+/// Every term of `field` with its postings (as corpus ordinals) and the
+/// BM25 weight tantivy gives a `TermQuery` for it. Terms with the same
+/// document frequency share one weight.
+fn field_postings(
+    searcher: &Searcher,
+    field: Field,
+    ordinals: &[Vec<usize>],
+) -> Result<FxHashMap<String, TermPostings>, SearchError> {
+    let mut terms: FxHashMap<String, TermPostings> = FxHashMap::default();
+    let mut weights: HashMap<u64, Bm25Weight> = HashMap::new();
+    for (reader, ordinals) in searcher.segment_readers().iter().zip(ordinals) {
+        let inverted = reader.inverted_index(field)?;
+        let fieldnorms = reader.get_fieldnorms_reader(field)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while let Some((key, info)) = stream.next() {
+            let word = String::from_utf8_lossy(key).into_owned();
+            let postings = match terms.get_mut(&word) {
+                Some(postings) => postings,
+                None => {
+                    let term = Term::from_field_text(field, &word);
+                    let doc_freq = searcher.doc_freq(&term)?;
+                    let weight = match weights.get(&doc_freq) {
+                        Some(weight) => weight.clone(),
+                        None => {
+                            let weight = Bm25Weight::for_terms(searcher, &[term])?;
+                            weights.insert(doc_freq, weight.clone());
+                            weight
+                        }
+                    };
+                    terms.entry(word).or_insert(TermPostings {
+                        weight,
+                        passages: Vec::new(),
+                    })
+                }
+            };
+            let mut docs = inverted
+                .read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
+                .map_err(tantivy::TantivyError::from)?;
+            while docs.doc() != TERMINATED {
+                let doc = docs.doc();
+                let passage = ordinals.get(doc as usize).copied().unwrap_or(usize::MAX);
+                postings.passages.push((
+                    u32::try_from(passage).unwrap_or(u32::MAX),
+                    fieldnorms.fieldnorm_id(doc),
+                    docs.term_freq(),
+                ));
+                docs.advance();
+            }
+        }
+    }
+    Ok(terms)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
+
+    use super::*;
+
+    /// tantivy's own scores for `terms`: a `BooleanQuery` of `Should`
+    /// boosted `TermQuery`s, one per field and word, every matching
+    /// passage scored.
+    fn tantivy_scores(
+        searcher: &Searcher,
+        fields: &Fields,
+        terms: &QueryTerms,
+    ) -> Vec<(usize, f32)> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut add = |field: Field, word: &str, boost: f32| {
-            let known = self
-                .vocabulary
-                .get(&field)
-                .is_some_and(|terms| terms.contains(word));
-            if !known {
-                return;
-            }
             let term = TermQuery::new(
                 Term::from_field_text(field, word),
                 IndexRecordOption::WithFreqs,
@@ -511,14 +637,69 @@ impl Shard {
             ));
         };
         for (word, weight) in &terms.words {
-            add(self.fields.heading, word, HEADING_BOOST * weight);
-            add(self.fields.section, word, SECTION_BOOST * weight);
-            add(self.fields.text, word, TEXT_BOOST * weight);
-            add(self.fields.title, word, TITLE_BOOST * weight);
+            add(fields.heading, word, HEADING_BOOST * weight);
+            add(fields.section, word, SECTION_BOOST * weight);
+            add(fields.text, word, TEXT_BOOST * weight);
+            add(fields.title, word, TITLE_BOOST * weight);
         }
         for bigram in &terms.bigrams {
-            add(self.fields.bigrams, bigram, BIGRAM_BOOST);
+            add(fields.bigrams, bigram, BIGRAM_BOOST);
         }
-        Box::new(BooleanQuery::new(should))
+        let weight = BooleanQuery::new(should)
+            .weight(EnableScoring::enabled_from_searcher(searcher))
+            .unwrap();
+        let ordinals = ordinals(searcher, fields.ordinal).unwrap();
+        let mut found = Vec::new();
+        for (reader, ordinals) in searcher.segment_readers().iter().zip(&ordinals) {
+            weight
+                .for_each(reader, &mut |doc, score| {
+                    found.push((ordinals[doc as usize], score))
+                })
+                .unwrap();
+        }
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        found
+    }
+
+    /// Searching adds up the postings read at build exactly as tantivy's
+    /// query would score them: the same passages, the same scores to the
+    /// last bit, for every question of the question set, over all regions
+    /// and over one region's own index.
+    #[test]
+    fn scores_are_tantivys_to_the_last_bit() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            q: String,
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let corpus = Corpus::load(&root.join("corpus")).unwrap();
+        let jieba = load_jieba(&corpus.lexicon);
+        let analyzer = QueryAnalyzer::new(jieba.clone(), &corpus.lexicon, &scope_words(&corpus));
+        let text = std::fs::read_to_string(root.join("tests/qa/questions.yaml")).unwrap();
+        let cases: Vec<Case> = yaml_serde::from_str(&text).unwrap();
+        let first_region = &corpus.regions[0].id;
+        let mut compared = 0;
+        for region in [None, Some(first_region)] {
+            let passages = corpus
+                .passages
+                .iter()
+                .enumerate()
+                .filter(|(_, passage)| region.is_none_or(|region| passage.region == *region));
+            let (searcher, fields) = index(passages, &jieba).unwrap();
+            let shard = Shard::read(&searcher, &fields).unwrap();
+            for case in &cases {
+                let terms = analyzer.analyze(&case.q);
+                let bits = |found: Vec<(usize, f32)>| -> Vec<(usize, u32)> {
+                    found
+                        .into_iter()
+                        .map(|(at, score)| (at, score.to_bits()))
+                        .collect()
+                };
+                let theirs = bits(tantivy_scores(&searcher, &fields, &terms));
+                assert_eq!(bits(shard.search(&terms, usize::MAX)), theirs, "{}", case.q);
+                compared += theirs.len();
+            }
+        }
+        assert!(compared > 10_000, "{compared} passages compared");
     }
 }
