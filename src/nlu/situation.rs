@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use aho_corasick::AhoCorasick;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -52,6 +53,12 @@ pub struct Situations {
     facts: Vec<Fact>,
     rules: Vec<Rule>,
     questions: Vec<SeparatingQuestion>,
+    /// The first part of every cue (`医院` of `医院…转到`), each once, found
+    /// in one pass over an utterance instead of one search per cue.
+    cue_starts: AhoCorasick,
+    /// For each pattern of `cue_starts`: the facts whose cues start with
+    /// it, each with the cue's later parts.
+    cues_starting: Vec<Vec<(usize, Vec<String>)>>,
 }
 
 /// The category a call points to: decided, or two left open.
@@ -108,14 +115,33 @@ impl Situations {
     /// The facts `text` states, in the order of the file. A cue right after
     /// a negation does not count (没有转诊 is not a referral).
     pub fn facts_in(&self, text: &str, cues: &Cues) -> Vec<String> {
+        let mut stated = vec![false; self.facts.len()];
+        // A cue's first part is tried where `str::match_indices` finds it:
+        // left to right, each occurrence after the end of the one before.
+        let mut free_from = vec![0; self.cues_starting.len()];
+        for found in self.cue_starts.find_overlapping_iter(text) {
+            let pattern = found.pattern().as_usize();
+            let Some(free) = free_from.get_mut(pattern) else {
+                continue;
+            };
+            if found.start() < *free {
+                continue;
+            }
+            *free = found.end();
+            for (fact, rest) in &self.cues_starting[pattern] {
+                if !stated[*fact]
+                    && parts_follow(text, found.end(), rest)
+                    && !negated_before(text, found.start(), cues)
+                {
+                    stated[*fact] = true;
+                }
+            }
+        }
         self.facts
             .iter()
-            .filter(|fact| {
-                fact.cues
-                    .iter()
-                    .any(|cue| cue_found(text, cue, |at| !negated_before(text, at, cues)))
-            })
-            .map(|fact| fact.id.clone())
+            .zip(stated)
+            .filter(|(_, stated)| *stated)
+            .map(|(fact, _)| fact.id.clone())
             .collect()
     }
 
@@ -186,23 +212,42 @@ pub fn hukou_moved(facts: &[String]) -> Option<bool> {
     }
 }
 
-/// Whether `cue` occurs in `text` at a place `counts` accepts; `医院…转到`
-/// matches its parts in order, anything between, and is judged where it
-/// starts.
-fn cue_found(text: &str, cue: &str, counts: impl Fn(usize) -> bool) -> bool {
-    let mut parts = cue.split('…');
-    let first = parts.next().unwrap_or_default();
-    let rest: Vec<&str> = parts.collect();
-    text.match_indices(first).any(|(at, _)| {
-        let mut from = at + first.len();
-        for part in &rest {
-            match text[from..].find(part) {
-                Some(found) => from += found + part.len(),
-                None => return false,
-            }
+/// Whether `parts` follow one another in `text` from `from` on, anything
+/// between: the later parts of a cue such as `医院…转到`.
+fn parts_follow(text: &str, mut from: usize, parts: &[String]) -> bool {
+    for part in parts {
+        match text[from..].find(part.as_str()) {
+            Some(found) => from += found + part.len(),
+            None => return false,
         }
-        counts(at)
-    })
+    }
+    true
+}
+
+/// The first parts of the facts' cues as one automaton, and for each of
+/// its patterns the facts and later parts of the cues it starts.
+fn cue_starts(facts: &[Fact]) -> (AhoCorasick, Vec<Vec<(usize, Vec<String>)>>) {
+    let mut starts: Vec<&str> = Vec::new();
+    let mut cues_starting: Vec<Vec<(usize, Vec<String>)>> = Vec::new();
+    for (index, fact) in facts.iter().enumerate() {
+        for cue in &fact.cues {
+            let mut parts = cue.split('…');
+            let first = parts.next().unwrap_or_default();
+            let rest = parts.map(str::to_string).collect();
+            let pattern = match starts.iter().position(|start| *start == first) {
+                Some(pattern) => pattern,
+                None => {
+                    starts.push(first);
+                    cues_starting.push(Vec::new());
+                    starts.len() - 1
+                }
+            };
+            cues_starting[pattern].push((index, rest));
+        }
+    }
+    let automaton =
+        AhoCorasick::new(&starts).expect("a few hundred short cues always build an automaton");
+    (automaton, cues_starting)
 }
 
 #[derive(Deserialize)]
@@ -319,10 +364,13 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Situations> {
             options: entry.options,
         });
     }
+    let (cue_starts, cues_starting) = cue_starts(&facts);
     let situations = Situations {
         facts,
         rules,
         questions,
+        cue_starts,
+        cues_starting,
     };
     for rule in &situations.rules {
         if let Reading::Ask(first, second) = rule.reading
