@@ -32,6 +32,8 @@ pub struct Assistant {
     pub slots: SlotTable,
     /// Every reply the dialogue speaks (`intents/templates.yaml`).
     pub replies: Replies,
+    /// The topics the corpus does not cover, and what tells them.
+    pub off_topic: answer::OffTopic,
 }
 
 impl Assistant {
@@ -56,6 +58,7 @@ impl Assistant {
             Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?.with_apps(&corpus.apps);
         let replies = Replies::load(&intents_dir.join("templates.yaml"))?;
         Ok(Assistant {
+            off_topic: answer::OffTopic::new(&corpus.lexicon),
             corpus,
             search,
             policies,
@@ -114,7 +117,7 @@ impl Assistant {
             .iter()
             .map(|region| answer::short_name(&region.name))
             .collect();
-        let off_topic = answer::off_topic(text, &self.corpus.lexicon);
+        let off_topic = self.off_topic.topic(text);
         let elsewhere = answer::other_region(text, &self.corpus.lexicon, &served);
         let familiarity = self.search.familiarity(&terms);
         if off_topic.is_none() && elsewhere.is_none() {

@@ -2,8 +2,10 @@
 //! from topics the corpus is known not to cover, and from cities this
 //! deployment does not serve.
 
+use aho_corasick::AhoCorasick;
+
 use super::ANSWER_THRESHOLD;
-use crate::corpus::Lexicon;
+use crate::corpus::{Lexicon, Synonym};
 
 /// Whether the corpus answers a question.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,46 +40,140 @@ pub fn judge(found: bool, familiarity: f32, off_topic: Option<&str>) -> Verdict 
     }
 }
 
-/// The out-of-scope topic a question names, as the reply should say it: a
-/// topic of `out_of_scope.txt`. A city the corpus does not cover is
-/// [`other_region`]'s.
-pub fn off_topic(question: &str, lexicon: &Lexicon) -> Option<String> {
-    // 备案以后 says when the question is asked of, not what about: it
-    // anchors nothing (备案以后发票丢了怎么办 asks about the invoice).
-    let cues = &lexicon.scope_cues;
-    let mut unset = question.to_string();
-    for setting in &cues.setting {
-        if unset.contains(setting.as_str()) {
-            unset = unset.replace(setting.as_str(), "□");
+/// The out-of-scope topics of `out_of_scope.txt` and what tells them
+/// (see [`OffTopic::topic`]), with the word lists as automata built once:
+/// which words a question holds is found in one pass per list instead of
+/// one substring search per word.
+#[derive(Debug, Clone)]
+pub struct OffTopic {
+    /// Registering for care elsewhere, plainly (`scope_cues.txt` anchors),
+    /// and words that say when rather than what (its settings).
+    anchors: Vec<String>,
+    settings: Vec<String>,
+    /// The domain dictionary's words of three characters or more, in the
+    /// file's order, each word's pattern, and an automaton finding them.
+    domain_words: Vec<String>,
+    domain_patterns: Vec<usize>,
+    domain: AhoCorasick,
+    /// The topics, and for each of their `say` phrasings its pattern in
+    /// `said`.
+    topics: Vec<Synonym>,
+    said_patterns: Vec<Vec<usize>>,
+    said: AhoCorasick,
+}
+
+/// One automaton over `words`, each distinct word one pattern; and each
+/// word's pattern.
+fn automaton<'a>(words: impl IntoIterator<Item = &'a str>) -> (AhoCorasick, Vec<usize>) {
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut of_word = Vec::new();
+    for word in words {
+        let pattern = match patterns.iter().position(|known| *known == word) {
+            Some(pattern) => pattern,
+            None => {
+                patterns.push(word);
+                patterns.len() - 1
+            }
+        };
+        of_word.push(pattern);
+    }
+    let automaton =
+        AhoCorasick::new(&patterns).expect("a few hundred short words always build an automaton");
+    (automaton, of_word)
+}
+
+/// Which of `automaton`'s patterns occur in `text`, overlaps included.
+fn found_in(automaton: &AhoCorasick, text: &str) -> Vec<bool> {
+    let mut found = vec![false; automaton.patterns_len()];
+    for occurrence in automaton.find_overlapping_iter(text) {
+        found[occurrence.pattern().as_usize()] = true;
+    }
+    found
+}
+
+impl OffTopic {
+    pub fn new(lexicon: &Lexicon) -> OffTopic {
+        let domain_words: Vec<String> = lexicon
+            .user_words
+            .iter()
+            .map(|(word, _)| word)
+            .filter(|word| word.chars().count() > 2)
+            .cloned()
+            .collect();
+        let (domain, domain_patterns) = automaton(domain_words.iter().map(String::as_str));
+        let topics = lexicon.out_of_scope.clone();
+        let (said, of_say) = automaton(
+            topics
+                .iter()
+                .flat_map(|topic| &topic.say)
+                .map(String::as_str),
+        );
+        let mut of_say = of_say.into_iter();
+        let said_patterns = topics
+            .iter()
+            .map(|topic| of_say.by_ref().take(topic.say.len()).collect())
+            .collect();
+        OffTopic {
+            anchors: lexicon.scope_cues.anchor.clone(),
+            settings: lexicon.scope_cues.setting.clone(),
+            domain_words,
+            domain_patterns,
+            domain,
+            topics,
+            said_patterns,
+            said,
         }
     }
-    let anchored = cues
-        .anchor
-        .iter()
-        .any(|anchor| unset.contains(anchor.as_str()));
-    if !anchored {
+
+    /// The out-of-scope topic a question names, as the reply should say
+    /// it: a topic of `out_of_scope.txt`. A city the corpus does not cover
+    /// is [`other_region`]'s.
+    pub fn topic(&self, question: &str) -> Option<String> {
+        // 备案以后 says when the question is asked of, not what about: it
+        // anchors nothing (备案以后发票丢了怎么办 asks about the invoice).
+        let mut unset = question.to_string();
+        for setting in &self.settings {
+            if unset.contains(setting.as_str()) {
+                unset = unset.replace(setting.as_str(), "□");
+            }
+        }
+        if self
+            .anchors
+            .iter()
+            .any(|anchor| unset.contains(anchor.as_str()))
+        {
+            return None;
+        }
         // Domain words are masked first, so 交社保卡 does not read as 交社保,
-        // unless the topic's own words hold the domain word (办居住证).
+        // unless the topic's own words hold the domain word (办居住证). Only
+        // words the question holds can be masked, in the file's order.
+        let present = found_in(&self.domain, question);
         let mut masked = question.to_string();
         let mut domain_words = Vec::new();
-        for (word, _) in &lexicon.user_words {
-            if word.chars().count() > 2 && masked.contains(word.as_str()) {
+        for (word, _) in self
+            .domain_words
+            .iter()
+            .zip(&self.domain_patterns)
+            .filter(|(_, pattern)| present[**pattern])
+        {
+            if masked.contains(word.as_str()) {
                 masked = masked.replace(word.as_str(), "□");
                 domain_words.push(word.as_str());
             }
         }
-        let names = |said: &String| {
-            masked.contains(said.as_str())
-                || (question.contains(said.as_str())
-                    && domain_words.iter().any(|word| said.contains(word)))
+        // A phrasing found in the masked question is in the question too.
+        let said = found_in(&self.said, question);
+        let names = |(say, pattern): (&String, &usize)| {
+            said[*pattern]
+                && (masked.contains(say.as_str())
+                    || domain_words.iter().any(|word| say.contains(word)))
         };
-        for topic in &lexicon.out_of_scope {
-            if topic.say.iter().any(names) {
-                return topic.means.first().cloned();
-            }
-        }
+        self.topics
+            .iter()
+            .zip(&self.said_patterns)
+            .find(|(topic, patterns)| topic.say.iter().zip(patterns.iter()).any(names))
+            .and_then(|(topic, _)| topic.means.first().cloned())
     }
-    None
 }
 
 /// The city (of `other_places.txt`) whose own policy the question asks
@@ -173,15 +269,37 @@ mod tests {
         assert_eq!(other("深圳市医保怎么报").as_deref(), Some("深圳"));
         assert_eq!(other("我要去深圳的女儿家住，怎么备案"), None);
         assert_eq!(other("退休了住在深圳"), None);
+        let off_topic = OffTopic::new(&lexicon);
         assert_eq!(
-            off_topic("公积金怎么提取", &lexicon).as_deref(),
+            off_topic.topic("公积金怎么提取").as_deref(),
             Some("住房公积金")
         );
-        assert_eq!(off_topic("领公积金的人回老家备案", &lexicon), None);
+        assert_eq!(off_topic.topic("领公积金的人回老家备案"), None);
         assert_eq!(
-            off_topic("备案以后公积金能取吗", &lexicon).as_deref(),
+            off_topic.topic("备案以后公积金能取吗").as_deref(),
             Some("住房公积金"),
             "after registering is when, not what"
+        );
+    }
+
+    #[test]
+    fn domain_words_are_masked_unless_the_topic_holds_them() {
+        let mut lexicon = lexicon();
+        // Listed twice: masked once, as a scan in file order would.
+        lexicon.user_words = ["社保卡", "居住证", "社保卡"]
+            .map(|word| (word.to_string(), None))
+            .to_vec();
+        lexicon.out_of_scope.push(crate::corpus::Synonym {
+            say: vec!["交社保".into(), "办居住证".into()],
+            means: vec!["社保缴费".into()],
+        });
+        let off_topic = OffTopic::new(&lexicon);
+        assert_eq!(off_topic.topic("社保卡去哪里交社保卡"), None);
+        assert_eq!(off_topic.topic("我想交社保").as_deref(), Some("社保缴费"));
+        assert_eq!(off_topic.topic("怎么办居住证").as_deref(), Some("社保缴费"));
+        assert_eq!(
+            off_topic.topic("公积金和社保卡").as_deref(),
+            Some("住房公积金")
         );
     }
 
