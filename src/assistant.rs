@@ -34,6 +34,8 @@ pub struct Assistant {
     pub replies: Replies,
     /// The topics the corpus does not cover, and what tells them.
     pub off_topic: answer::OffTopic,
+    /// The cities not served, and what tells a question about them.
+    pub other_regions: answer::OtherRegions,
 }
 
 impl Assistant {
@@ -59,6 +61,7 @@ impl Assistant {
         let replies = Replies::load(&intents_dir.join("templates.yaml"))?;
         Ok(Assistant {
             off_topic: answer::OffTopic::new(&corpus.lexicon),
+            other_regions: answer::OtherRegions::new(&corpus.lexicon),
             corpus,
             search,
             policies,
@@ -118,7 +121,7 @@ impl Assistant {
             .map(|region| answer::short_name(&region.name))
             .collect();
         let off_topic = self.off_topic.topic(text);
-        let elsewhere = answer::other_region(text, &self.corpus.lexicon, &served);
+        let elsewhere = self.other_regions.place(text, &served);
         let familiarity = self.search.familiarity(&terms);
         if off_topic.is_none() && elsewhere.is_none() {
             let asked = Asked {

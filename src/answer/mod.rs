@@ -15,7 +15,7 @@ pub mod reply;
 mod scope;
 
 pub use compose::{Evidence, answer_passage, compose, decided};
-pub use scope::{OffTopic, Verdict, judge, other_region, out_of_region};
+pub use scope::{OffTopic, OtherRegions, Verdict, judge, out_of_region};
 
 use serde::{Deserialize, Serialize};
 

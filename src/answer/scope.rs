@@ -5,7 +5,7 @@
 use aho_corasick::AhoCorasick;
 
 use super::ANSWER_THRESHOLD;
-use crate::corpus::{Lexicon, Synonym};
+use crate::corpus::{Lexicon, ScopeCues, Synonym};
 
 /// Whether the corpus answers a question.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +127,7 @@ impl OffTopic {
 
     /// The out-of-scope topic a question names, as the reply should say
     /// it: a topic of `out_of_scope.txt`. A city the corpus does not cover
-    /// is [`other_region`]'s.
+    /// is [`OtherRegions`]'.
     pub fn topic(&self, question: &str) -> Option<String> {
         // 备案以后 says when the question is asked of, not what about: it
         // anchors nothing (备案以后发票丢了怎么办 asks about the invoice).
@@ -176,51 +176,88 @@ impl OffTopic {
     }
 }
 
-/// The city (of `other_places.txt`) whose own policy the question asks
-/// about (深圳的报销比例, 广州医保怎么报), or where the caller is insured
-/// (我在中山交的医保, 医保关系在佛山); a city named only as where the caller
-/// goes (去深圳住) is not one. `served` are the names of the regions served,
-/// as people say them: a cue after one of them is about that region.
-/// The words around the city are `scope_cues.txt`'s.
-pub fn other_region(question: &str, lexicon: &Lexicon, served: &[&str]) -> Option<String> {
-    let cues = &lexicon.scope_cues;
-    let places = || {
-        lexicon
-            .other_places
+/// The cities of `other_places.txt` and the words around them
+/// (`scope_cues.txt`), with the cities as one automaton built once: where
+/// a question names one is found in one pass instead of one search per
+/// city.
+#[derive(Debug, Clone)]
+pub struct OtherRegions {
+    /// Each city once, in the file's order.
+    places: Vec<String>,
+    automaton: AhoCorasick,
+    cues: ScopeCues,
+}
+
+impl OtherRegions {
+    pub fn new(lexicon: &Lexicon) -> OtherRegions {
+        let mut places: Vec<String> = Vec::new();
+        for place in &lexicon.other_places {
+            if !places.contains(place) {
+                places.push(place.clone());
+            }
+        }
+        let (automaton, _) = automaton(places.iter().map(String::as_str));
+        OtherRegions {
+            places,
+            automaton,
+            cues: lexicon.scope_cues.clone(),
+        }
+    }
+
+    /// The city whose own policy the question asks about (深圳的报销比例,
+    /// 广州医保怎么报), or where the caller is insured (我在中山交的医保,
+    /// 医保关系在佛山); a city named only as where the caller goes (去深圳住)
+    /// is not one. `served` are the names of the regions served, as people
+    /// say them: a cue after one of them is about that region. Cities are
+    /// tried in the file's order, each where `str::match_indices` finds it.
+    pub fn place(&self, question: &str, served: &[&str]) -> Option<String> {
+        let mut named: Vec<(usize, usize)> = Vec::new();
+        let mut free_from = vec![0; self.places.len()];
+        for found in self.automaton.find_overlapping_iter(question) {
+            let place = found.pattern().as_usize();
+            if found.start() >= free_from[place] {
+                free_from[place] = found.end();
+                named.push((place, found.start()));
+            }
+        }
+        named.sort_unstable();
+        named
+            .into_iter()
+            .find(|(place, start)| self.about(question, &self.places[*place], *start, served))
+            .map(|(place, _)| self.places[place].clone())
+    }
+
+    /// Whether `place`, named at `start`, is what the question is about.
+    fn about(&self, question: &str, place: &str, start: usize, served: &[&str]) -> bool {
+        let cues = &self.cues;
+        let before = &question[..start];
+        let after = &question[start + place.len()..];
+        let after = after.strip_prefix('市').unwrap_or(after);
+        let is_destination = cues
+            .destination
+            .iter()
+            .any(|cue| before.ends_with(cue.as_str()));
+        let asks_policy = cues
+            .policy
+            .iter()
+            .any(|cue| after.starts_with(cue.as_str()));
+        let insured_before = cues
+            .insured_before
+            .iter()
+            .any(|cue| before.ends_with(cue.as_str()));
+        // The rest of the clause, up to another place named in it.
+        let clause = after.split(CLAUSE_ENDS).next().unwrap_or_default();
+        let clause = self
+            .places
             .iter()
             .map(String::as_str)
             .chain(served.iter().copied())
-    };
-    for place in &lexicon.other_places {
-        for (start, _) in question.match_indices(place.as_str()) {
-            let before = &question[..start];
-            let after = &question[start + place.len()..];
-            let after = after.strip_prefix('市').unwrap_or(after);
-            let is_destination = cues
-                .destination
-                .iter()
-                .any(|cue| before.ends_with(cue.as_str()));
-            let asks_policy = cues
-                .policy
-                .iter()
-                .any(|cue| after.starts_with(cue.as_str()));
-            let insured_before = cues
-                .insured_before
-                .iter()
-                .any(|cue| before.ends_with(cue.as_str()));
-            // The rest of the clause, up to another place named in it.
-            let clause = after.split(CLAUSE_ENDS).next().unwrap_or_default();
-            let clause = places()
-                .filter_map(|other| clause.find(other))
-                .min()
-                .map_or(clause, |at| &clause[..at]);
-            let insured = cues.insured.iter().any(|cue| clause.contains(cue.as_str()));
-            if (asks_policy && !is_destination) || insured_before || insured {
-                return Some(place.clone());
-            }
-        }
+            .filter_map(|other| clause.find(other))
+            .min()
+            .map_or(clause, |at| &clause[..at]);
+        let insured = cues.insured.iter().any(|cue| clause.contains(cue.as_str()));
+        (asks_policy && !is_destination) || insured_before || insured
     }
-    None
 }
 
 /// What ends a clause: a city's cues are looked for up to one of these.
@@ -264,7 +301,8 @@ mod tests {
     #[test]
     fn other_cities_are_off_topic_only_when_their_policy_is_asked() {
         let lexicon = lexicon();
-        let other = |question: &str| other_region(question, &lexicon, &["东莞"]);
+        let other_regions = OtherRegions::new(&lexicon);
+        let other = |question: &str| other_regions.place(question, &["东莞"]);
         assert_eq!(other("深圳的报销比例是多少").as_deref(), Some("深圳"));
         assert_eq!(other("深圳市医保怎么报").as_deref(), Some("深圳"));
         assert_eq!(other("我要去深圳的女儿家住，怎么备案"), None);
@@ -306,7 +344,8 @@ mod tests {
     #[test]
     fn a_caller_insured_in_another_city_is_out_of_region() {
         let lexicon = lexicon();
-        let other = |question: &str| other_region(question, &lexicon, &["东莞"]);
+        let other_regions = OtherRegions::new(&lexicon);
+        let other = |question: &str| other_regions.place(question, &["东莞"]);
         assert_eq!(
             other("我在中山交的医保，回老家要备案吗").as_deref(),
             Some("中山")

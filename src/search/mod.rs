@@ -472,8 +472,15 @@ impl Shard {
             .enumerate()
             .filter_map(|(passage, sum)| Some((passage, sum?)))
             .collect();
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Best first, ties by ordinal: a total order, so keeping the best
+        // `depth` before sorting them gives what sorting everything would.
+        let best_first =
+            |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if found.len() > depth && depth > 0 {
+            found.select_nth_unstable_by(depth - 1, best_first);
+        }
         found.truncate(depth);
+        found.sort_unstable_by(best_first);
         found
     }
 }
