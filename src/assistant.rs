@@ -36,6 +36,8 @@ pub struct Assistant {
     pub off_topic: answer::OffTopic,
     /// The cities not served, and what tells a question about them.
     pub other_regions: answer::OtherRegions,
+    /// Every fixed sentence of an answer (`intents/answers.yaml`).
+    pub wording: answer::Wording,
 }
 
 impl Assistant {
@@ -59,6 +61,7 @@ impl Assistant {
         let nlu =
             Nlu::load_with(intents_dir, Arc::clone(&gazetteer), jieba)?.with_apps(&corpus.apps);
         let replies = Replies::load(&intents_dir.join("templates.yaml"))?;
+        let wording = answer::Wording::load(&intents_dir.join("answers.yaml"))?;
         Ok(Assistant {
             off_topic: answer::OffTopic::new(&corpus.lexicon),
             other_regions: answer::OtherRegions::new(&corpus.lexicon),
@@ -69,6 +72,7 @@ impl Assistant {
             nlu,
             slots,
             replies,
+            wording,
         })
     }
 
@@ -139,11 +143,12 @@ impl Assistant {
                     &evidence,
                     valid.top,
                     familiarity,
+                    &self.wording,
                 ));
             }
         }
         let verdict = match elsewhere {
-            Some(place) => answer::out_of_region(&place, &served),
+            Some(place) => answer::out_of_region(&place, &served, &self.wording),
             None => {
                 // A caller's own situation told (the NLU read a category) is
                 // the texts' ground, however many other words come with it.
@@ -161,6 +166,7 @@ impl Assistant {
             &terms.words,
             familiarity,
             &verdict,
+            &self.wording,
         ))
     }
 
@@ -355,6 +361,7 @@ impl dialogue::Services for Assistant {
             &[],
             answer::DEFAULT_TOP,
             1.0,
+            &self.wording,
         ))
     }
 
@@ -535,6 +542,7 @@ impl Assistant {
             channel_label: &|channel: &Channel| self.policies.channel_label(channel),
             backdating,
             clause: cited.map(|passage| (passage.text.as_str(), topic_words.as_slice())),
+            wording: &self.wording,
         })?;
         Some((short, self.evidence(cited?, 0.0)?))
     }

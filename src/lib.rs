@@ -23,5 +23,6 @@ pub mod search;
 pub mod server;
 pub mod slot_table;
 pub mod store;
+pub mod templates;
 
 pub use assistant::Assistant;

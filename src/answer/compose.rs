@@ -4,6 +4,7 @@
 
 use super::reply::{self, Short};
 use super::scope::Verdict;
+use super::wording::Wording;
 use super::{Answer, AnswerPassage, AnswerSource};
 use crate::corpus::Passage;
 
@@ -16,9 +17,6 @@ pub struct Evidence<'a> {
     pub region_name: &'a str,
 }
 
-/// Said when nothing in the corpus answers the question.
-const NOT_FOUND: &str = "抱歉，我在异地就医备案的政策文件里没有找到能回答这个问题的条文。需要的话我帮您转接人工客服，好吗？";
-
 /// Builds the Answer: on [`Verdict::Answered`] the reply is the sentence
 /// of the best passage that covers the question's `words` (weighted, as
 /// search used them); otherwise it says so and offers a human.
@@ -28,24 +26,24 @@ pub fn compose(
     words: &[(String, f32)],
     familiarity: f32,
     verdict: &Verdict,
+    wording: &Wording,
 ) -> Answer {
     let best = evidence.first();
     let (answered, short, cite) = match (verdict, best) {
         (Verdict::Answered, Some(best)) => {
-            let mut short = reply::shorten(&best.passage.text, words);
-            let cite = cite_of(best);
-            short.written = format!("根据{cite}：{}", short.written);
+            let offer = wording.offer_more.said(&[]);
+            let mut short = reply::shorten(&best.passage.text, words, &offer);
+            let cite = cite_of(best, wording);
+            short.written = according_to(&cite, &short.written, wording);
             (true, short, Some(cite))
         }
         (Verdict::OutOfScope { topic: Some(topic) }, _) => (
             false,
-            refusal(&format!(
-                "抱歉，{topic}不在异地就医备案政策的范围内，我这里答不了。需要的话我帮您转接人工客服，好吗？"
-            )),
+            refusal(&wording.out_of_scope_topic.said(&[("topic", topic)])),
             None,
         ),
         (Verdict::OutOfRegion { reply }, _) => (false, refusal(reply), None),
-        _ => (false, refusal(NOT_FOUND), None),
+        _ => (false, refusal(&wording.not_found.said(&[])), None),
     };
     // Weak candidates still help an agent who takes over; a question about
     // another topic altogether gets none, so nothing unrelated is shown.
@@ -74,8 +72,9 @@ pub fn decided(
     found: &[Evidence<'_>],
     top: usize,
     familiarity: f32,
+    wording: &Wording,
 ) -> Answer {
-    let cite = cite_of(cited);
+    let cite = cite_of(cited, wording);
     let mut passages = vec![answer_passage(cited)];
     passages.extend(
         found
@@ -88,7 +87,7 @@ pub fn decided(
         question: question.to_string(),
         answered: true,
         answer: short.spoken,
-        written: format!("根据{cite}：{}", short.written),
+        written: according_to(&cite, &short.written, wording),
         cite: Some(cite),
         source: AnswerSource::Rules,
         confidence: (familiarity * 100.0).round() / 100.0,
@@ -106,12 +105,20 @@ fn refusal(text: &str) -> Short {
 }
 
 /// `东莞市《异地就医备案申请流程》“温馨提示 2”`.
-pub fn cite_of(evidence: &Evidence<'_>) -> String {
+pub fn cite_of(evidence: &Evidence<'_>, wording: &Wording) -> String {
     let passage = evidence.passage;
-    format!(
-        "{}《{}》“{}”",
-        evidence.region_name, passage.title, passage.clause
-    )
+    wording.cite.said(&[
+        ("region", evidence.region_name),
+        ("title", &passage.title),
+        ("clause", &passage.clause),
+    ])
+}
+
+/// A written reply with the clause it rests on before it.
+fn according_to(cite: &str, reply: &str, wording: &Wording) -> String {
+    wording
+        .according_to
+        .said(&[("cite", cite), ("reply", reply)])
 }
 
 pub fn answer_passage(evidence: &Evidence<'_>) -> AnswerPassage {
@@ -157,20 +164,31 @@ mod tests {
             region_name: "东莞市",
         }];
         let words = [("取消".to_string(), 1.0)];
-        let answer = compose("备案能取消吗", &evidence, &words, 1.0, &Verdict::Answered);
+        let wording = crate::answer::wording::for_tests();
+        let answer = compose(
+            "备案能取消吗",
+            &evidence,
+            &words,
+            1.0,
+            &Verdict::Answered,
+            &wording,
+        );
         assert!(answer.answered);
+        let sentence = "备案后6个月内原则上不可变更或取消。";
         assert_eq!(
             answer.answer,
-            "备案后6个月内原则上不可变更或取消。需要的话我再详细说说。"
+            format!("{sentence}{}", wording.offer_more.said(&[])),
+            "the sentence on the question, and the offer of the rest"
         );
         assert!(answer.answer.chars().count() <= PHONE_MAX_CHARS);
-        assert_eq!(
-            answer.written,
-            "根据东莞市《异地就医备案申请流程》“温馨提示 2”：备案后6个月内原则上不可变更或取消。"
-        );
-        assert_eq!(
-            answer.cite.as_deref(),
-            Some("东莞市《异地就医备案申请流程》“温馨提示 2”")
+        let cite = answer.cite.as_deref().unwrap();
+        for part in ["东莞市", "异地就医备案申请流程", "温馨提示 2"] {
+            assert!(cite.contains(part), "{cite}");
+        }
+        assert!(
+            answer.written.contains(cite) && answer.written.ends_with(sentence),
+            "the clause, then the sentence: {}",
+            answer.written
         );
         assert_eq!(answer.passages[0].score, 20.12);
         assert_eq!(
@@ -193,11 +211,12 @@ mod tests {
             &[],
             0.0,
             &judge(true, 1.0, Some("公积金")),
+            &crate::answer::wording::for_tests(),
         );
         assert_eq!(judge(true, 0.2, None), Verdict::OutOfScope { topic: None });
         assert_eq!(judge(false, 1.0, None), Verdict::OutOfScope { topic: None });
         assert!(!refused.answered);
-        assert!(refused.answer.contains("人工"));
+        assert!(refused.answer.contains("人工") && refused.answer.contains("公积金"));
         assert!(refused.passages.is_empty());
         assert!(refused.cite.is_none());
     }

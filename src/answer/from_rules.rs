@@ -5,7 +5,8 @@
 //! when asked can never disagree. The reply cites the clause the Decision
 //! rests on for that parameter. Search answers everything else.
 
-use super::reply::{self, OFFER_MORE, PHONE_MAX_CHARS, Short};
+use super::reply::{self, PHONE_MAX_CHARS, Short};
+use super::wording::Wording;
 use crate::rules::engine::add_months_inclusive;
 use crate::rules::{Channel, Decision, EndKind, Status};
 
@@ -112,6 +113,8 @@ pub struct Case<'a> {
     /// (a lock that depends on costs incurred, where and how a change is
     /// made), the clause's own sentence on it is the answer.
     pub clause: Option<(&'a str, &'a [(String, f32)])>,
+    /// The sentences said (`intents/answers.yaml`).
+    pub wording: &'a Wording,
 }
 
 /// The reply the Decision gives to the question; `None` when the Decision
@@ -119,6 +122,7 @@ pub struct Case<'a> {
 pub fn reply(case: &Case<'_>) -> Option<Short> {
     let decision = case.decision;
     let who = case.who;
+    let wording = case.wording;
     let exemption_asked = matches!(
         case.topic,
         RulesTopic::Exemption | RulesTopic::LateRegistration
@@ -131,44 +135,35 @@ pub fn reply(case: &Case<'_>) -> Option<Short> {
             .notes
             .iter()
             .find(|note| !note.starts_with("说明：") && !note.starts_with("如有疑问"))?;
-        return Some(reply::shorten(note, &[]));
+        return Some(reply::shorten(note, &[], &wording.offer_more.said(&[])));
     }
     let text = match case.topic {
         RulesTopic::Exemption if decision.registration_required == Some(true) => {
-            format!("{who}需要办理异地就医备案。")
+            wording.needs_registration.said(&[("who", who)])
         }
         RulesTopic::LateRegistration if decision.registration_required == Some(true) => {
-            late_registration(case.backdating?)
+            late_registration(case.backdating?, wording)
         }
         RulesTopic::Exemption | RulesTopic::LateRegistration => return None,
-        RulesTopic::Validity => validity(decision, who)?,
+        RulesTopic::Validity => validity(decision, who, wording)?,
         RulesTopic::Materials => return materials(case),
-        RulesTopic::Channels => channels(
-            decision,
-            who,
-            case.asked_channel.as_ref(),
-            case.channel_label,
-        )?,
-        RulesTopic::Deadline => deadline(
-            case.processing_days,
-            case.asked_channel.as_ref(),
-            case.channel_label,
-        )?,
-        RulesTopic::Ratio => ratio(decision)?,
-        RulesTopic::ChangeCancel => match change_lock(decision, who) {
+        RulesTopic::Channels => channels(case)?,
+        RulesTopic::Deadline => deadline(case)?,
+        RulesTopic::Ratio => ratio(decision, wording)?,
+        RulesTopic::ChangeCancel => match change_lock(decision, who, wording) {
             Some(text) => text,
             None => {
                 let (clause, words) = case.clause?;
-                return Some(reply::shorten(clause, words))
+                return Some(reply::shorten(clause, words, &wording.offer_more.said(&[])))
                     .filter(|short| !short.spoken.is_empty());
             }
         },
     };
-    Some(whole(text))
+    Some(whole(text, wording))
 }
 
 /// A reply said whole on the phone and in the widget.
-fn whole(text: String) -> Short {
+fn whole(text: String, wording: &Wording) -> Short {
     if text.chars().count() <= PHONE_MAX_CHARS {
         Short {
             spoken: text.clone(),
@@ -176,23 +171,30 @@ fn whole(text: String) -> Short {
             more: false,
         }
     } else {
-        let mut short = reply::shorten(&text, &[]);
+        let mut short = reply::shorten(&text, &[], &wording.offer_more.said(&[]));
         short.written = text;
         short
     }
 }
 
-fn validity(decision: &Decision, who: &str) -> Option<String> {
+fn validity(decision: &Decision, who: &str, wording: &Wording) -> Option<String> {
     let validity = &decision.validity;
     match validity.end_kind? {
-        EndKind::LongTerm => Some(format!("{who}备案后长期有效。")),
-        EndKind::NotSet => Some(format!("{who}备案不设有效期。")),
+        EndKind::LongTerm => Some(wording.valid_long_term.said(&[("who", who)])),
+        EndKind::NotSet => Some(wording.valid_not_set.said(&[("who", who)])),
         EndKind::Date => {
             let (start, end) = (validity.start?, validity.end?);
             let months = (1..=60).find(|months| add_months_inclusive(start, *months) == Some(end));
             Some(match months {
-                Some(months) => format!("{who}备案有效期{months}个月。"),
-                None => format!("{who}备案有效期{}天。", (end - start).num_days() + 1),
+                Some(months) => wording
+                    .valid_months
+                    .said(&[("who", who), ("months", &months.to_string())]),
+                None => {
+                    let days = (end - start).num_days() + 1;
+                    wording
+                        .valid_days
+                        .said(&[("who", who), ("days", &days.to_string())])
+                }
             })
         }
         // It ends with something the Application does not carry: the
@@ -204,6 +206,8 @@ fn validity(decision: &Decision, who: &str) -> Option<String> {
 /// Every group needed (一次性告知): one of each. On the phone the groups
 /// that fit are said and the rest offered.
 fn materials(case: &Case<'_>) -> Option<Short> {
+    let wording = case.wording;
+    let offer = wording.offer_more.said(&[]);
     let labels: Vec<Vec<String>> = case
         .decision
         .required_materials
@@ -219,14 +223,18 @@ fn materials(case: &Case<'_>) -> Option<Short> {
     if labels.is_empty() {
         return None;
     }
-    let head = format!("{}备案要准备{}样：", case.who, labels.len());
+    let head = wording
+        .materials
+        .said(&[("who", case.who), ("count", &labels.len().to_string())]);
     let written_groups: Vec<String> = labels.iter().map(|group| group.join("或")).collect();
     let written = format!("{head}{}。", written_groups.join("；"));
     // Spoken, a long choice names its first two: 户口簿、居住证等其中一样.
     let groups: Vec<String> = labels
         .iter()
         .map(|group| match group.as_slice() {
-            [first, second, _, ..] => format!("{first}、{second}等其中一样"),
+            [first, second, _, ..] => wording
+                .materials_first_two
+                .said(&[("first", first), ("second", second)]),
             _ => group.join("或"),
         })
         .collect();
@@ -237,10 +245,17 @@ fn materials(case: &Case<'_>) -> Option<Short> {
             more: false,
         });
     }
+    let more = |left: usize| {
+        let count = left.to_string();
+        format!(
+            "{}{offer}",
+            wording.materials_more.said(&[("count", &count)])
+        )
+    };
     let mut spoken = head.clone();
     let mut said = 0;
     for group in &groups {
-        let rest = format!("还有{}样，{OFFER_MORE}", groups.len() - said - 1);
+        let rest = more(groups.len() - said - 1);
         let next = format!("{spoken}{}{group}。", if said > 0 { "；" } else { "" });
         if next.chars().count() + rest.chars().count() > PHONE_MAX_CHARS {
             break;
@@ -251,12 +266,9 @@ fn materials(case: &Case<'_>) -> Option<Short> {
     let spoken = if said == groups.len() {
         format!("{spoken}。")
     } else if said == 0 {
-        format!(
-            "{}{OFFER_MORE}",
-            head.trim_end_matches('：').to_string() + "。"
-        )
+        format!("{}。{offer}", head.trim_end_matches('：'))
     } else {
-        format!("{spoken}。还有{}样，{OFFER_MORE}", groups.len() - said)
+        format!("{spoken}。{}", more(groups.len() - said))
     };
     Some(Short {
         spoken,
@@ -269,38 +281,42 @@ fn channel_list(channels: &[Channel], label: &dyn Fn(&Channel) -> String) -> Str
     channels.iter().map(label).collect::<Vec<_>>().join("、")
 }
 
-fn channels(
-    decision: &Decision,
-    who: &str,
-    asked: Option<&Channel>,
-    label: &dyn Fn(&Channel) -> String,
-) -> Option<String> {
+fn channels(case: &Case<'_>) -> Option<String> {
+    let (decision, who, wording) = (case.decision, case.who, case.wording);
     if decision.channels.is_empty() {
         return None;
     }
+    let label = case.channel_label;
     let all = channel_list(&decision.channels, label);
-    Some(match asked {
-        Some(channel) if decision.channels.contains(channel) => {
-            format!("{who}可以通过{}办理备案。", label(channel))
-        }
-        Some(channel) => format!("{who}不能通过{}办理，可以通过{all}办理。", label(channel)),
-        None => format!("{who}可以通过{all}办理备案。"),
+    Some(match case.asked_channel.as_ref() {
+        Some(channel) if decision.channels.contains(channel) => wording
+            .channel_yes
+            .said(&[("who", who), ("channel", &label(channel))]),
+        Some(channel) => wording.channel_no.said(&[
+            ("who", who),
+            ("channel", &label(channel)),
+            ("channels", &all),
+        ]),
+        None => wording
+            .channels_all
+            .said(&[("who", who), ("channels", &all)]),
     })
 }
 
 /// 即时办结 or N working days, per channel, those with the same time together.
-fn deadline(
-    days: &[(Channel, u32)],
-    asked: Option<&Channel>,
-    label: &dyn Fn(&Channel) -> String,
-) -> Option<String> {
+fn deadline(case: &Case<'_>) -> Option<String> {
+    let (days, label, wording) = (case.processing_days, case.channel_label, case.wording);
     let said_days = |days: u32| match days {
-        0 => "即时办结".to_string(),
-        days => format!("{days}个工作日内办结"),
+        0 => wording.done_at_once.said(&[]),
+        days => wording.done_in_days.said(&[("days", &days.to_string())]),
     };
-    if let Some(asked) = asked {
+    if let Some(asked) = case.asked_channel.as_ref() {
         let (_, days) = days.iter().find(|(channel, _)| channel == asked)?;
-        return Some(format!("{}备案{}。", label(asked), said_days(*days)));
+        return Some(
+            wording
+                .deadline_of
+                .said(&[("channel", &label(asked)), ("time", &said_days(*days))]),
+        );
     }
     let mut times: Vec<u32> = days.iter().map(|(_, days)| *days).collect();
     times.sort_unstable();
@@ -319,38 +335,42 @@ fn deadline(
     (!parts.is_empty()).then(|| format!("{}。", parts.join("，")))
 }
 
-fn ratio(decision: &Decision) -> Option<String> {
+fn ratio(decision: &Decision, wording: &Wording) -> Option<String> {
     let points = &decision.ratio_delta_points;
     let home = points.home?;
     let change = |delta: i32| match delta {
-        0 => "不变".to_string(),
-        delta if delta < 0 => format!("降低{}个百分点", -delta),
-        delta => format!("提高{delta}个百分点"),
+        0 => wording.ratio_same.said(&[]),
+        delta if delta < 0 => wording
+            .ratio_down
+            .said(&[("points", &(-delta).to_string())]),
+        delta => wording.ratio_up.said(&[("points", &delta.to_string())]),
     };
-    let mut text = format!("备案期间回参保地住院，报销比例{}", change(home));
+    let mut parts = vec![wording.ratio_home.said(&[("change", &change(home))])];
     if let Some(there) = points.registered_place {
-        text.push_str(&format!("；在备案地就医，比例{}", change(there)));
+        parts.push(wording.ratio_there.said(&[("change", &change(there))]));
     }
-    text.push('。');
-    Some(text)
+    Some(format!("{}。", parts.join("；")))
 }
 
 /// 现在办还来得及吗: yes, and how far back a late registration reaches.
-fn late_registration(back: Option<u32>) -> String {
-    match back {
-        None => "来得及，现在就可以办理；已经先住院再补办的，备案从入院那天算起。".into(),
-        Some(days) => format!(
-            "来得及，现在就可以办理；已经先住院再补办的，备案最多从补办那天往前算{days}天。"
-        ),
-    }
+fn late_registration(back: Option<u32>, wording: &Wording) -> String {
+    let reach = match back {
+        None => wording.reach_admission.said(&[]),
+        Some(days) => wording.reach_days.said(&[("days", &days.to_string())]),
+    };
+    wording.late_registration.said(&[("reach", &reach)])
 }
 
-fn change_lock(decision: &Decision, who: &str) -> Option<String> {
+fn change_lock(decision: &Decision, who: &str, wording: &Wording) -> Option<String> {
     let from = decision.change_allowed_from?;
     let start = decision.validity.start?;
     let months = (1..=36)
         .find(|months| start.checked_add_months(chrono::Months::new(*months)) == Some(from))?;
-    Some(format!("{who}备案后{months}个月内原则上不能变更或取消。"))
+    Some(
+        wording
+            .change_lock
+            .said(&[("who", who), ("months", &months.to_string())]),
+    )
 }
 
 #[cfg(test)]
@@ -378,16 +398,28 @@ mod tests {
         .unwrap()
     }
 
+    const WHO: &str = "异地长期居住人员";
+
     fn ask(topic: RulesTopic, decision: &Decision, asked: Option<Channel>) -> Option<Short> {
+        ask_late(topic, decision, asked, Some(Some(5)))
+    }
+
+    fn ask_late(
+        topic: RulesTopic,
+        decision: &Decision,
+        asked: Option<Channel>,
+        backdating: Option<Option<u32>>,
+    ) -> Option<Short> {
         let label = |id: &str| match id {
             "id_card" => "身份证".to_string(),
             "household_register" => "户口簿".to_string(),
             other => other.to_string(),
         };
+        let wording = crate::answer::wording::for_tests();
         reply(&Case {
             topic,
             decision,
-            who: "异地长期居住人员",
+            who: WHO,
             asked_channel: asked,
             processing_days: &[
                 (Channel::Window, 0),
@@ -401,50 +433,67 @@ mod tests {
                 Channel::Fax => "传真".to_string(),
                 _ => "粤医保小程序".to_string(),
             },
-            backdating: Some(Some(5)),
+            backdating,
             clause: None,
+            wording: &wording,
         })
     }
 
+    /// The replies are the templates' (`intents/answers.yaml`); what is
+    /// checked here is that each says the Decision's own figure, for whom,
+    /// and changes when the figure does.
     #[test]
     fn each_parameter_is_said_from_the_decision() {
         let mut decision = decision();
         let said = |topic, decision: &Decision| ask(topic, decision, None).unwrap().spoken;
-        assert_eq!(
-            said(RulesTopic::Validity, &decision),
-            "异地长期居住人员备案后长期有效。"
+        let long_term = said(RulesTopic::Validity, &decision);
+        assert!(long_term.starts_with(WHO), "{long_term}");
+        let lock = said(RulesTopic::ChangeCancel, &decision);
+        assert!(lock.starts_with(WHO) && lock.contains('6'), "{lock}");
+        let ratio = said(RulesTopic::Ratio, &decision);
+        assert!(ratio.contains("10"), "{ratio}");
+        let deadline = said(RulesTopic::Deadline, &decision);
+        let at = |label: &str| deadline.find(label).unwrap_or_else(|| panic!("{deadline}"));
+        assert!(
+            at("医保经办窗口") < at("粤医保小程序") && at("电话") < at("2"),
+            "the same time together, the quicker first: {deadline}"
         );
-        assert_eq!(
-            said(RulesTopic::ChangeCancel, &decision),
-            "异地长期居住人员备案后6个月内原则上不能变更或取消。"
+        let by_fax = ask(RulesTopic::Channels, &decision, Some(Channel::Fax))
+            .unwrap()
+            .spoken;
+        let by_phone = ask(RulesTopic::Channels, &decision, Some(Channel::Phone))
+            .unwrap()
+            .spoken;
+        assert!(
+            by_fax.contains("传真") && by_fax.contains("医保经办窗口、电话"),
+            "{by_fax}"
         );
-        assert_eq!(
-            said(RulesTopic::Ratio, &decision),
-            "备案期间回参保地住院，报销比例降低10个百分点；在备案地就医，比例不变。"
+        assert!(
+            !by_phone.contains("传真") && by_phone != by_fax,
+            "{by_phone}"
         );
-        assert_eq!(
-            said(RulesTopic::Deadline, &decision),
-            "医保经办窗口、电话即时办结，粤医保小程序2个工作日内办结。"
+        let capped = said(RulesTopic::LateRegistration, &decision);
+        let to_admission = ask_late(RulesTopic::LateRegistration, &decision, None, Some(None))
+            .unwrap()
+            .spoken;
+        assert!(
+            capped.contains('5') && !to_admission.contains('5'),
+            "{capped}"
         );
-        assert_eq!(
-            ask(RulesTopic::Channels, &decision, Some(Channel::Fax))
-                .unwrap()
-                .spoken,
-            "异地长期居住人员不能通过传真办理，可以通过医保经办窗口、电话办理。"
-        );
-        assert_eq!(
-            said(RulesTopic::LateRegistration, &decision),
-            "来得及，现在就可以办理；已经先住院再补办的，备案最多从补办那天往前算5天。"
-        );
+        assert_ne!(capped, to_admission);
         decision.validity = Validity {
             start: Some(day("2026-11-23")),
             end: Some(day("2027-05-22")),
             end_kind: Some(EndKind::Date),
         };
-        assert_eq!(
-            said(RulesTopic::Validity, &decision),
-            "异地长期居住人员备案有效期6个月。"
+        let six_months = said(RulesTopic::Validity, &decision);
+        assert!(
+            six_months.starts_with(WHO) && six_months.contains('6') && six_months != long_term,
+            "{six_months}"
         );
+        decision.ratio_delta_points.home = Some(0);
+        let same = said(RulesTopic::Ratio, &decision);
+        assert!(!same.contains("10") && same != ratio, "{same}");
         decision.ratio_delta_points = RatioDelta::default();
         assert!(
             ask(RulesTopic::Ratio, &decision, None).is_none(),
@@ -464,9 +513,12 @@ mod tests {
             },
         ];
         let short = ask(RulesTopic::Materials, &decision, None).unwrap();
-        assert_eq!(
-            short.written,
-            "异地长期居住人员备案要准备2样：户口簿或commitment_letter；身份证。"
+        let written = &short.written;
+        assert!(
+            written.starts_with(WHO)
+                && written.contains('2')
+                && written.find("commitment_letter") < written.find("身份证"),
+            "both groups, in order: {written}"
         );
         assert!(short.spoken.chars().count() <= PHONE_MAX_CHARS);
         decision.required_materials = (0..6)

@@ -7,15 +7,18 @@
 //! - `compose`: the Answer from ranked passages;
 //! - `from_rules`: questions the rules decide, answered from the Decision;
 //! - `reply`: the short reply, one spoken sentence or two written ones;
-//! - `scope`: whether the corpus answers the question at all ([`judge`]).
+//! - `scope`: whether the corpus answers the question at all ([`judge`]);
+//! - `wording`: every fixed sentence of an answer (`intents/answers.yaml`).
 
 mod compose;
 pub mod from_rules;
 pub mod reply;
 mod scope;
+pub mod wording;
 
 pub use compose::{Evidence, answer_passage, compose, decided};
 pub use scope::{OffTopic, OtherRegions, Verdict, judge, out_of_region};
+pub use wording::Wording;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,7 +43,7 @@ pub struct Answer {
     pub answered: bool,
     /// A short reply an agent can read aloud: one sentence, at most
     /// [`reply::PHONE_MAX_CHARS`] characters, ending with an offer to say
-    /// more where the clauses hold more.
+    /// more (`wording::Wording::offer_more`) where the clauses hold more.
     pub answer: String,
     /// The reply for reading (the widget): at most two sentences, with
     /// the clause it rests on.

@@ -6,8 +6,6 @@
 
 /// Longest phone reply, in characters, the offer to say more included.
 pub const PHONE_MAX_CHARS: usize = 60;
-/// Said after a phone reply when the clauses hold more than it says.
-pub const OFFER_MORE: &str = "需要的话我再详细说说。";
 /// Longest written (widget) reply, in characters.
 const WRITTEN_MAX_CHARS: usize = 150;
 
@@ -24,19 +22,20 @@ pub struct Short {
 }
 
 /// The sentence of `text` that best covers the question's `words`
-/// (weighted), then, for the widget, the sentence after it.
-pub fn shorten(text: &str, words: &[(String, f32)]) -> Short {
+/// (weighted), then, for the widget, the sentence after it. `offer` is
+/// said after the phone reply when the text holds more than it says.
+pub fn shorten(text: &str, words: &[(String, f32)], offer: &str) -> Short {
     let sentences = sentences(text);
     let Some(best) = best_sentence(&sentences, words) else {
         return Short::default();
     };
     let written = written(&sentences[best..]);
-    speakable(&sentences[best], sentences.len() > 1).with_written(written)
+    speakable(&sentences[best], sentences.len() > 1, offer).with_written(written)
 }
 
 /// The phone reply from one sentence, cut at a clause end to fit, and the
 /// offer to say more when the text holds more than that.
-fn speakable(sentence: &str, text_has_more: bool) -> Short {
+fn speakable(sentence: &str, text_has_more: bool, offer: &str) -> Short {
     let sentence = without_references(sentence);
     if !text_has_more && fits(&closed(&sentence), PHONE_MAX_CHARS) {
         return Short {
@@ -45,10 +44,10 @@ fn speakable(sentence: &str, text_has_more: bool) -> Short {
             more: false,
         };
     }
-    let budget = PHONE_MAX_CHARS - OFFER_MORE.chars().count() - 1;
+    let budget = PHONE_MAX_CHARS.saturating_sub(offer.chars().count() + 1);
     let said = fit_clauses(&sentence, budget);
     Short {
-        spoken: format!("{}{OFFER_MORE}", closed(&said)),
+        spoken: format!("{}{offer}", closed(&said)),
         written: String::new(),
         more: true,
     }
@@ -226,6 +225,8 @@ fn closed(sentence: &str) -> String {
 mod tests {
     use super::*;
 
+    const OFFER: &str = "（要听全文请说“详细”）";
+
     fn words(list: &[&str]) -> Vec<(String, f32)> {
         list.iter().map(|word| (word.to_string(), 1.0)).collect()
     }
@@ -233,10 +234,10 @@ mod tests {
     #[test]
     fn the_sentence_on_the_question_is_said_without_its_list_number() {
         let text = "2.长期异地就医人员备案后长期有效，备案后6个月内原则上不可变更或取消；\n3.临时外出就医人员备案有效期6个月。";
-        let short = shorten(text, &words(&["有效期", "临时"]));
+        let short = shorten(text, &words(&["有效期", "临时"]), OFFER);
         assert_eq!(
             short.spoken,
-            "临时外出就医人员备案有效期6个月。需要的话我再详细说说。"
+            format!("临时外出就医人员备案有效期6个月。{OFFER}")
         );
         assert!(short.more);
         assert_eq!(short.written, "临时外出就医人员备案有效期6个月。");
@@ -247,6 +248,7 @@ mod tests {
         let short = shorten(
             "（二）异地长期居住人员：指长期在参保地以外居住生活的人员；",
             &[],
+            OFFER,
         );
         assert_eq!(
             short.spoken,
@@ -258,7 +260,7 @@ mod tests {
     #[test]
     fn phone_replies_fit_and_are_cut_at_a_clause_end() {
         let text = "参保人员在备案有效期内，可在就医地多次就诊并享受直接结算服务，备案有效期内办理了入院手续的，无论是否跨有效期，均可在就医地直接结算，出院结算后再次入院的须重新确认备案有效期。";
-        let short = shorten(text, &words(&["结算"]));
+        let short = shorten(text, &words(&["结算"]), OFFER);
         assert!(
             short.spoken.chars().count() <= PHONE_MAX_CHARS,
             "{}",
@@ -271,7 +273,7 @@ mod tests {
             "{}",
             short.spoken
         );
-        assert!(short.spoken.ends_with(OFFER_MORE));
+        assert!(short.spoken.ends_with(OFFER));
         assert!(!short.spoken.contains("，。"));
     }
 
@@ -294,20 +296,24 @@ mod tests {
     #[test]
     fn the_clauses_said_are_those_on_the_question() {
         let text = "第（一）（二）（三）类异地就医备案人员在备案有效期内确需回本市定点医疗机构住院就医的：以个人承诺方式办理的在补齐相关备案材料前，支付比例在本市同级定点医疗机构基础上降低20个百分点。";
-        let short = shorten(text, &words(&["支付比例", "降低"]));
+        let short = shorten(text, &words(&["支付比例", "降低"]), OFFER);
         assert!(short.spoken.contains("降低20个百分点"), "{}", short.spoken);
     }
 
     #[test]
     fn document_numbers_are_not_spoken() {
-        let short = shorten("根据《东莞市医疗保障办法》（东府〔2023〕60号）办理。", &[]);
+        let short = shorten(
+            "根据《东莞市医疗保障办法》（东府〔2023〕60号）办理。",
+            &[],
+            OFFER,
+        );
         assert_eq!(short.spoken, "根据《东莞市医疗保障办法》办理。");
     }
 
     #[test]
     fn widget_replies_are_two_sentences_at_most() {
         let text = "甲类人员备案后有效。乙类人员备案后有效。丙类人员备案后有效。";
-        let short = shorten(text, &[]);
+        let short = shorten(text, &[], OFFER);
         assert_eq!(short.written, "甲类人员备案后有效。乙类人员备案后有效。");
     }
 }

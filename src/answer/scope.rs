@@ -5,6 +5,7 @@
 use aho_corasick::AhoCorasick;
 
 use super::ANSWER_THRESHOLD;
+use super::wording::Wording;
 use crate::corpus::{Lexicon, ScopeCues, Synonym};
 
 /// Whether the corpus answers a question.
@@ -265,12 +266,11 @@ const CLAUSE_ENDS: &[char] = &['，', ',', '。', '；', ';', '？', '?', '！',
 
 /// Which regions are served and where to ask instead: that city's 12345
 /// or its 医保. `served` are the regions' names as people say them.
-pub fn out_of_region(place: &str, served: &[&str]) -> Verdict {
+pub fn out_of_region(place: &str, served: &[&str], wording: &Wording) -> Verdict {
     Verdict::OutOfRegion {
-        reply: format!(
-            "我这里只能解答{}的异地就医备案政策，{place}的规定请咨询{place}的12345热线或当地医保部门。",
-            served.join("、")
-        ),
+        reply: wording
+            .out_of_region
+            .said(&[("served", &served.join("、")), ("place", place)]),
     }
 }
 
@@ -364,14 +364,15 @@ mod tests {
 
     #[test]
     fn a_city_not_served_is_told_the_regions_served_and_where_to_ask() {
+        let wording = crate::answer::wording::for_tests();
         let Verdict::OutOfRegion { reply } =
-            out_of_region("深圳", &["东莞", "韶关", "湛江", "济宁"])
+            out_of_region("深圳", &["东莞", "韶关", "湛江", "济宁"], &wording)
         else {
             panic!("not out of region");
         };
-        assert_eq!(
-            reply,
-            "我这里只能解答东莞、韶关、湛江、济宁的异地就医备案政策，深圳的规定请咨询深圳的12345热线或当地医保部门。"
+        assert!(
+            reply.contains("东莞、韶关、湛江、济宁") && reply.contains("深圳的12345"),
+            "the regions served, and where to ask instead: {reply}"
         );
         assert!(reply.chars().count() <= super::super::reply::PHONE_MAX_CHARS);
     }
