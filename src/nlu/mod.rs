@@ -543,12 +543,16 @@ impl Nlu {
     pub fn name_in(&self, text: &str) -> (Option<String>, bool) {
         let reading = self.names.read(text, false, &self.gazetteer);
         let unsure = reading.name.is_some() && !reading.cued;
-        (self.not_a_place(reading.name), unsure)
+        (self.not_a_place(&reading), unsure)
     }
 
-    /// A name read, unless it is a place's (a city said alone).
-    fn not_a_place(&self, name: Option<String>) -> Option<String> {
-        name.filter(|name| self.gazetteer.resolve(name).is_none())
+    /// A name read, unless it is a place's (a city said alone); a name
+    /// said plainly as one (我叫高平, 高平 a county too) stays a name.
+    fn not_a_place(&self, reading: &names::NameReading) -> Option<String> {
+        reading
+            .name
+            .clone()
+            .filter(|name| reading.cued || self.gazetteer.resolve(name).is_none())
     }
 
     /// 职工医保 or 城乡居民医保; the 居民 of 居民身份证 names no insurance.
@@ -603,7 +607,7 @@ impl Nlu {
             materials,
             negated_materials,
             name_unsure: name.name.is_some() && !name.cued,
-            name: self.not_a_place(name.name),
+            name: self.not_a_place(&name),
             surname: name.surname,
             by_proxy: facts::by_proxy(text, &self.cues),
             incurred_costs: facts::incurred_costs(text, &self.cues),

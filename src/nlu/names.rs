@@ -178,11 +178,15 @@ impl Names {
         // jieba reads the surname's character into a longer word that is
         // not a name.
         // A shorter word inside the name (王国 in 王国庆) does not count.
-        // A word jieba only guessed (高静 is in no dictionary) says nothing.
+        // A word jieba only guessed (高静 is in no dictionary) says nothing,
+        // and neither does its place tag: its dictionary has full names as
+        // places (梁建国, 马建国, 高建国 are `ns` there); whether a name holds
+        // a place is the gazetteer's to say (below).
         if let Some((start, end, tag)) = words.iter().find(|(start, _, _)| *start == offset)
             && end - start > surname.len()
             && *end >= offset + name.len()
             && !tag.starts_with("nr")
+            && !tag.starts_with("ns")
             && self.jieba.has_word(&text[*start..*end])
         {
             return None;
