@@ -483,7 +483,7 @@ fn replies_say_only_what_the_texts_say() {
         script::run(&parsed, &mut driver);
         for turn in &driver.turns {
             replies += 1;
-            for problem in texts.check(&parsed.region, turn) {
+            for problem in texts.check(&parsed.region, turn, &[]) {
                 problems.push(format!(
                     "{}: «{}»: {problem}",
                     path.display(),
@@ -504,7 +504,8 @@ fn replies_say_only_what_the_texts_say() {
         for (_, turn) in &played.call.transcript {
             replies += 1;
             let turn = serde_json::to_value(turn).unwrap();
-            for problem in texts.check(&played.truth.application.region, &turn) {
+            let region = &played.truth.application.region;
+            for problem in texts.check(region, &turn, &played.call.numbers_said) {
                 problems.push(format!(
                     "seed {}: «{}»: {problem}",
                     played.seed, turn["reply"]

@@ -40,6 +40,7 @@ pub struct Bank {
     pub goodbye: Vec<String>,
     pub read_back_corrections: Vec<String>,
     pub materials_corrections: Vec<String>,
+    pub id_tail_corrections: Vec<String>,
     pub corrections: Vec<String>,
     pub questions: Vec<String>,
     pub place_questions: Vec<String>,

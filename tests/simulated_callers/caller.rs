@@ -46,6 +46,8 @@ pub struct Call {
     pub turns_to_register: Option<usize>,
     pub end: End,
     pub read_backs: ReadBacks,
+    /// The ID and phone numbers the caller gave, slips included.
+    pub numbers_said: Vec<String>,
 }
 
 /// What the caller found in the read-backs of one call.
@@ -97,6 +99,10 @@ struct Caller<'a> {
     place_question: bool,
     /// A bare 有 was said to the materials question.
     said_bare_have: bool,
+    /// The ID and phone numbers said, slips included.
+    numbers_said: Vec<String>,
+    /// The fact last put right, said again if the dialogue asks which.
+    correcting: Option<Fact>,
     /// The relative acted for was named already: he or she may be 他/她
     /// from then on.
     relative_named: bool,
@@ -120,6 +126,7 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
         4 => Some(Fact::Name),
         _ => None,
     };
+    let truth_applicant = truth.application.applicant.clone().unwrap_or_default();
     let mut caller = Caller {
         bank,
         truth,
@@ -132,6 +139,15 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
         questions_left: rng.random_range(0..=2),
         place_question: rng.random_bool(0.3),
         said_bare_have: false,
+        correcting: None,
+        numbers_said: [
+            truth_applicant.id_number.as_deref(),
+            truth_applicant.phone.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(str::to_string)
+        .collect(),
         relative_named: false,
         last_read_back: None,
         read_backs: ReadBacks::default(),
@@ -144,6 +160,7 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
         turns_to_register: None,
         end: End::Stuck,
         read_backs: ReadBacks::default(),
+        numbers_said: Vec::new(),
     };
     let mut text = caller.opening(rng);
     let mut after_done_asked = false;
@@ -182,6 +199,7 @@ pub fn play(rng: &mut StdRng, bank: &Bank, assistant: &Assistant, truth: &Truth)
         text = caller.next(rng, assistant, &session, &reply);
     }
     call.read_backs = caller.read_backs;
+    call.numbers_said = caller.numbers_said;
     call
 }
 
@@ -235,7 +253,15 @@ impl Caller<'_> {
             return self.answer_proposal(proposal);
         }
         if let Some(fact) = self.correction_due.take() {
-            return self.correct(rng, fact);
+            return self.correct(rng, fact, false);
+        }
+        // Asked which fact is wrong (哪一项不对？): the one being put right,
+        // said whole.
+        if session.state == DialogueState::Collecting
+            && session.pending.is_none()
+            && let Some(fact) = self.correcting.take()
+        {
+            return self.say(rng, fact);
         }
         if session.state == DialogueState::Collecting {
             if self.questions_left > 0 && rng.random_bool(0.25) {
@@ -338,17 +364,35 @@ impl Caller<'_> {
         let fact = fact_of_slot(slot);
         match fact {
             Some(fact) if self.read_backs.corrections <= MAX_READ_BACK_CORRECTIONS => {
-                self.correct(rng, fact)
+                self.correct(rng, fact, true)
             }
             _ => "还是不对，你给我转人工吧".to_string(),
         }
     }
 
-    /// `fact` said again with its true value, as a correction.
-    fn correct(&mut self, rng: &mut StdRng, fact: Fact) -> String {
+    /// `fact` said again with its true value, as a correction (of the
+    /// read-back when `read_back`).
+    fn correct(&mut self, rng: &mut StdRng, fact: Fact, read_back: bool) -> String {
         self.put_right(fact);
-        let said = self.say(rng, fact);
+        self.correcting = Some(fact);
         let bank = self.bank;
+        // Only the last digits of a number read back, now and then (错了，
+        // 身份证最后四位是…): the whole number follows when the dialogue asks
+        // which fact.
+        if read_back && fact == Fact::Id && rng.random_bool(0.3) {
+            let id = self
+                .said_values
+                .applicant
+                .as_ref()
+                .unwrap()
+                .id_number
+                .as_deref()
+                .unwrap()
+                .to_string();
+            let tail = spoken_digits(rng, &id[id.len() - 4..], &[4]);
+            return fill(pick(rng, &bank.id_tail_corrections), &[("tail", &tail)]);
+        }
+        let said = self.say(rng, fact);
         if fact == Fact::Phone && rng.random_bool(0.5) {
             let phone = self.phone_spoken(rng);
             return fill(pick(rng, &bank.corrections), &[("phone", &phone)]);
@@ -471,6 +515,7 @@ impl Caller<'_> {
                     let id = id_number(rng, &true_id[..14]);
                     if id != true_id {
                         said.id_number = Some(hotline::rules::IdNumber::parse(&id).unwrap());
+                        self.numbers_said.push(id);
                         break;
                     }
                 }
@@ -481,6 +526,7 @@ impl Caller<'_> {
                     let phone = mobile(rng);
                     if phone != true_phone {
                         said.phone = Some(hotline::rules::Phone::parse(&phone).unwrap());
+                        self.numbers_said.push(phone);
                         break;
                     }
                 }

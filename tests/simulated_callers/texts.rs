@@ -94,7 +94,9 @@ impl Texts {
     }
 
     /// What `turn` (a Turn as JSON) says that the region's texts do not.
-    pub fn check(&self, region: &str, turn: &Value) -> Vec<String> {
+    /// `said` holds the numbers the caller gave in the call (a change of
+    /// one is read back before it is in the slots).
+    pub fn check(&self, region: &str, turn: &Value, said: &[String]) -> Vec<String> {
         let Some(reply) = turn["reply"].as_str() else {
             return Vec::new();
         };
@@ -103,6 +105,7 @@ impl Texts {
         let own: Vec<String> = ["phone", "id_number"]
             .iter()
             .filter_map(|key| turn["slots"]["applicant"][key].as_str())
+            .chain(said.iter().map(String::as_str))
             .map(|value| value.chars().filter(char::is_ascii_digit).collect())
             .collect();
         for found in self.number.find_iter(reply) {
@@ -112,7 +115,8 @@ impl Texts {
                 .filter(char::is_ascii_digit)
                 .collect();
             // Dates, amounts and masked parts of an ID are short; the
-            // caller's own phone and ID are read back to them.
+            // caller's own phone and ID (and those they said) are read
+            // back to them.
             if digits.len() < 5 || digits == HOTLINE || own.contains(&digits) {
                 continue;
             }
