@@ -413,17 +413,16 @@ impl dialogue::Services for Assistant {
         let policy = self.policies.regions.get(region)?;
         // No region's documents give a fax number, only a phone for
         // questions: the caller asks there for the number to fax to.
+        let agency = ("agency", policy.name.as_str());
         let Some(phone) = policy.phone.as_ref().and_then(|p| p.versions().first()) else {
             // The region's documents give no number: the hotline puts callers through.
-            return Some(format!(
-                "传真号码文件里没有公布，可以拨打12345热线查询{}医保经办机构的号码",
-                policy.name
-            ));
+            return Some(self.replies.fax_number_by_hotline.said(&[agency]));
         };
-        Some(format!(
-            "传真号码文件里没有公布，请先拨打{}医保经办机构电话{}问一下",
-            policy.name, phone.value
-        ))
+        Some(
+            self.replies
+                .fax_number_by_phone
+                .said(&[agency, ("phone", &phone.value)]),
+        )
     }
 }
 

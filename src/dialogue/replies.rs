@@ -82,6 +82,8 @@ crate::templates::templates! {
         fax_form: [copies, contact],
         fax_copies: [materials],
         agency_unnamed: [],
+        fax_number_by_phone: [agency, phone],
+        fax_number_by_hotline: [agency],
         needs_materials: [materials, how],
         supply_ways: [ways],
         supply_by_fax: [contact],
