@@ -109,7 +109,8 @@ impl Assistant {
         let scope = Scope {
             region,
             scheme: Some(scheme),
-            scheme_named: scheme == Scheme::Maternity && search::names_scheme(text),
+            scheme_named: scheme == Scheme::Maternity
+                && search::names_scheme(text, &self.corpus.lexicon),
             category: category.map(|category| category.id()),
         };
         let terms = self.search.analyzer().analyze(text);

@@ -15,7 +15,10 @@
 //!   so that "深圳的报销比例" is refused rather than answered with 东莞's;
 //! - `scope_cues.txt`: the words around such a city that tell whether it is
 //!   where the caller goes (去深圳) or whose policy is asked about (深圳的,
-//!   在中山交的医保), and the words that keep a question in scope (备案).
+//!   在中山交的医保), and the words that keep a question in scope (备案);
+//! - `negations.txt`: words that negate the word after them (`不是 并非`);
+//! - `scheme_names.txt`: the names of the maternity scheme (`生育保险`),
+//!   which pick where to search rather than what for.
 //!
 //! Lines starting with `#` and blank lines are ignored everywhere.
 
@@ -35,6 +38,10 @@ pub struct Lexicon {
     pub out_of_scope: Vec<Synonym>,
     pub other_places: Vec<String>,
     pub maternity_words: Vec<String>,
+    /// Words that negate the word after them in a question (不是, 并非).
+    pub negations: Vec<String>,
+    /// The names of the maternity scheme (生育保险, 生育).
+    pub scheme_names: Vec<String>,
     /// Question phrasings (`say`) → the topic they ask about (`means[0]`).
     pub topics: Vec<Synonym>,
     /// The words around a city that tell what the question is about.
@@ -146,7 +153,7 @@ pub struct Synonym {
     pub means: Vec<String>,
 }
 
-/// Reads the three files in `dir`; a missing file is a problem.
+/// Reads the files in `dir`; a missing file is a problem.
 pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
     let mut read = |name: &str| {
         let path = dir.join(name);
@@ -166,6 +173,8 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
     let maternity_words = read("maternity_words.txt");
     let topics = read("topics.txt");
     let scope_cues = read("scope_cues.txt");
+    let negations = read("negations.txt");
+    let scheme_names = read("scheme_names.txt");
     Lexicon {
         user_words: dictionary
             .map(|(path, text)| parse_dictionary(&path, &text, problems))
@@ -191,7 +200,22 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
         scope_cues: scope_cues
             .map(|(path, text)| parse_scope_cues(&path, &text, problems))
             .unwrap_or_default(),
+        negations: negations
+            .map(|(path, text)| required_words(&path, &text, problems))
+            .unwrap_or_default(),
+        scheme_names: scheme_names
+            .map(|(path, text)| required_words(&path, &text, problems))
+            .unwrap_or_default(),
     }
+}
+
+/// [`word_list`] of a file that must name at least one word.
+fn required_words(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Vec<String> {
+    let words = word_list(text);
+    if words.is_empty() {
+        problems.push(Problem::new(path, 1, "no words: at least one is needed"));
+    }
+    words
 }
 
 /// Non-blank, non-comment lines with their 1-based numbers.

@@ -336,6 +336,8 @@ mod tests {
         write("search/out_of_scope.txt", "公积金 => 住房公积金\n");
         write("search/other_places.txt", "深圳\n");
         write("search/maternity_words.txt", "生育\n");
+        write("search/negations.txt", "不是\n");
+        write("search/scheme_names.txt", "生育保险 生育\n");
         write("search/topics.txt", "电话 => contacts\n");
         write(
             "search/scope_cues.txt",
@@ -389,6 +391,24 @@ mod tests {
         assert_eq!(
             lines[3],
             format!("{root}/search/synonyms.txt:1: expected `said words => official words`")
+        );
+    }
+
+    #[test]
+    fn query_word_lists_must_name_a_word() {
+        let dir = tempfile::tempdir().unwrap();
+        write_corpus(dir.path());
+        fs::write(dir.path().join("search/negations.txt"), "# none yet\n").unwrap();
+        fs::remove_file(dir.path().join("search/scheme_names.txt")).unwrap();
+
+        let error = Corpus::load(dir.path()).unwrap_err();
+        let lines: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+        let root = dir.path().display();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].starts_with(&format!("{root}/search/scheme_names.txt:1: cannot read")));
+        assert_eq!(
+            lines[1],
+            format!("{root}/search/negations.txt:1: no words: at least one is needed")
         );
     }
 

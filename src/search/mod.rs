@@ -207,15 +207,16 @@ fn coverage(groups: &[Vec<Needle<'_>>], content: &Substrings) -> f32 {
     covered as f32 / groups.len() as f32
 }
 
-/// The names of the maternity scheme. Like a region's name they pick
-/// where to look ([`Scope::scheme`]); as search words they would favour
-/// the clauses that happen to repeat them, such as 计划生育手术费.
-const SCHEME_NAMES: &[&str] = &["生育保险", "生育"];
-
 /// Whether `question` names the maternity scheme itself (生育保险, 生育备案),
-/// rather than only speaking of a pregnancy.
-pub fn names_scheme(question: &str) -> bool {
-    SCHEME_NAMES.iter().any(|name| question.contains(name))
+/// rather than only speaking of a pregnancy: a name of `scheme_names.txt`.
+/// Like a region's name, it picks where to look ([`Scope::scheme`]); as
+/// search words the names would favour the clauses that happen to repeat
+/// them, such as 计划生育手术费.
+pub fn names_scheme(question: &str, lexicon: &Lexicon) -> bool {
+    lexicon
+        .scheme_names
+        .iter()
+        .any(|name| question.contains(name.as_str()))
 }
 
 /// `第二章 备案管理 · 第九条` → (`第二章 备案管理`, `第九条`).
@@ -228,7 +229,7 @@ fn split_label(label: &str) -> (&str, &str) {
 
 /// The names that pick a region: 东莞市, 东莞, 广东省, 广东 …
 fn scope_words(corpus: &Corpus) -> Vec<String> {
-    let mut words: Vec<String> = SCHEME_NAMES.iter().map(|name| name.to_string()).collect();
+    let mut words: Vec<String> = corpus.lexicon.scheme_names.clone();
     for region in &corpus.regions {
         // 山东省内 must keep its 省内: provinces go by their short name only.
         let city_short = region.name.trim_end_matches('市');

@@ -21,9 +21,6 @@ const SYNONYM_WEIGHT: f32 = 0.7;
 /// lower weight so a common phrase is not counted several times over.
 const PART_WEIGHT: f32 = 0.4;
 
-/// Words that negate the word after them (我不是退休的, 并非派驻).
-const NEGATIONS: &[&str] = &["不是", "并非", "不属于", "不算"];
-
 /// What a question is searched with.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueryTerms {
@@ -236,7 +233,8 @@ impl QueryAnalyzer {
     }
 
     /// Removes what the caller says they are not: in 我不是退休的 the word
-    /// 退休 would otherwise pull in the retirees' clauses.
+    /// 退休 would otherwise pull in the retirees' clauses. The negating
+    /// words are `negations.txt`'s.
     fn drop_negated(&self, question: &str) -> String {
         let words = segment_with(&self.jieba, question, TokenizeMode::Default);
         let mut kept = String::with_capacity(question.len());
@@ -245,7 +243,7 @@ impl QueryAnalyzer {
         for (word, start, end) in words {
             kept.push_str(&question[last_end..start]);
             last_end = end;
-            if NEGATIONS.contains(&word.as_str()) {
+            if self.lexicon.negations.contains(&word) {
                 negated = true;
                 kept.push(' ');
             } else if negated {
@@ -339,6 +337,7 @@ mod tests {
                 means: vec!["户籍地".into()],
             }],
             stop_words: vec!["怎么".into(), "的".into(), "了".into()],
+            negations: vec!["不是".into()],
             ..Lexicon::default()
         };
         QueryAnalyzer::new(
