@@ -112,11 +112,16 @@ impl QueryAnalyzer {
                 question = question.replace(word.as_str(), " ");
             }
         }
-        let question = self.drop_negated(&question);
-        let segments: Vec<String> = segment_with(&self.jieba, &question, TokenizeMode::Default)
-            .into_iter()
-            .map(|(word, _, _)| word)
-            .collect();
+        let words = segment_with(&self.jieba, &question, TokenizeMode::Default);
+        // With no negation the text stays as it is, and so do its words.
+        let (question, words) = match self.drop_negated(&question, &words) {
+            Some(kept) => {
+                let words = segment_with(&self.jieba, &kept, TokenizeMode::Default);
+                (kept, words)
+            }
+            None => (question, words),
+        };
+        let segments: Vec<String> = words.into_iter().map(|(word, _, _)| word).collect();
         let mut terms = QueryTerms {
             said: segments
                 .iter()
@@ -235,15 +240,22 @@ impl QueryAnalyzer {
     /// Removes what the caller says they are not: in 我不是退休的 the word
     /// 退休 would otherwise pull in the retirees' clauses. The negating
     /// words are `negations.txt`'s.
-    fn drop_negated(&self, question: &str) -> String {
-        let words = segment_with(&self.jieba, question, TokenizeMode::Default);
+    /// `words` are the question's, as segmented; `None` when no word
+    /// negates.
+    fn drop_negated(&self, question: &str, words: &[(String, usize, usize)]) -> Option<String> {
+        if !words
+            .iter()
+            .any(|(word, _, _)| self.lexicon.negations.contains(word))
+        {
+            return None;
+        }
         let mut kept = String::with_capacity(question.len());
         let mut last_end = 0;
         let mut negated = false;
-        for (word, start, end) in words {
+        for &(ref word, start, end) in words {
             kept.push_str(&question[last_end..start]);
             last_end = end;
-            if self.lexicon.negations.contains(&word) {
+            if self.lexicon.negations.contains(word) {
                 negated = true;
                 kept.push(' ');
             } else if negated {
@@ -254,7 +266,7 @@ impl QueryAnalyzer {
             }
         }
         kept.push_str(&question[last_end..]);
-        kept
+        Some(kept)
     }
 
     /// Adds the words of `text` at `weight`, and their parts at less.
