@@ -38,6 +38,9 @@ pub struct Assistant {
     pub other_regions: answer::OtherRegions,
     /// Every fixed sentence of an answer (`intents/answers.yaml`).
     pub wording: answer::Wording,
+    /// Each passage's text split into sentences, by passage id: a short
+    /// reply picks from them.
+    pub sentences: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl Assistant {
@@ -65,6 +68,14 @@ impl Assistant {
         Ok(Assistant {
             off_topic: answer::OffTopic::new(&corpus.lexicon),
             other_regions: answer::OtherRegions::new(&corpus.lexicon),
+            sentences: corpus
+                .passages
+                .iter()
+                .map(|passage| {
+                    let sentences = answer::reply::sentences(&passage.text);
+                    (passage.id.clone(), sentences)
+                })
+                .collect(),
             corpus,
             search,
             policies,
@@ -181,6 +192,7 @@ impl Assistant {
             passage,
             score,
             region_name,
+            sentences: self.sentences.get(&passage.id)?,
         })
     }
 

@@ -15,6 +15,8 @@ pub struct Evidence<'a> {
     pub score: f32,
     /// The Chinese name of the passage's region, e.g. `东莞市`.
     pub region_name: &'a str,
+    /// The passage's text as [`reply::sentences`] splits it.
+    pub sentences: &'a [String],
 }
 
 /// Builds the Answer: on [`Verdict::Answered`] the reply is the sentence
@@ -32,7 +34,7 @@ pub fn compose(
     let (answered, short, cite) = match (verdict, best) {
         (Verdict::Answered, Some(best)) => {
             let offer = wording.offer_more.said(&[]);
-            let mut short = reply::shorten(&best.passage.text, words, &offer);
+            let mut short = reply::shorten_sentences(best.sentences, words, &offer);
             let cite = cite_of(best, wording);
             short.written = according_to(&cite, &short.written, wording);
             (true, short, Some(cite))
@@ -158,10 +160,12 @@ mod tests {
     #[test]
     fn answers_say_the_best_passage_briefly_and_cite_it() {
         let passage = tips();
+        let sentences = reply::sentences(&passage.text);
         let evidence = [Evidence {
             passage: &passage,
             score: 20.123,
             region_name: "东莞市",
+            sentences: &sentences,
         }];
         let words = [("取消".to_string(), 1.0)];
         let wording = crate::answer::wording::for_tests();
@@ -200,10 +204,12 @@ mod tests {
     #[test]
     fn refusals_offer_a_human_and_show_nothing_unrelated() {
         let passage = tips();
+        let sentences = reply::sentences(&passage.text);
         let evidence = [Evidence {
             passage: &passage,
             score: 1.0,
             region_name: "东莞市",
+            sentences: &sentences,
         }];
         let refused = compose(
             "公积金",

@@ -25,8 +25,13 @@ pub struct Short {
 /// (weighted), then, for the widget, the sentence after it. `offer` is
 /// said after the phone reply when the text holds more than it says.
 pub fn shorten(text: &str, words: &[(String, f32)], offer: &str) -> Short {
-    let sentences = sentences(text);
-    let Some(best) = best_sentence(&sentences, words) else {
+    shorten_sentences(&sentences(text), words, offer)
+}
+
+/// [`shorten`] of a text already split by [`sentences`] (a passage's,
+/// split once at load).
+pub fn shorten_sentences(sentences: &[String], words: &[(String, f32)], offer: &str) -> Short {
+    let Some(best) = best_sentence(sentences, words) else {
         return Short::default();
     };
     let written = written(&sentences[best..]);
