@@ -173,8 +173,8 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
     let maternity_words = read("maternity_words.txt");
     let topics = read("topics.txt");
     let scope_cues = read("scope_cues.txt");
-    let negations = read("negations.txt");
-    let scheme_names = read("scheme_names.txt");
+    let negations = required_words(&dir.join("negations.txt"), problems);
+    let scheme_names = required_words(&dir.join("scheme_names.txt"), problems);
     Lexicon {
         user_words: dictionary
             .map(|(path, text)| parse_dictionary(&path, &text, problems))
@@ -200,18 +200,20 @@ pub fn load(dir: &Path, problems: &mut Vec<Problem>) -> Lexicon {
         scope_cues: scope_cues
             .map(|(path, text)| parse_scope_cues(&path, &text, problems))
             .unwrap_or_default(),
-        negations: negations
-            .map(|(path, text)| required_words(&path, &text, problems))
-            .unwrap_or_default(),
-        scheme_names: scheme_names
-            .map(|(path, text)| required_words(&path, &text, problems))
-            .unwrap_or_default(),
+        negations,
+        scheme_names,
     }
 }
 
-/// [`word_list`] of a file that must name at least one word.
-fn required_words(path: &Path, text: &str, problems: &mut Vec<Problem>) -> Vec<String> {
-    let words = word_list(text);
+/// [`word_list`] of the file at `path`, which must name at least one word.
+fn required_words(path: &Path, problems: &mut Vec<Problem>) -> Vec<String> {
+    let words = match fs::read_to_string(path) {
+        Ok(text) => word_list(&text),
+        Err(error) => {
+            problems.push(Problem::new(path, 1, format!("cannot read: {error}")));
+            return Vec::new();
+        }
+    };
     if words.is_empty() {
         problems.push(Problem::new(path, 1, "no words: at least one is needed"));
     }
