@@ -475,11 +475,13 @@ fn fill(
         // A finished registration is closed: later words are answered,
         // never written into it.
         DialogueState::Done if registered(session) => slots::Applied::default(),
-        DialogueState::Idle | DialogueState::Done => slots::apply(session, &understanding, text),
+        DialogueState::Idle | DialogueState::Done => {
+            slots::apply(session, &understanding, text, services.act_words())
+        }
         // Mid-form, a place or a channel named inside a question is the
         // question's topic, not a value: only the statements write.
         _ => match statements(text, services.act_words()) {
-            None => slots::apply(session, &understanding, text),
+            None => slots::apply(session, &understanding, text, services.act_words()),
             Some(stated) => {
                 let mut facts = context::understand_part(
                     services,
@@ -497,7 +499,7 @@ fn fill(
                 if stated.is_empty() {
                     facts.entities = Default::default();
                 }
-                slots::apply(session, &facts, &stated)
+                slots::apply(session, &facts, &stated, services.act_words())
             }
         },
     };

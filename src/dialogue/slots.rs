@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::dialogue::{Session, SlotChange};
+use crate::nlu::cues::ActWords;
 use crate::nlu::{DateRole, Entities, Intent, Understanding};
 use crate::rules::{Applicant, Application, Category, Destination};
 use crate::slot_table::SlotTable;
@@ -67,7 +68,12 @@ impl Applied {
 
 /// Writes every fact in `understanding` into `session.slots`. Later facts
 /// overwrite earlier ones, which is what a correction (不对，改成…) means.
-pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -> Applied {
+pub fn apply(
+    session: &mut Session,
+    understanding: &Understanding,
+    text: &str,
+    words: &ActWords,
+) -> Applied {
     let pending = session.pending.clone();
     let pending = pending.as_deref();
     let entities = &understanding.entities;
@@ -80,7 +86,8 @@ pub fn apply(session: &mut Session, understanding: &Understanding, text: &str) -
     dates(&mut session.slots, entities, pending, &mut applied);
     applicant(&mut session.slots, entities, pending, text, &mut applied);
     hukou(session, understanding, pending, &mut applied);
-    short_answer(session, understanding, text, pending, &mut applied);
+    let have = says_have(text, words);
+    short_answer(session, understanding, have, pending, &mut applied);
     date_problems(entities, pending, &mut applied);
     applied
 }
@@ -226,12 +233,11 @@ fn hukou(
 fn short_answer(
     session: &mut Session,
     understanding: &Understanding,
-    text: &str,
+    have: Option<bool>,
     pending: Option<&str>,
     applied: &mut Applied,
 ) {
     let entities = &understanding.entities;
-    let have = says_have(text);
     let yes = understanding.intent == Intent::Affirm || have == Some(true);
     let no = !yes && understanding.intent == Intent::Deny || have == Some(false);
     if !yes && !no {
@@ -287,16 +293,24 @@ fn date_problems(entities: &Entities, pending: Option<&str>, applied: &mut Appli
 }
 
 /// `Some(true)` for a bare 有 / 有的 / 都有 / 带着呢, `Some(false)` for 没有;
-/// `None` for anything longer, which the understanding handles.
-fn says_have(text: &str) -> Option<bool> {
+/// `None` for anything longer, which the understanding handles. The words
+/// are `acts.have`, `acts.have_not` and `acts.bare_answer_padding`.
+fn says_have(text: &str, words: &ActWords) -> Option<bool> {
     let bare: String = text
         .chars()
-        .filter(|c| !c.is_ascii_punctuation() && !"，。！？、 嗯啊呀的呢吧都也我".contains(*c))
+        .filter(|c| !c.is_ascii_punctuation() && !"，。！？、 ".contains(*c))
         .collect();
-    match bare.as_str() {
-        "有" | "带着" | "带了" | "有有" => Some(true),
-        "没有" | "没" | "没带" => Some(false),
-        _ => None,
+    let bare = words
+        .bare_answer_padding
+        .iter()
+        .fold(bare, |bare, padding| bare.replace(padding.as_str(), ""));
+    let said = |list: &[String]| list.iter().any(|word| *word == bare);
+    if said(&words.have) {
+        Some(true)
+    } else if said(&words.have_not) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -401,9 +415,12 @@ pub fn set_value(
 #[cfg(test)]
 mod tests {
     use super::says_have;
+    use crate::dialogue::Services;
 
     #[test]
     fn bare_have_and_have_not_answer_the_materials_question() {
+        let words = crate::dialogue::tests::Fake.act_words();
+        let says_have = |text: &str| says_have(text, words);
         assert_eq!(says_have("有"), Some(true));
         assert_eq!(says_have("都有的。"), Some(true));
         assert_eq!(says_have("嗯，有啊"), Some(true));

@@ -136,6 +136,12 @@ pub struct ActWords {
     pub hesitations: Vec<String>,
     /// 你, 让, 一下: said around a hesitation (你等我一下).
     pub around_hesitations: Vec<String>,
+    /// 有, 带着: the whole answer to 您有吗, yes.
+    pub have: Vec<String>,
+    /// 没有, 没带: the whole answer to 您有吗, no.
+    pub have_not: Vec<String>,
+    /// 嗯, 都, 的: said around a bare 有 or 没有 (嗯，有啊; 都有的).
+    pub bare_answer_padding: Vec<String>,
 }
 
 /// A map read in the order it is written.
@@ -327,6 +333,9 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         ("fillers", &acts.fillers),
         ("hesitations", &acts.hesitations),
         ("around_hesitations", &acts.around_hesitations),
+        ("have", &acts.have),
+        ("have_not", &acts.have_not),
+        ("bare_answer_padding", &acts.bare_answer_padding),
     ] {
         check(key, words);
     }
