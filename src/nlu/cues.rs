@@ -37,6 +37,8 @@ pub struct Cues {
     pub by_self: Vec<String>,
     /// 我自己, 本人: the whole answer to whether it is for oneself.
     pub self_answer: Vec<String>,
+    /// 爸, 老伴, 女儿…: the people one acts for (`by_proxy.relatives`).
+    pub relatives: Vec<String>,
     /// 帮我爸办, 代办, 是我老伴要去, 我是她女儿: acting for someone.
     pub proxy: regex::Regex,
     /// 俺爹要去…, 我妈身体不好: a relative is the one who travels…
@@ -461,6 +463,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         materials: file.materials.0,
         by_self: file.by_proxy.by_self,
         self_answer: file.by_proxy.self_answer,
+        relatives: file.by_proxy.relatives,
         proxy,
         relative_travels,
         relative_helps_caller,

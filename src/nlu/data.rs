@@ -91,9 +91,9 @@ pub fn load(intents_dir: &Path, jieba: Arc<Jieba>) -> Result<IntentData, LoadErr
     match (cues, situations, names) {
         (Some(cues), Some(situations), Some(names)) if problems.0.is_empty() => Ok(IntentData {
             intents,
+            names: names.with_relatives(&cues.relatives),
             cues,
             situations,
-            names,
         }),
         _ => Err(LoadError {
             problems: problems.0,

@@ -34,6 +34,8 @@ pub struct Names {
     cues: Vec<String>,
     not_in_names: Vec<char>,
     not_names: Vec<String>,
+    /// 爸, 老伴…: 我爸叫 says as plainly as 我叫 that a name follows.
+    relatives: Vec<String>,
     jieba: Arc<Jieba>,
 }
 
@@ -89,11 +91,19 @@ pub fn load(path: &Path, jieba: Arc<Jieba>, problems: &mut Vec<Problem>) -> Opti
         cues,
         not_in_names: file.not_in_names.chars().collect(),
         not_names: file.not_names,
+        relatives: Vec::new(),
         jieba,
     })
 }
 
 impl Names {
+    /// The people one acts for (`entities.yaml`, `by_proxy.relatives`):
+    /// one of them before 叫 makes it a plain cue (我爸叫高平).
+    pub fn with_relatives(mut self, relatives: &[String]) -> Names {
+        self.relatives = relatives.to_vec();
+        self
+    }
+
     /// The name in `text`. `expected` says the name question is pending:
     /// a bare name is then the answer, not a guess.
     pub fn read(&self, text: &str, expected: bool, gazetteer: &Gazetteer) -> NameReading {
@@ -182,12 +192,15 @@ impl Names {
         // and neither does its place tag: its dictionary has full names as
         // places (梁建国, 马建国, 高建国 are `ns` there); whether a name holds
         // a place is the gazetteer's to say (below).
+        // After a plain cue, a word that is all its clause says is the name
+        // (我妈叫平安，…), unlike 我叫单位开了证明.
         if let Some((start, end, tag)) = words.iter().find(|(start, _, _)| *start == offset)
             && end - start > surname.len()
             && *end >= offset + name.len()
             && !tag.starts_with("nr")
             && !tag.starts_with("ns")
             && self.jieba.has_word(&text[*start..*end])
+            && !(gazetteer.is_none() && *end == offset + name.len() && ends_clause(&text[*end..]))
         {
             return None;
         }
@@ -208,8 +221,9 @@ impl Names {
     ) -> Option<String> {
         let mut found: Vec<(usize, String)> = Vec::new();
         for cue in &self.cues {
-            let places = (!plain_cue(cue)).then_some(gazetteer);
             for (at, _) in text.match_indices(cue.as_str()) {
+                let plain = plain_cue(cue) || self.after_relative(&text[..at], cue);
+                let places = (!plain).then_some(gazetteer);
                 if let Some(name) = self.name_at(text, at + cue.len(), words, places) {
                     found.push((at, name));
                 }
@@ -227,6 +241,16 @@ impl Names {
         }
         found.sort_by_key(|(at, _)| *at);
         found.into_iter().next().map(|(_, name)| name)
+    }
+
+    /// Whether 叫 follows a relative (我爸叫, 俺老伴叫做): it then names
+    /// them as plainly as 我叫 (not 叫我去…, where no name follows).
+    fn after_relative(&self, before: &str, cue: &str) -> bool {
+        cue.starts_with('叫')
+            && self
+                .relatives
+                .iter()
+                .any(|relative| before.ends_with(relative.as_str()))
     }
 
     /// 我姓王 (surname only), 我姓王叫王建华, 姓王叫建华.
@@ -350,12 +374,22 @@ fn named_character(clause: &str) -> Option<char> {
         .then_some(c)
 }
 
+/// What ends a clause when spoken or written.
+const PAUSES: &str = "，。,；;！!？?、：:";
+
+/// Whether `rest` starts at a clause's end (a pause, or nothing more).
+fn ends_clause(rest: &str) -> bool {
+    rest.chars()
+        .next()
+        .is_none_or(|c| c.is_whitespace() || PAUSES.contains(c))
+}
+
 /// Clauses between pauses, with their byte offsets.
 fn clauses(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     for (at, c) in text.char_indices() {
-        if c.is_whitespace() || "，。,；;！!？?、：:".contains(c) {
+        if c.is_whitespace() || PAUSES.contains(c) {
             if at > start {
                 out.push((start, &text[start..at]));
             }
