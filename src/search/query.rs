@@ -62,6 +62,10 @@ pub struct QueryAnalyzer {
     phrases: AhoCorasick,
     /// For each pattern of `phrases`: which line it belongs to.
     phrase_lines: Vec<PhraseLine>,
+    /// For each synonym line: the words its `means` adds, with their
+    /// weights, in the order they are added. The table never changes, so
+    /// it is segmented once here rather than for every question.
+    synonym_words: Vec<Vec<(String, f32)>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,14 +97,27 @@ impl QueryAnalyzer {
         // question contains, as a `contains` per phrase would.
         let phrases = AhoCorasick::new(&patterns)
             .expect("a few hundred short phrases always build an automaton");
-        QueryAnalyzer {
+        let mut analyzer = QueryAnalyzer {
             jieba,
             stop_words: lexicon.stop_words.iter().cloned().collect(),
             lexicon: lexicon.clone(),
             scope_words,
             phrases,
             phrase_lines,
-        }
+            synonym_words: Vec::new(),
+        };
+        analyzer.synonym_words = lexicon
+            .synonyms
+            .iter()
+            .map(|synonym| {
+                synonym
+                    .means
+                    .iter()
+                    .flat_map(|meant| analyzer.words_of(meant, SYNONYM_WEIGHT))
+                    .collect()
+            })
+            .collect();
+        analyzer
     }
 
     /// Segments `question`, drops stop words, and adds the official words
@@ -172,8 +189,8 @@ impl QueryAnalyzer {
                     let Some(synonym) = self.lexicon.synonyms.get(line) else {
                         continue;
                     };
-                    for meant in &synonym.means {
-                        self.add_words(&mut terms.words, meant, SYNONYM_WEIGHT);
+                    for (word, weight) in &self.synonym_words[line] {
+                        add_word(&mut terms.words, word.clone(), *weight);
                     }
                     terms.groups.push(
                         synonym
@@ -269,17 +286,26 @@ impl QueryAnalyzer {
         Some(kept)
     }
 
-    /// Adds the words of `text` at `weight`, and their parts at less.
-    fn add_words(&self, words: &mut Vec<(String, f32)>, text: &str, weight: f32) {
+    /// The words of `text` at `weight`, and their parts at less, in the
+    /// order [`add_word`] is to take them.
+    fn words_of(&self, text: &str, weight: f32) -> Vec<(String, f32)> {
         let segments: Vec<String> = segment_with(&self.jieba, text, TokenizeMode::Default)
             .into_iter()
             .map(|(word, _, _)| word)
             .collect();
-        self.add_segments(words, &segments, weight);
+        self.weighted(&segments, weight)
     }
 
     /// Adds already segmented words at `weight`, and their parts at less.
     fn add_segments(&self, words: &mut Vec<(String, f32)>, segments: &[String], weight: f32) {
+        for (word, weight) in self.weighted(segments, weight) {
+            add_word(words, word, weight);
+        }
+    }
+
+    /// Segmented words at `weight`, each after its parts at less.
+    fn weighted(&self, segments: &[String], weight: f32) -> Vec<(String, f32)> {
+        let mut weighted = Vec::new();
         for word in segments {
             if self.stop_words.contains(word) {
                 continue;
@@ -287,12 +313,13 @@ impl QueryAnalyzer {
             if word.chars().count() > 2 {
                 for (part, _, _) in segment_with(&self.jieba, word, TokenizeMode::Search) {
                     if part != *word && !self.stop_words.contains(&part) {
-                        add_word(words, part, weight * PART_WEIGHT);
+                        weighted.push((part, weight * PART_WEIGHT));
                     }
                 }
             }
-            add_word(words, word.clone(), weight);
+            weighted.push((word.clone(), weight));
         }
+        weighted
     }
 
     fn bigrams(&self, question: &str) -> Vec<String> {
