@@ -206,6 +206,9 @@ struct ProxyWords {
     helping: Words,
     caller: Words,
     asides: Words,
+    rank: Words,
+    on_behalf: Words,
+    concerned: Words,
     subject_verbs: Words,
     openers: Words,
     caller_goes: Words,
@@ -287,6 +290,9 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("helping", &file.by_proxy.helping);
     check("caller", &file.by_proxy.caller);
     check("asides", &file.by_proxy.asides);
+    check("rank", &file.by_proxy.rank);
+    check("on_behalf", &file.by_proxy.on_behalf);
+    check("concerned", &file.by_proxy.concerned);
     check("not_yet", &file.incurred_costs.not_yet);
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
@@ -394,6 +400,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     let (helping, verbs) = (alternatives(&words.helping), alternatives(&words.verbs));
     let (caller, asides) = (alternatives(&words.caller), alternatives(&words.asides));
     let particles = alternatives(&speech.particle_words);
+    let (rank, on_behalf) = (alternatives(&words.rank), alternatives(&words.on_behalf));
+    let concerned = alternatives(&words.concerned);
     // Where a clause ends: what is done for someone is said in one clause.
     const CLAUSE_END: &str = "，。,；;！!？?";
     // 帮我爸办, 替俺爹打的; or 帮/替 + the relative, an aside about them, and
@@ -403,10 +411,10 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         (
             "relatives",
             format!(
-                "({helping})({mine})?的?([^{CLAUSE_END}\\s]{{0,6}}的老?)?[大小二三四老]?({relatives})[^{CLAUSE_END}]{{0,8}}({verbs})|代办|代为办理|代他|代她|帮人办\
-                 |是({mine})的?({relatives})|我是(他|她|病人|老人)的?({relatives})\
-                 |({helping})({mine})?的?[大小二三四老]?({relatives})[^{CLAUSE_END}\\s]{{0,2}}[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,3}}?({verbs})\
-                 |({helping})({mine})?的?[大小二三四老]?({relatives})({particles})?({asides})[^{CLAUSE_END}\\s你您]{{0,16}}?({verbs})"
+                "({helping})({mine})?的?([^{CLAUSE_END}\\s]{{0,6}}的老?)?({rank})?({relatives})[^{CLAUSE_END}]{{0,8}}({verbs})|{on_behalf}\
+                 |是({mine})的?({relatives})|我是({concerned})的?({relatives})\
+                 |({helping})({mine})?的?({rank})?({relatives})[^{CLAUSE_END}\\s]{{0,2}}[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,3}}?({verbs})\
+                 |({helping})({mine})?的?({rank})?({relatives})({particles})?({asides})[^{CLAUSE_END}\\s你您]{{0,16}}?({verbs})"
             ),
         ),
         (

@@ -284,3 +284,38 @@ fn a_hesitation_added_in_the_data_file_is_no_yes() {
     assert!(understanding.hesitating);
     assert_eq!(understanding.intent, hotline::nlu::Intent::Unknown);
 }
+
+/// The words around a relative that make a proxy (a rank before the
+/// relative, acting for someone said alone, whom the caller is a relative
+/// of) are data: a word added to each is read without touching the code.
+#[test]
+fn proxy_words_added_in_the_data_file_make_a_proxy() {
+    let cases = [
+        ("  rank: [大,", "  rank: [幺, 大,", "帮我幺叔办个备案"),
+        (
+            "  on_behalf: [代办,",
+            "  on_behalf: [受人之托, 代办,",
+            "我这是受人之托",
+        ),
+        (
+            "  concerned: [他,",
+            "  concerned: [患者, 他,",
+            "我是患者的女儿",
+        ),
+    ];
+    for (from, to, text) in cases {
+        assert!(
+            nlu().entities(text, today()).by_proxy != Some(true),
+            "{text}: already a proxy with the shipped words, the case proves nothing"
+        );
+        let edited = real_entities().replacen(from, to, 1);
+        assert_ne!(edited, real_entities(), "{from} not in entities.yaml");
+        let dir = intents_copy("entities.yaml", &edited);
+        let edited = Nlu::load(dir.path(), gazetteer()).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            edited.entities(text, today()).by_proxy,
+            Some(true),
+            "{text}"
+        );
+    }
+}
