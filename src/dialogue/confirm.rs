@@ -267,7 +267,7 @@ pub(super) fn held_back(
     understanding: &Understanding,
     changes: &[super::SlotChange],
 ) -> Vec<(String, Value)> {
-    let corrected = understanding.entities.correction || understanding.intent == Intent::Correct;
+    let corrected = super::corrects(understanding);
     if session.state != DialogueState::Collecting || corrected {
         return Vec::new();
     }

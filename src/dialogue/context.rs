@@ -145,10 +145,18 @@ pub(super) fn check_unsure_name(
     ) {
         return ControlFlow::Continue(());
     }
-    let ask = services
-        .replies()
-        .name_check
-        .fill(session.channel, &[("name", name)]);
+    // A name without a surname the NLU knows (兴宁) may be a given name
+    // alone: the check names the surname it would register.
+    let replies = services.replies();
+    let ask = match &entities.surname {
+        Some(_) => replies.name_check.fill(session.channel, &[("name", name)]),
+        None => {
+            let surname: String = name.chars().take(1).collect();
+            replies
+                .name_check_surname
+                .fill(session.channel, &[("name", name), ("surname", &surname)])
+        }
+    };
     draft.parts.push(ask);
     session.pending = Some(NAME_CHECK.into());
     let mut turn = draft.finish(session);

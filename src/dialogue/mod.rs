@@ -264,6 +264,7 @@ fn stages(services: &dyn Services, session: &mut Session, text: &str) -> Control
     out_of_scope(services, session, &mut draft)?;
     before_registering(services, session, &mut draft)?;
     after_done(services, session, &mut draft)?;
+    tail_unclear(services, session, &mut draft)?;
     rejected_value(services, session, &mut draft)?;
     count_understanding(services, session, &draft)?;
     decide(services, session, &mut draft)?;
@@ -505,8 +506,7 @@ fn fill(
     };
     let mut changes = slots::diff(services.slots(), &before, &session.slots, "caller");
     let intent = understanding.intent;
-    let corrected =
-        was_confirming || understanding.entities.correction || intent == Intent::Correct;
+    let corrected = was_confirming || corrects(&understanding);
     for change in &mut changes {
         change.act = Some(if pending.as_deref() == Some(change.slot.as_str()) {
             slots::Act::Answer
@@ -536,6 +536,14 @@ fn fill(
         asked,
         answered: false,
     }
+}
+
+/// Whether the turn corrects something said before: a correction cue (不对,
+/// 说错了, 改成), or the last digits of a number said anew (后四位是1028).
+pub(crate) fn corrects(understanding: &Understanding) -> bool {
+    understanding.entities.correction
+        || understanding.intent == Intent::Correct
+        || !understanding.entities.number_tails.is_empty()
 }
 
 /// Values that would replace the caller's own without a correction cue
@@ -605,7 +613,11 @@ fn confirmation(
     session: &mut Session,
     draft: &Draft,
 ) -> ControlFlow<Turn> {
-    if !draft.was_confirming || !draft.changes.is_empty() || !draft.applied.rejected.is_empty() {
+    if !draft.was_confirming
+        || !draft.changes.is_empty()
+        || !draft.applied.rejected.is_empty()
+        || draft.applied.tail_unclear
+    {
         return ControlFlow::Continue(());
     }
     match draft.intent {
@@ -625,8 +637,7 @@ fn confirmation(
 fn acknowledge(services: &dyn Services, session: &Session, draft: &mut Draft) {
     let replies = services.replies();
     let channel = session.channel;
-    let corrected = !draft.changes.is_empty()
-        && (draft.understanding.entities.correction || draft.intent == Intent::Correct);
+    let corrected = !draft.changes.is_empty() && corrects(&draft.understanding);
     if corrected {
         draft
             .parts
@@ -823,6 +834,28 @@ fn after_done(
 
 /// A value that cannot be taken (a bad ID number, 2月30号): say why and
 /// ask again, escalating; a person after repeated failures.
+/// The last digits of a number said anew, with both the 身份证 and the
+/// phone on the form and nothing to say which: nothing is changed, and the
+/// caller is asked which number (a wrong number is worse than a question).
+fn tail_unclear(
+    services: &dyn Services,
+    session: &mut Session,
+    draft: &mut Draft,
+) -> ControlFlow<Turn> {
+    if !draft.applied.tail_unclear || !draft.changes.is_empty() {
+        return ControlFlow::Continue(());
+    }
+    let labels = services.slots();
+    draft.parts.push(services.replies().which_number_tail.fill(
+        session.channel,
+        &[
+            ("id_number", labels.label("applicant.id_number")),
+            ("phone", labels.label("applicant.phone")),
+        ],
+    ));
+    ControlFlow::Break(draft.finish(session))
+}
+
 fn rejected_value(
     services: &dyn Services,
     session: &mut Session,

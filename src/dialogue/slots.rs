@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::dialogue::{Session, SlotChange};
 use crate::nlu::cues::ActWords;
-use crate::nlu::{DateRole, Entities, Intent, Understanding};
-use crate::rules::{Applicant, Application, Category, Destination};
+use crate::nlu::{DateRole, Entities, Intent, NumberKind, NumberTail, Understanding};
+use crate::rules::{Applicant, Application, Category, Destination, IdNumber, Phone};
 use crate::slot_table::SlotTable;
 
 /// The dialogue act that wrote a value: stated outright, the answer to
@@ -58,6 +58,9 @@ pub struct Applied {
     /// (set only the first time, so a second bare 有 counts as not
     /// understood).
     pub which_asked: bool,
+    /// The last digits of a number were said anew with two numbers on the
+    /// form and nothing to say which: the caller is asked which.
+    pub tail_unclear: bool,
 }
 
 impl Applied {
@@ -85,6 +88,7 @@ pub fn apply(
     }
     dates(&mut session.slots, entities, pending, &mut applied);
     applicant(&mut session.slots, entities, pending, text, &mut applied);
+    number_tails(&mut session.slots, entities, session.today, &mut applied);
     hukou(session, understanding, pending, &mut applied);
     let have = says_have(text, words);
     short_answer(session, understanding, have, pending, &mut applied);
@@ -202,6 +206,66 @@ fn applicant(
     }
     if *applicant == Applicant::default() {
         slots.applicant = None;
+    }
+}
+
+/// The last digits of a number said anew (后四位是1028，刚才说错了) replace
+/// those of the number on the form, when it is clear which: the clause
+/// named it, or only one number is on the form. The new number is checked
+/// like any other and, when it fails, not taken.
+fn number_tails(
+    slots: &mut Application,
+    entities: &Entities,
+    today: chrono::NaiveDate,
+    applied: &mut Applied,
+) {
+    for tail in &entities.number_tails {
+        let Some(applicant) = slots.applicant.as_mut() else {
+            return;
+        };
+        let id = applicant.id_number.as_deref().map(str::to_string);
+        let phone = applicant
+            .phone
+            .as_deref()
+            .map(|phone| phone.replace('-', ""));
+        let Some(kind) = tail_of(tail, id.is_some(), phone.is_some()) else {
+            applied.tail_unclear |= id.is_some() && phone.is_some();
+            continue;
+        };
+        let (slot, old) = match kind {
+            NumberKind::IdNumber => ("applicant.id_number", id),
+            NumberKind::Phone => ("applicant.phone", phone),
+        };
+        let Some(old) = old.filter(|old| old.len() > tail.digits.len()) else {
+            continue;
+        };
+        let new = format!("{}{}", &old[..old.len() - tail.digits.len()], tail.digits);
+        let checked = match kind {
+            NumberKind::IdNumber => {
+                IdNumber::parse_on(&new, today).map(|number| applicant.id_number = Some(number))
+            }
+            NumberKind::Phone => Phone::parse(&new).map(|number| applicant.phone = Some(number)),
+        };
+        match checked {
+            Ok(()) => applied.took_something = true,
+            Err(error) => applied.reject(slot, error.problem.to_string()),
+        }
+    }
+}
+
+/// Which number a tail belongs to: the one its clause named, a tail ending
+/// in a check letter the 身份证's, else the only one on the form.
+fn tail_of(tail: &NumberTail, has_id: bool, has_phone: bool) -> Option<NumberKind> {
+    if tail.of.is_some() {
+        return tail.of;
+    }
+    if tail.digits.ends_with('X') {
+        return Some(NumberKind::IdNumber);
+    }
+    match (has_id, has_phone) {
+        (true, false) => Some(NumberKind::IdNumber),
+        (false, true) => Some(NumberKind::Phone),
+        _ => None,
     }
 }
 

@@ -99,6 +99,13 @@ pub struct NumberWords {
     pub social_security_cues: Vec<String>,
     /// 然后, 嗯: said between two groups of one number.
     pub digit_fillers: Vec<String>,
+    /// 后, 最后, 末尾: before a count and 位, the last digits of a number
+    /// follow (后四位是1028).
+    pub tail_positions: Vec<String>,
+    /// 尾号: the last digits follow, as many as are said.
+    pub tail_words: Vec<String>,
+    /// 不是: the digits after it are the wrong ones (后四位不是5678，是1234).
+    pub tail_negations: Vec<String>,
 }
 
 /// `acts:` in `entities.yaml`: the words the dialogue reads a turn's acts
@@ -320,6 +327,9 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         ("phone_cues", &numbers.phone_cues),
         ("social_security_cues", &numbers.social_security_cues),
         ("digit_fillers", &numbers.digit_fillers),
+        ("tail_positions", &numbers.tail_positions),
+        ("tail_words", &numbers.tail_words),
+        ("tail_negations", &numbers.tail_negations),
     ] {
         check(key, words);
     }

@@ -34,7 +34,7 @@ use crate::slot_table::{SlotKind, SlotTable};
 pub use dates::{DateMention, DateRole};
 pub use intent::{Intent, UnknownIntent};
 pub use mask::{mask_id, mask_name, mask_phone};
-pub use numbers::{IdMention, PhoneMention};
+pub use numbers::{IdMention, NumberKind, NumberTail, PhoneMention};
 pub use situation::{OwnCategories, SeparatingQuestion};
 
 use classifier::{Classifier, IntentModel};
@@ -171,6 +171,8 @@ pub struct Entities {
     pub id_numbers: Vec<IdMention>,
     pub social_security_numbers: Vec<String>,
     pub phones: Vec<PhoneMention>,
+    /// The last digits of a number said anew (后四位是1028).
+    pub number_tails: Vec<NumberTail>,
     /// Material ids (contract §2.2) the caller says they have.
     pub materials: Vec<String>,
     /// Material ids the caller says they do not have (没有居住证).
@@ -179,7 +181,8 @@ pub struct Entities {
     /// The name was read without anything saying it is one (no 我叫, no
     /// name question pending): check it with the caller before using it.
     pub name_unsure: bool,
-    /// The surname alone, when that is all that was said (我姓王).
+    /// The surname alone, when that is all that was said (我姓王), or the
+    /// name's; `None` beside a name whose surname is in no table (兴宁).
     pub surname: Option<String>,
     pub by_proxy: Option<bool>,
     /// Already saw a doctor or paid at the destination.
@@ -207,6 +210,7 @@ impl Entities {
             && self.id_numbers.is_empty()
             && self.social_security_numbers.is_empty()
             && self.phones.is_empty()
+            && self.number_tails.is_empty()
             && self.materials.is_empty()
             && self.negated_materials.is_empty()
             && self.name.is_none()
@@ -542,8 +546,7 @@ impl Nlu {
     /// (`name_unsure`). Only the name is read, for masking a question.
     pub fn name_in(&self, text: &str) -> (Option<String>, bool) {
         let reading = self.names.read(text, false, &self.gazetteer);
-        let unsure = reading.name.is_some() && !reading.cued;
-        (self.not_a_place(&reading), unsure)
+        (self.not_a_place(&reading), reading.unsure())
     }
 
     /// A name read, unless it is a place's (a city said alone); a name
@@ -570,7 +573,8 @@ impl Nlu {
     fn entities_expecting(&self, text: &str, today: NaiveDate, name_expected: bool) -> Entities {
         let numbers = numbers::find_numbers(text, today, &self.cues.numbers);
         let dates = dates::find_dates(text, today);
-        let (materials, negated_materials) = facts::materials(text, &self.cues);
+        let (materials, negated_materials) =
+            facts::materials(&without_tail_cues(text, &numbers.tails), &self.cues);
         let name = self.names.read(text, name_expected, &self.gazetteer);
         let situation = self.situations.facts_in(text, &self.cues);
         let reading = self.situations.category(&situation, None);
@@ -604,9 +608,10 @@ impl Nlu {
             id_numbers: numbers.ids,
             social_security_numbers: numbers.social_security_numbers,
             phones: numbers.phones,
+            number_tails: numbers.tails,
             materials,
             negated_materials,
-            name_unsure: name.name.is_some() && !name.cued,
+            name_unsure: name.unsure(),
             name: self.not_a_place(&name),
             surname: name.surname,
             by_proxy: facts::by_proxy(text, &self.cues),
@@ -750,6 +755,18 @@ impl Nlu {
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
     }
+}
+
+/// `text` with the words that said which number a tail belongs to blanked
+/// out (身份证后四位是1028 names the number, not the document at hand), each
+/// byte kept in place.
+fn without_tail_cues<'a>(text: &'a str, tails: &[NumberTail]) -> std::borrow::Cow<'a, str> {
+    let mut blanked = std::borrow::Cow::Borrowed(text);
+    for range in tails.iter().filter_map(|tail| tail.named_at.clone()) {
+        let blank = " ".repeat(range.len());
+        blanked.to_mut().replace_range(range, &blank);
+    }
+    blanked
 }
 
 /// The places mentioned outside the caller's name: 我叫朱海涛 names no

@@ -26,6 +26,14 @@ pub struct NameReading {
     pub cued: bool,
 }
 
+impl NameReading {
+    /// Whether the name needs checking with the caller: nothing said it was
+    /// a name, or its surname is in no table (兴宁).
+    pub fn unsure(&self) -> bool {
+        self.name.is_some() && (!self.cued || self.surname.is_none())
+    }
+}
+
 /// `names.yaml`, checked, with the segmenter that tags names.
 pub struct Names {
     surnames: Vec<char>,
@@ -212,7 +220,8 @@ impl Names {
         valid.then_some(name)
     }
 
-    /// 我叫张建国, 名字王淑芬, …叫何翠萍…, 名字说错了，是陈美林.
+    /// 我叫张建国, 名字王淑芬, …叫何翠萍…, 名字说错了，是陈美林; and after a
+    /// plain cue, a name whose surname the table lacks (我老伴叫兴宁).
     fn after_cue(
         &self,
         text: &str,
@@ -223,9 +232,20 @@ impl Names {
         for cue in &self.cues {
             for (at, _) in text.match_indices(cue.as_str()) {
                 let plain = plain_cue(cue) || self.after_relative(&text[..at], cue);
+                let offset = at + cue.len();
                 let places = (!plain).then_some(gazetteer);
-                if let Some(name) = self.name_at(text, at + cue.len(), words, places) {
-                    found.push((at, name));
+                match self.name_at(text, offset, words, places) {
+                    Some(name)
+                        if plain
+                            && asks_someone(cue)
+                            && whereabouts(text, offset, &name, words, gazetteer) => {}
+                    Some(name) => found.push((at, name)),
+                    None if plain => {
+                        if let Some(name) = self.unknown_surname(text, offset, words) {
+                            found.push((at, name));
+                        }
+                    }
+                    None => {}
                 }
             }
         }
@@ -241,6 +261,43 @@ impl Names {
         }
         found.sort_by_key(|(at, _)| *at);
         found.into_iter().next().map(|(_, name)| name)
+    }
+
+    /// A name whose surname is in no table, after a plain cue (我老伴叫兴宁,
+    /// 她叫兴秀兰): two or three characters that are all the clause says and
+    /// no word of the dictionary (我叫外卖, 他叫过来). It may as well be a
+    /// given name alone (我妈叫秀兰): its reading has no surname, which makes
+    /// it unsure, and the dialogue checks it, surname and all.
+    fn unknown_surname(
+        &self,
+        text: &str,
+        offset: usize,
+        words: &[(usize, usize, String)],
+    ) -> Option<String> {
+        let rest = &text[offset..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| is_han(*c) && !self.not_in_names.contains(c))
+            .collect();
+        let count = name.chars().count();
+        if !(2..=3).contains(&count)
+            || !ends_clause(&rest[name.len()..])
+            || name.chars().all(|c| SPOKEN_DIGITS.contains(c))
+            || self
+                .not_names
+                .iter()
+                .any(|word| name.starts_with(word.as_str()))
+        {
+            return None;
+        }
+        let common_word = words.iter().any(|(start, end, tag)| {
+            *start == offset
+                && *end == offset + name.len()
+                && !tag.starts_with("nr")
+                && !tag.starts_with("ns")
+                && self.jieba.has_word(&name)
+        });
+        (!common_word).then_some(name)
     }
 
     /// Whether 叫 follows a relative (我爸叫, 俺老伴叫做): it then names
@@ -360,6 +417,41 @@ fn holds_place(gazetteer: &Gazetteer, name: &str) -> bool {
 fn plain_cue(cue: &str) -> bool {
     let chars = cue.chars().count();
     chars >= 2 && cue.ends_with('叫') || chars >= 3 && cue.contains('名')
+}
+
+/// Whether a cue may also ask someone to do something (我爸叫宁波的亲戚帮忙):
+/// 叫 without 名字 or 姓名.
+fn asks_someone(cue: &str) -> bool {
+    cue.ends_with('叫') && !cue.contains('名')
+}
+
+/// Whether a name read after 叫 is where the people asked to help are (我爸叫
+/// 宁波的亲戚帮忙, 我叫广州那边的同学, 叫宁波亲戚): a place as written that
+/// does not end its clause and either is the whole reading or runs into the
+/// next word. A place alone is still a name (我爸叫高平), and so is a name
+/// that merely starts with one (我叫常德胜).
+fn whereabouts(
+    text: &str,
+    offset: usize,
+    name: &str,
+    words: &[(usize, usize, String)],
+    gazetteer: &Gazetteer,
+) -> bool {
+    let end = offset + name.len();
+    if ends_clause(&text[end..]) {
+        return false;
+    }
+    let mentions = gazetteer.mentions_in(name);
+    let whole = mentions
+        .iter()
+        .any(|mention| !mention.by_sound && mention.text == name);
+    let starts = mentions
+        .iter()
+        .any(|mention| !mention.by_sound && mention.start == 0);
+    let runs_on = words
+        .iter()
+        .any(|(start, word_end, _)| *start < end && end < *word_end);
+    whole || (starts && runs_on)
 }
 
 /// Characters callers say digits with (幺 one, 洞 zero, 拐 seven, 勾 nine…).

@@ -152,6 +152,48 @@ fn invalid_id_numbers_are_reported_with_the_reason() {
 }
 
 #[test]
+fn the_last_digits_of_a_number_said_anew() {
+    use hotline::nlu::NumberKind::{IdNumber, Phone};
+    let cases = [
+        ("后四位是1028，刚才说错了", None, "1028"),
+        ("最后四位应该是洞幺两洞", None, "0120"),
+        ("身份证后四位错了，是021X", Some(IdNumber), "021X"),
+        ("身份证号码的最后4位是 2 0 3 9", Some(IdNumber), "2039"),
+        ("手机尾号是5678，刚才那个说错了", Some(Phone), "5678"),
+        ("电话后四位不是1234，是五六七八", Some(Phone), "5678"),
+        ("后四位我再说一遍，是三零一二", None, "3012"),
+        ("身份证后六位是幺两三四五六", Some(IdNumber), "123456"),
+        ("最后一位是叉", None, "X"),
+    ];
+    for (text, of, digits) in cases {
+        let entities = nlu().entities(text, today());
+        assert_eq!(entities.number_tails.len(), 1, "{text}: {entities:?}");
+        let tail = &entities.number_tails[0];
+        assert_eq!((tail.of, tail.digits.as_str()), (of, digits), "{text}");
+        // The tail's digits are no number of their own, and the document
+        // named to say which number is no document at hand.
+        assert!(entities.materials.is_empty(), "{text}: {entities:?}");
+        // The tail's digits are no number of their own.
+        assert!(
+            entities.id_numbers.is_empty() && entities.phones.is_empty(),
+            "{text}: {entities:?}"
+        );
+    }
+    // A count that does not match what follows, or no count and no digits,
+    // is no tail; neither is 以后 or 后来.
+    for text in [
+        "后四位是123",
+        "后四位说错了",
+        "以后四个月都在那边",
+        "后来住了两年",
+        "然后我再说一遍身份证",
+    ] {
+        let entities = nlu().entities(text, today());
+        assert!(entities.number_tails.is_empty(), "{text}: {entities:?}");
+    }
+}
+
+#[test]
 fn social_security_numbers() {
     let entities = nlu().entities("社保卡号是幺两三四五六七八九", today());
     assert_eq!(entities.social_security_numbers, ["123456789"]);
