@@ -32,6 +32,9 @@ pub struct Cues {
     pub maternity: Vec<String>,
     /// Channels in the order of the file.
     pub channels: Vec<(Channel, Vec<String>)>,
+    /// `resident`, `employee`, `maternity` and `channels`, each list found
+    /// in one pass; built from them, so rebuilt whenever they change.
+    pub fact_words: super::facts::FactWords,
     /// Material ids and their words, in the order of the file.
     pub materials: Vec<(String, Vec<String>)>,
     pub by_self: Vec<String>,
@@ -468,7 +471,14 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     if problems.len() > before {
         return None;
     }
+    let fact_words = super::facts::FactWords::new(
+        &file.insurance.resident,
+        &file.insurance.employee,
+        &file.scheme.maternity,
+        &channels,
+    );
     Some(Cues {
+        fact_words,
         negations_before: file.negations.before,
         negations_after: file.negations.after,
         negations_later: file.negations.later,

@@ -3,6 +3,8 @@
 //! someone else, costs already incurred, and corrections. The words come
 //! from `intents/entities.yaml` ([`Cues`]); how they are weighed is here.
 
+use aho_corasick::AhoCorasick;
+
 use super::cues::Cues;
 use crate::rules::{Channel, Insurance, Scheme};
 
@@ -60,12 +62,85 @@ fn clause_before(text: &str, at: usize) -> &str {
     &before[start..]
 }
 
-/// Whether one of `words` is in `text` and not negated.
-fn affirmed(text: &str, words: &[String], cues: &Cues) -> bool {
-    words.iter().any(|word| {
-        text.match_indices(word.as_str())
-            .any(|(at, _)| !negated_before(text, at, cues))
-    })
+/// Lists of words, each list asked whether one of its words is in a text
+/// and not negated, all found in one pass over the text instead of a
+/// substring search per word.
+#[derive(Debug, Clone)]
+pub struct WordLists {
+    automaton: AhoCorasick,
+    /// For each pattern of `automaton`: the list it belongs to.
+    lists: Vec<usize>,
+}
+
+impl WordLists {
+    pub fn new<'a>(lists: impl IntoIterator<Item = &'a [String]>) -> WordLists {
+        let mut patterns = Vec::new();
+        let mut of_list = Vec::new();
+        for (list, words) in lists.into_iter().enumerate() {
+            for word in words {
+                patterns.push(word.as_str());
+                of_list.push(list);
+            }
+        }
+        WordLists {
+            automaton: AhoCorasick::new(&patterns)
+                .expect("a few dozen short words always build an automaton"),
+            lists: of_list,
+        }
+    }
+
+    /// The first list (in the order given) with a word in `text` that is
+    /// not negated. Each word's occurrences are judged where
+    /// `str::match_indices` finds them (left to right, each after the end
+    /// of the one before), as a search per word would.
+    pub fn first_affirmed(&self, text: &str, cues: &Cues) -> Option<usize> {
+        let mut first: Option<usize> = None;
+        let mut free_from = vec![0; self.lists.len()];
+        for found in self.automaton.find_overlapping_iter(text) {
+            let pattern = found.pattern().as_usize();
+            let (Some(free), Some(&list)) = (free_from.get_mut(pattern), self.lists.get(pattern))
+            else {
+                continue;
+            };
+            if found.start() < *free {
+                continue;
+            }
+            *free = found.end();
+            if first.is_some_and(|first| first <= list) {
+                continue;
+            }
+            if !negated_before(text, found.start(), cues) {
+                first = Some(list);
+            }
+        }
+        first
+    }
+}
+
+/// The word lists [`insurance`], [`scheme`] and [`submit_via`] look for,
+/// each as one automaton.
+#[derive(Debug, Clone)]
+pub struct FactWords {
+    /// 城乡居民 (0), then 职工 (1).
+    insurance: WordLists,
+    maternity: WordLists,
+    /// One list per channel, in the order of `Cues::channels`.
+    channels: WordLists,
+}
+
+impl FactWords {
+    pub fn new(
+        resident: &[String],
+        employee: &[String],
+        maternity: &[String],
+        channels: &[(Channel, Vec<String>)],
+    ) -> FactWords {
+        FactWords {
+            insurance: WordLists::new([resident, employee]),
+            maternity: WordLists::new([maternity]),
+            channels: WordLists::new(channels.iter().map(|(_, words)| words.as_slice())),
+        }
+    }
 }
 
 /// Whether one of `words` is in `text`, negated or not.
@@ -76,27 +151,25 @@ fn contains_any(text: &str, words: &[String]) -> bool {
 /// 职工医保 or 城乡居民医保.
 pub fn insurance(text: &str, cues: &Cues) -> Option<Insurance> {
     // 城乡居民 first: 居民 must not be read as part of 职工.
-    if affirmed(text, &cues.resident, cues) {
-        return Some(Insurance::Resident);
+    match cues.fact_words.insurance.first_affirmed(text, cues)? {
+        0 => Some(Insurance::Resident),
+        _ => Some(Insurance::Employee),
     }
-    if affirmed(text, &cues.employee, cues) {
-        return Some(Insurance::Employee);
-    }
-    None
 }
 
 /// 生育保险 when the caller speaks of pregnancy or birth.
 pub fn scheme(text: &str, cues: &Cues) -> Option<Scheme> {
-    affirmed(text, &cues.maternity, cues).then_some(Scheme::Maternity)
+    cues.fact_words
+        .maternity
+        .first_affirmed(text, cues)
+        .map(|_| Scheme::Maternity)
 }
 
 /// A submission channel the caller names (传真 → fax), the first in the
 /// order of the data file.
 pub fn submit_via(text: &str, cues: &Cues) -> Option<Channel> {
-    cues.channels
-        .iter()
-        .find(|(_, words)| affirmed(text, words, cues))
-        .map(|(channel, _)| channel.clone())
+    let first = cues.fact_words.channels.first_affirmed(text, cues)?;
+    cues.channels.get(first).map(|(channel, _)| channel.clone())
 }
 
 /// Materials named, split into those the caller has and those they say
@@ -266,4 +339,81 @@ pub fn self_answer(text: &str, cues: &Cues) -> bool {
     cues.self_answer
         .iter()
         .any(|word| said == word || (word.chars().count() >= 2 && said.starts_with(word.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Whether one of `words` is in `text` and not negated, by a substring
+    /// search per word.
+    fn affirmed_by_scan(text: &str, words: &[String], cues: &Cues) -> bool {
+        words.iter().any(|word| {
+            text.match_indices(word.as_str())
+                .any(|(at, _)| !negated_before(text, at, cues))
+        })
+    }
+
+    /// One pass of the automata finds what a search per word finds, on
+    /// every question of the question set and every intent example, and on
+    /// words said twice, overlapping and denied.
+    #[test]
+    fn the_automata_read_as_a_search_per_word() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            q: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct Examples {
+            examples: Vec<String>,
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut problems = Vec::new();
+        let cues = super::super::cues::load(&root.join("intents/entities.yaml"), &mut problems)
+            .expect("entities.yaml loads");
+        let mut texts: Vec<String> = Vec::new();
+        for file in ["questions.yaml", "frozen.yaml"] {
+            let yaml = std::fs::read_to_string(root.join("tests/qa").join(file)).unwrap();
+            let cases: Vec<Case> = yaml_serde::from_str(&yaml).unwrap();
+            texts.extend(cases.into_iter().map(|case| case.q));
+        }
+        for entry in std::fs::read_dir(root.join("intents/examples")).unwrap() {
+            let yaml = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let file: Examples = yaml_serde::from_str(&yaml).unwrap();
+            texts.extend(file.examples);
+        }
+        texts.extend(
+            [
+                "没有职工医保，是居民居民医保",
+                "不是居民是职工职工",
+                "传真传真没有传真，发传真",
+                "不是生育生育险，没怀孕",
+                "职工",
+                "",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            let insurance_by_scan = if affirmed_by_scan(text, &cues.resident, &cues) {
+                Some(Insurance::Resident)
+            } else if affirmed_by_scan(text, &cues.employee, &cues) {
+                Some(Insurance::Employee)
+            } else {
+                None
+            };
+            assert_eq!(insurance(text, &cues), insurance_by_scan, "{text}");
+            let scheme_by_scan =
+                affirmed_by_scan(text, &cues.maternity, &cues).then_some(Scheme::Maternity);
+            assert_eq!(scheme(text, &cues), scheme_by_scan, "{text}");
+            let channel_by_scan = cues
+                .channels
+                .iter()
+                .find(|(_, words)| affirmed_by_scan(text, words, &cues))
+                .map(|(channel, _)| channel.clone());
+            assert_eq!(submit_via(text, &cues), channel_by_scan, "{text}");
+        }
+        assert!(texts.len() > 1000, "{} texts", texts.len());
+    }
 }

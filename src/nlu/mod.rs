@@ -311,6 +311,13 @@ impl Nlu {
             )
         });
         self.cues.channels.splice(0..0, heard);
+        let cues = &self.cues;
+        self.cues.fact_words = facts::FactWords::new(
+            &cues.resident,
+            &cues.employee,
+            &cues.maternity,
+            &cues.channels,
+        );
         self
     }
 
@@ -560,7 +567,11 @@ impl Nlu {
 
     /// 职工医保 or 城乡居民医保; the 居民 of 居民身份证 names no insurance.
     fn insurance_in(&self, text: &str) -> Option<Insurance> {
-        facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues)
+        if text.contains("居民身份证") {
+            facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues)
+        } else {
+            facts::insurance(text, &self.cues)
+        }
     }
 
     /// Only the facts of an utterance.
