@@ -6,6 +6,7 @@
 //! (`intents/names.yaml`); jieba's part-of-speech tags tell a name (`nr`)
 //! from a common word that starts with a surname (单位, 高兴, 常州).
 
+use std::cell::OnceCell;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -36,10 +37,12 @@ impl NameReading {
 
 /// `names.yaml`, checked, with the segmenter that tags names.
 pub struct Names {
+    /// Sorted, for binary search.
     surnames: Vec<char>,
     compound_surnames: Vec<String>,
     spelled_surnames: Vec<(String, char)>,
     cues: Vec<String>,
+    /// Sorted, for binary search.
     not_in_names: Vec<char>,
     not_names: Vec<String>,
     /// 爸, 老伴…: 我爸叫 says as plainly as 我叫 that a name follows.
@@ -88,16 +91,18 @@ pub fn load(path: &Path, jieba: Arc<Jieba>, problems: &mut Vec<Problem>) -> Opti
     let mut cues = file.cues;
     // 名字叫 before 名字: the longer cue says more.
     cues.sort_by_key(|cue| std::cmp::Reverse(cue.chars().count()));
+    let sorted = |chars: &str| {
+        let mut chars: Vec<char> = chars.chars().filter(|c| !c.is_whitespace()).collect();
+        chars.sort_unstable();
+        chars.dedup();
+        chars
+    };
     (problems.len() == before).then(|| Names {
-        surnames: file
-            .surnames
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect(),
+        surnames: sorted(&file.surnames),
         compound_surnames: file.compound_surnames,
         spelled_surnames,
         cues,
-        not_in_names: file.not_in_names.chars().collect(),
+        not_in_names: sorted(&file.not_in_names),
         not_names: file.not_names,
         relatives: Vec::new(),
         jieba,
@@ -115,7 +120,11 @@ impl Names {
     /// The name in `text`. `expected` says the name question is pending:
     /// a bare name is then the answer, not a guess.
     pub fn read(&self, text: &str, expected: bool, gazetteer: &Gazetteer) -> NameReading {
-        let words = self.words(text);
+        let words = Words {
+            jieba: &self.jieba,
+            text,
+            tagged: OnceCell::new(),
+        };
         if let Some(name) = self.spelled(text) {
             return self.reading(name, true);
         }
@@ -140,31 +149,46 @@ impl Names {
         }
     }
 
-    /// jieba's words with their tags and byte offsets.
-    fn words(&self, text: &str) -> Vec<(usize, usize, String)> {
-        let mut at = 0;
-        self.jieba
-            .tag(text, true)
-            .into_iter()
-            .map(|tag| {
-                let start = text[at..].find(tag.word).map_or(at, |found| at + found);
-                at = start + tag.word.len();
-                (start, at, tag.tag.to_string())
-            })
-            .collect()
+    fn surname_of(&self, name: &str) -> Option<String> {
+        self.surname_len(name).map(|len| name[..len].to_string())
     }
 
-    fn surname_of(&self, name: &str) -> Option<String> {
+    /// The bytes of the surname `name` starts with, if it does.
+    fn surname_len(&self, name: &str) -> Option<usize> {
         self.compound_surnames
             .iter()
             .find(|s| name.starts_with(s.as_str()))
-            .cloned()
+            .map(String::len)
             .or_else(|| {
                 name.chars()
                     .next()
-                    .filter(|c| self.surnames.contains(c))
-                    .map(String::from)
+                    .filter(|c| self.surnames.binary_search(c).is_ok())
+                    .map(char::len_utf8)
             })
+    }
+
+    fn in_names(&self, c: char) -> bool {
+        is_han(c) && self.not_in_names.binary_search(&c).is_err()
+    }
+
+    /// A name's shape at the start of `rest`: a surname, then one or two
+    /// characters of a given name (a compound surname, up to two),
+    /// stopping at a character no name holds. Digits said one by one (勾九拐,
+    /// 五幺洞: an ID number, a phone) after a digit that is also a surname
+    /// are none. With the surname's length in bytes.
+    fn shape_at<'t>(&self, rest: &'t str) -> Option<(usize, &'t str)> {
+        let surname = self.surname_len(rest)?;
+        let given: usize = rest[surname..]
+            .chars()
+            .take_while(|c| self.in_names(*c))
+            .take(2)
+            .map(char::len_utf8)
+            .sum();
+        let given_name = &rest[surname..surname + given];
+        if given == 0 || given_name.chars().all(|c| SPOKEN_DIGITS.contains(c)) {
+            return None;
+        }
+        Some((surname, &rest[..surname + given]))
     }
 
     /// A name at the start of `rest` (at byte `offset` of the utterance):
@@ -176,22 +200,11 @@ impl Names {
         &self,
         text: &str,
         offset: usize,
-        words: &[(usize, usize, String)],
+        words: &Words,
         gazetteer: Option<&Gazetteer>,
     ) -> Option<String> {
-        let rest = &text[offset..];
-        let surname = self.surname_of(rest)?;
-        let given: String = rest[surname.len()..]
-            .chars()
-            .take_while(|c| is_han(*c) && !self.not_in_names.contains(c))
-            .take(2)
-            .collect();
-        // 勾九拐, 五幺洞: digits said one by one (an ID number, a phone)
-        // after a digit that is also a surname are not a name.
-        if given.is_empty() || given.chars().all(|c| SPOKEN_DIGITS.contains(c)) {
-            return None;
-        }
-        let name = format!("{surname}{given}");
+        let (surname_len, name) = self.shape_at(&text[offset..])?;
+        let name = name.to_string();
         // A common word that merely starts with a surname (单位, 高兴, 常州):
         // jieba reads the surname's character into a longer word that is
         // not a name.
@@ -202,8 +215,8 @@ impl Names {
         // a place is the gazetteer's to say (below).
         // After a plain cue, a word that is all its clause says is the name
         // (我妈叫平安，…), unlike 我叫单位开了证明.
-        if let Some((start, end, tag)) = words.iter().find(|(start, _, _)| *start == offset)
-            && end - start > surname.len()
+        if let Some((start, end, tag)) = words.get().iter().find(|(start, _, _)| *start == offset)
+            && end - start > surname_len
             && *end >= offset + name.len()
             && !tag.starts_with("nr")
             && !tag.starts_with("ns")
@@ -222,12 +235,7 @@ impl Names {
 
     /// 我叫张建国, 名字王淑芬, …叫何翠萍…, 名字说错了，是陈美林; and after a
     /// plain cue, a name whose surname the table lacks (我老伴叫兴宁).
-    fn after_cue(
-        &self,
-        text: &str,
-        words: &[(usize, usize, String)],
-        gazetteer: &Gazetteer,
-    ) -> Option<String> {
+    fn after_cue(&self, text: &str, words: &Words, gazetteer: &Gazetteer) -> Option<String> {
         let mut found: Vec<(usize, String)> = Vec::new();
         for cue in &self.cues {
             for (at, _) in text.match_indices(cue.as_str()) {
@@ -268,17 +276,9 @@ impl Names {
     /// no word of the dictionary (我叫外卖, 他叫过来). It may as well be a
     /// given name alone (我妈叫秀兰): its reading has no surname, which makes
     /// it unsure, and the dialogue checks it, surname and all.
-    fn unknown_surname(
-        &self,
-        text: &str,
-        offset: usize,
-        words: &[(usize, usize, String)],
-    ) -> Option<String> {
+    fn unknown_surname(&self, text: &str, offset: usize, words: &Words) -> Option<String> {
         let rest = &text[offset..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| is_han(*c) && !self.not_in_names.contains(c))
-            .collect();
+        let name: String = rest.chars().take_while(|c| self.in_names(*c)).collect();
         let count = name.chars().count();
         if !(2..=3).contains(&count)
             || !ends_clause(&rest[name.len()..])
@@ -290,7 +290,7 @@ impl Names {
         {
             return None;
         }
-        let common_word = words.iter().any(|(start, end, tag)| {
+        let common_word = words.get().iter().any(|(start, end, tag)| {
             *start == offset
                 && *end == offset + name.len()
                 && !tag.starts_with("nr")
@@ -319,7 +319,7 @@ impl Names {
         if let Some(at) = rest.find('叫') {
             let given: String = rest[at + '叫'.len_utf8()..]
                 .chars()
-                .take_while(|c| is_han(*c) && !self.not_in_names.contains(c))
+                .take_while(|c| self.in_names(*c))
                 .take(4)
                 .collect();
             let full = if given.starts_with(&surname) {
@@ -344,12 +344,7 @@ impl Names {
 
     /// A clause that is only a name (周国强，身份证号…; 梁志豪), or a full
     /// name jieba tags as one (`nr`) inside a sentence without pauses.
-    fn bare(
-        &self,
-        text: &str,
-        words: &[(usize, usize, String)],
-        gazetteer: Option<&Gazetteer>,
-    ) -> Option<String> {
+    fn bare(&self, text: &str, words: &Words, gazetteer: Option<&Gazetteer>) -> Option<String> {
         for (start, clause) in clauses(text) {
             let plain = clause.trim_end_matches(['啊', '呀', '吧', '嘛', '哈', '呢']);
             let count = plain.chars().count();
@@ -365,7 +360,16 @@ impl Names {
                 return Some(name);
             }
         }
+        // A tagged name is one `name_at` reads whole: with no name of three
+        // or four characters in shape anywhere, no word's tag can add one.
+        if !text.char_indices().any(|(at, _)| {
+            self.shape_at(&text[at..])
+                .is_some_and(|(_, name)| (3..=4).contains(&name.chars().count()))
+        }) {
+            return None;
+        }
         words
+            .get()
             .iter()
             .filter(|(start, end, tag)| {
                 tag.starts_with("nr") && (3..=4).contains(&text[*start..*end].chars().count())
@@ -393,12 +397,41 @@ impl Names {
                 }
             }
             match named_character(clause) {
-                Some(c) if !name.is_empty() || self.surnames.contains(&c) => name.push(c),
+                Some(c) if !name.is_empty() || self.surnames.binary_search(&c).is_ok() => {
+                    name.push(c)
+                }
                 _ if name.chars().count() >= 2 => break,
                 _ => name.clear(),
             }
         }
         (2..=4).contains(&name.chars().count()).then_some(name)
+    }
+}
+
+/// jieba's words of an utterance with their tags and byte offsets, tagged
+/// on first use: tagging (with the HMM) is most of what reading a name
+/// costs, and most utterances never come to ask a word's tag.
+struct Words<'a> {
+    jieba: &'a Jieba,
+    text: &'a str,
+    tagged: OnceCell<Vec<(usize, usize, String)>>,
+}
+
+impl Words<'_> {
+    fn get(&self) -> &[(usize, usize, String)] {
+        self.tagged.get_or_init(|| {
+            let text = self.text;
+            let mut at = 0;
+            self.jieba
+                .tag(text, true)
+                .into_iter()
+                .map(|tag| {
+                    let start = text[at..].find(tag.word).map_or(at, |found| at + found);
+                    at = start + tag.word.len();
+                    (start, at, tag.tag.to_string())
+                })
+                .collect()
+        })
     }
 }
 
@@ -434,7 +467,7 @@ fn whereabouts(
     text: &str,
     offset: usize,
     name: &str,
-    words: &[(usize, usize, String)],
+    words: &Words,
     gazetteer: &Gazetteer,
 ) -> bool {
     let end = offset + name.len();
@@ -449,6 +482,7 @@ fn whereabouts(
         .iter()
         .any(|mention| !mention.by_sound && mention.start == 0);
     let runs_on = words
+        .get()
         .iter()
         .any(|(start, word_end, _)| *start < end && end < *word_end);
     whole || (starts && runs_on)

@@ -197,10 +197,16 @@ pub async fn ask(
     if let Some(miss) = &miss {
         misses::record(&state, miss);
     }
-    let body = Bytes::from(serde_json::to_vec(&answer).map_err(ApiError::internal)?);
+    let answered = answer.answered;
+    let body = Bytes::from(
+        state
+            .answer_json()
+            .body(answer)
+            .map_err(ApiError::internal)?,
+    );
     let cached = CachedAnswer {
         body: body.clone(),
-        answered: answer.answered,
+        answered,
         miss,
     };
     state.answers().insert(key, cached);

@@ -22,6 +22,7 @@ use crate::assistant::Assistant;
 use crate::store::{FromOtherNodes, SharedEvent, Store};
 
 mod answer_cache;
+mod answer_json;
 mod auth;
 mod error;
 mod events;
@@ -117,6 +118,7 @@ struct Inner {
     /// applied one after the other, each on the state the other left.
     session_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     answers: answer_cache::AnswerCache,
+    answer_json: answer_json::AnswerJson,
     print_tickets: PrintTickets,
     shutdown: watch::Sender<bool>,
 }
@@ -137,6 +139,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 answers: answer_cache::AnswerCache::new(settings.answer_cache_bytes),
+                answer_json: answer_json::AnswerJson::new(&assistant.corpus.passages),
                 assistant,
                 store,
                 settings,
@@ -163,6 +166,10 @@ impl AppState {
 
     fn answers(&self) -> &answer_cache::AnswerCache {
         &self.inner.answers
+    }
+
+    fn answer_json(&self) -> &answer_json::AnswerJson {
+        &self.inner.answer_json
     }
 
     pub fn settings(&self) -> &Settings {
