@@ -252,12 +252,7 @@ impl Assistant {
     /// caller asked in it, so that the server keeps the refused and unsure
     /// ones for editors as it does `/v1/ask`'s.
     pub fn turn_asking(&self, session: &mut Session, text: &str) -> (Turn, Vec<Answer>) {
-        let noting = Noting {
-            assistant: self,
-            answers: std::cell::RefCell::new(Vec::new()),
-        };
-        let turn = dialogue::step(&noting, session, text);
-        (turn, noting.answers.into_inner())
+        dialogue::step_asking(self, session, text)
     }
 
     /// An agent sets one slot from the assistant screen (`None` clears it).
@@ -660,90 +655,5 @@ impl Assistant {
                 Some((channel.clone(), u32::try_from(days).ok()?))
             })
             .collect()
-    }
-}
-
-/// The assistant as the dialogue's services, noting every answer it gives
-/// to a policy question. Every method is the assistant's own: a method
-/// added to `Services` with a default must be passed on here too.
-struct Noting<'a> {
-    assistant: &'a Assistant,
-    answers: std::cell::RefCell<Vec<Answer>>,
-}
-
-impl dialogue::Services for Noting<'_> {
-    fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
-        dialogue::Services::understand(self.assistant, text, today)
-    }
-
-    fn understand_in(
-        &self,
-        text: &str,
-        today: NaiveDate,
-        call: &dialogue::context::CallContext,
-    ) -> Understanding {
-        dialogue::Services::understand_in(self.assistant, text, today, call)
-    }
-
-    fn separating_question(
-        &self,
-        options: &[crate::rules::Category],
-    ) -> Option<(String, Vec<String>)> {
-        dialogue::Services::separating_question(self.assistant, options)
-    }
-
-    fn evaluate(
-        &self,
-        application: &Application,
-        today: NaiveDate,
-    ) -> Result<Decision, RulesInputError> {
-        self.assistant.evaluate(application, today)
-    }
-
-    fn ask(&self, question: &Question) -> Result<Answer, AskError> {
-        let answer = self.assistant.ask(question)?;
-        self.answers.borrow_mut().push(answer.clone());
-        Ok(answer)
-    }
-
-    fn rules_answer(
-        &self,
-        topic: RulesTopic,
-        case: &Application,
-        today: NaiveDate,
-    ) -> Option<Answer> {
-        dialogue::Services::rules_answer(self.assistant, topic, case, today)
-    }
-
-    fn slots(&self) -> &SlotTable {
-        &self.assistant.slots
-    }
-
-    fn replies(&self) -> &Replies {
-        &self.assistant.replies
-    }
-
-    fn act_words(&self) -> &crate::nlu::cues::ActWords {
-        dialogue::Services::act_words(self.assistant)
-    }
-
-    fn material_label(&self, region: &str, material: &str) -> String {
-        dialogue::Services::material_label(self.assistant, region, material)
-    }
-
-    fn channel_label(&self, channel: &Channel) -> String {
-        self.assistant.policies.channel_label(channel)
-    }
-
-    fn contact(&self, region: &str) -> Option<String> {
-        dialogue::Services::contact(self.assistant, region)
-    }
-
-    fn clause(&self, decision: &Decision, topic: &str, case: &Application) -> Option<String> {
-        dialogue::Services::clause(self.assistant, decision, topic, case)
-    }
-
-    fn category_name(&self, region: &str, category: crate::rules::Category) -> String {
-        self.assistant.policies.category_name(region, category)
     }
 }

@@ -379,3 +379,55 @@ fn the_read_back_says_every_slot_that_is_registered() {
         assert!(reply.contains(heard), "read-back lacks {heard}: {reply}");
     }
 }
+
+/// The intents folder copied, with `file` replaced by `content`.
+fn intents_with(file: &str, content: &str) -> tempfile::TempDir {
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("intents");
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["", "examples"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        for entry in std::fs::read_dir(source.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let to = dir.path().join(folder).join(path.file_name().unwrap());
+                std::fs::copy(&path, to).unwrap();
+            }
+        }
+    }
+    std::fs::write(dir.path().join(file), content).unwrap();
+    dir
+}
+
+/// The name a bare reply to the name question gives, at a dongguan call's
+/// start.
+fn name_replied(assistant: &Assistant, reply: &str) -> Option<String> {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let channel = hotline::dialogue::SessionChannel::Phone;
+    let (mut session, _) = assistant.start_session(channel, Some("dongguan"), today);
+    session.pending = Some("applicant.name".into());
+    assistant.turn(&mut session, reply);
+    session.slots.applicant.and_then(|applicant| applicant.name)
+}
+
+#[test]
+fn a_reply_opener_added_in_the_data_file_is_left_out_of_a_bare_name() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let corpus = root.join("corpus");
+    let shipped = Assistant::load(&corpus, &root.join("intents")).unwrap();
+    // 兴 is in no surname table: only the bare reply reads this name.
+    assert_eq!(
+        name_replied(&shipped, "是兴秀兰").as_deref(),
+        Some("兴秀兰")
+    );
+    assert_eq!(name_replied(&shipped, "就是兴秀兰"), None);
+
+    let names = std::fs::read_to_string(root.join("intents/names.yaml")).unwrap();
+    let edited = names.replacen("reply_openers: [是]", "reply_openers: [是, 就是]", 1);
+    assert_ne!(edited, names);
+    let intents = intents_with("names.yaml", &edited);
+    let assistant = Assistant::load(&corpus, intents.path()).unwrap();
+    assert_eq!(
+        name_replied(&assistant, "就是兴秀兰").as_deref(),
+        Some("兴秀兰")
+    );
+}

@@ -26,6 +26,7 @@ pub(super) fn side_question(services: &dyn Services, session: &Session, draft: &
         today: Some(session.today),
     });
     let Ok(answer) = answer else { return };
+    draft.answers.push(answer.clone());
     if !answer.answered || answer.source != AnswerSource::Rules {
         return;
     }

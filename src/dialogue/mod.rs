@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::AnswerPassage;
+use crate::answer::{Answer, AnswerPassage};
 use crate::rules::{Application, Decision};
 
 /// Which medium a session serves; it shapes the replies.
@@ -221,11 +221,23 @@ pub fn start(
 /// module again if anything changed, and says the next thing. Each stage
 /// below either ends the turn (`Break`) or hands the draft on.
 pub fn step(services: &dyn Services, session: &mut Session, text: &str) -> Turn {
-    let mut turn = match stages(services, session, text.trim()) {
+    step_asking(services, session, text).0
+}
+
+/// [`step`], and the answers the texts gave to the questions the caller
+/// asked in the turn (refused ones included), for the editors' list of
+/// questions answered badly.
+pub fn step_asking(
+    services: &dyn Services,
+    session: &mut Session,
+    text: &str,
+) -> (Turn, Vec<Answer>) {
+    let mut answers = Vec::new();
+    let mut turn = match stages(services, session, text.trim(), &mut answers) {
         ControlFlow::Break(turn) | ControlFlow::Continue(turn) => turn,
     };
     not_again(services, session, &mut turn);
-    turn
+    (turn, answers)
 }
 
 /// No reply is said twice in a row word for word: a caller who hears the
@@ -245,7 +257,12 @@ fn not_again(services: &dyn Services, session: &mut Session, turn: &mut Turn) {
     session.last_reply = turn.reply.clone();
 }
 
-fn stages(services: &dyn Services, session: &mut Session, text: &str) -> ControlFlow<Turn, Turn> {
+fn stages(
+    services: &dyn Services,
+    session: &mut Session,
+    text: &str,
+    answers: &mut Vec<Answer>,
+) -> ControlFlow<Turn, Turn> {
     let situation_before = session.situation.clone();
     let understanding = context::understand(services, session, text);
     pause(services, session, &understanding)?;
@@ -261,6 +278,7 @@ fn stages(services: &dyn Services, session: &mut Session, text: &str) -> Control
     acknowledge(services, session, &mut draft);
     answer_question(services, session, &mut draft);
     answer_first::side_question(services, session, &mut draft);
+    answers.append(&mut draft.answers);
     out_of_scope(services, session, &mut draft)?;
     before_registering(services, session, &mut draft)?;
     after_done(services, session, &mut draft)?;
@@ -298,6 +316,8 @@ struct Draft {
     /// What the reply says so far, one sentence or phrase each.
     parts: Vec<String>,
     passages: Option<Vec<AnswerPassage>>,
+    /// What the texts answered to the questions asked, as they answered.
+    answers: Vec<Answer>,
     /// The caller asked a question (it is answered from the texts).
     asked: bool,
     /// The texts answered it.
@@ -533,6 +553,7 @@ fn fill(
         changes,
         parts: Vec::new(),
         passages: None,
+        answers: Vec::new(),
         asked,
         answered: false,
     }
@@ -706,6 +727,9 @@ fn answer_question(services: &dyn Services, session: &Session, draft: &mut Draft
         case: Some(session.slots.clone()),
         today: Some(session.today),
     });
+    if let Ok(answer) = &answer {
+        draft.answers.push(answer.clone());
+    }
     match answer {
         Ok(answer) if answer.answered => {
             draft.answered = true;

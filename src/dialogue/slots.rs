@@ -87,7 +87,14 @@ pub fn apply(
         session.materials_which = false;
     }
     dates(&mut session.slots, entities, pending, &mut applied);
-    applicant(&mut session.slots, entities, pending, text, &mut applied);
+    applicant(
+        &mut session.slots,
+        entities,
+        pending,
+        text,
+        words,
+        &mut applied,
+    );
     number_tails(&mut session.slots, entities, session.today, &mut applied);
     hukou(session, understanding, pending, &mut applied);
     let have = says_have(text, words);
@@ -173,6 +180,7 @@ fn applicant(
     entities: &Entities,
     pending: Option<&str>,
     text: &str,
+    words: &ActWords,
     applied: &mut Applied,
 ) {
     let applicant = slots.applicant.get_or_insert_with(Applicant::default);
@@ -181,7 +189,7 @@ fn applicant(
         applied.took_something = true;
     } else if pending == Some("applicant.name")
         && entities.is_empty()
-        && let Some(name) = bare_name(text)
+        && let Some(name) = bare_name(text, words)
     {
         applicant.name = Some(name);
         applied.took_something = true;
@@ -378,27 +386,16 @@ fn says_have(text: &str, words: &ActWords) -> Option<bool> {
     }
 }
 
-/// Words before a name, longest first.
-const NAME_CUES: [&str; 9] = [
-    "我的名字叫",
-    "我的名字是",
-    "参保人叫",
-    "名字叫",
-    "名字是",
-    "我叫",
-    "俺叫",
-    "叫",
-    "是",
-];
-
 /// A reply that is only a name ("王芳", "我叫王芳" is the NLU's job): two to
-/// four Han characters, nothing else.
-fn bare_name(text: &str) -> Option<String> {
+/// four Han characters, nothing else, after the words a reply may say
+/// before a name (`ActWords::name_cues`: 叫王国庆, 我叫高静, 是王芳) that the
+/// NLU did not take.
+fn bare_name(text: &str, words: &ActWords) -> Option<String> {
     let text = text.trim().trim_end_matches(['。', '.', '！', '!']);
-    // 叫王国庆, 我叫高静: the cue the NLU did not take is not part of the name.
-    let name: String = NAME_CUES
+    let name: String = words
+        .name_cues
         .iter()
-        .find_map(|cue| text.strip_prefix(cue))
+        .find_map(|cue| text.strip_prefix(cue.as_str()))
         .unwrap_or(text)
         .chars()
         .collect();

@@ -29,6 +29,8 @@ pub struct Cues {
     pub negations_kept: Vec<String>,
     pub resident: Vec<String>,
     pub employee: Vec<String>,
+    /// 居民身份证: words that hold an insurance's word but name none.
+    pub no_insurance: Vec<String>,
     pub maternity: Vec<String>,
     /// Channels in the order of the file.
     pub channels: Vec<(Channel, Vec<String>)>,
@@ -154,6 +156,11 @@ pub struct ActWords {
     pub have_not: Vec<String>,
     /// 嗯, 都, 的: said around a bare 有 or 没有 (嗯，有啊; 都有的).
     pub bare_answer_padding: Vec<String>,
+    /// What a reply to the name question may say before the name (我叫,
+    /// 名字是, 是): the cues and `reply_openers` of `names.yaml`, longest
+    /// first, filled in when both files are loaded.
+    #[serde(skip)]
+    pub name_cues: Vec<String>,
 }
 
 /// A map read in the order it is written.
@@ -196,6 +203,7 @@ struct Negations {
 struct InsuranceWords {
     resident: Words,
     employee: Words,
+    naming_none: Words,
 }
 
 #[derive(Deserialize)]
@@ -218,6 +226,8 @@ struct ProxyWords {
     asides: Words,
     rank: Words,
     on_behalf: Words,
+    being: Words,
+    caller_being: Words,
     concerned: Words,
     subject_verbs: Words,
     openers: Words,
@@ -293,6 +303,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("self_answer", &file.by_proxy.self_answer);
     check("resident", &file.insurance.resident);
     check("employee", &file.insurance.employee);
+    check("naming_none", &file.insurance.naming_none);
     check("maternity", &file.scheme.maternity);
     check("self", &file.by_proxy.by_self);
     check("relatives", &file.by_proxy.relatives);
@@ -303,6 +314,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     check("rank", &file.by_proxy.rank);
     check("on_behalf", &file.by_proxy.on_behalf);
     check("concerned", &file.by_proxy.concerned);
+    check("being", &file.by_proxy.being);
+    check("caller_being", &file.by_proxy.caller_being);
     check("not_yet", &file.incurred_costs.not_yet);
     check("already", &file.incurred_costs.already);
     check("correction", &file.correction);
@@ -415,6 +428,10 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     let particles = alternatives(&speech.particle_words);
     let (rank, on_behalf) = (alternatives(&words.rank), alternatives(&words.on_behalf));
     let concerned = alternatives(&words.concerned);
+    let (being, caller_being) = (
+        alternatives(&words.being),
+        alternatives(&words.caller_being),
+    );
     // Where a clause ends: what is done for someone is said in one clause.
     const CLAUSE_END: &str = "，。,；;！!？?";
     // 帮我爸办, 替俺爹打的; or 帮/替 + the relative, an aside about them, and
@@ -425,7 +442,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
             "relatives",
             format!(
                 "({helping})({mine})?的?([^{CLAUSE_END}\\s]{{0,6}}的老?)?({rank})?({relatives})[^{CLAUSE_END}]{{0,8}}({verbs})|{on_behalf}\
-                 |是({mine})的?({relatives})|我是({concerned})的?({relatives})\
+                 |({being})({mine})的?({relatives})|({caller_being})({concerned})的?({relatives})\
                  |({helping})({mine})?的?({rank})?({relatives})[^{CLAUSE_END}\\s]{{0,2}}[{CLAUSE_END}](.*[{CLAUSE_END}\\s])?[^{CLAUSE_END}\\s你您]{{0,3}}?({verbs})\
                  |({helping})({mine})?的?({rank})?({relatives})({particles})?({asides})[^{CLAUSE_END}\\s你您]{{0,16}}?({verbs})"
             ),
@@ -486,6 +503,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         negations_kept: file.negations.kept,
         resident: file.insurance.resident,
         employee: file.insurance.employee,
+        no_insurance: file.insurance.naming_none,
         maternity: file.scheme.maternity,
         channels,
         materials: file.materials.0,

@@ -89,12 +89,15 @@ pub fn load(intents_dir: &Path, jieba: Arc<Jieba>) -> Result<IntentData, LoadErr
     let situations = super::situation::load(&intents_dir.join("situations.yaml"), &mut problems.0);
     let names = super::names::load(&intents_dir.join("names.yaml"), jieba, &mut problems.0);
     match (cues, situations, names) {
-        (Some(cues), Some(situations), Some(names)) if problems.0.is_empty() => Ok(IntentData {
-            intents,
-            names: names.with_relatives(&cues.relatives),
-            cues,
-            situations,
-        }),
+        (Some(mut cues), Some(situations), Some(names)) if problems.0.is_empty() => {
+            cues.acts.name_cues = names.reply_cues();
+            Ok(IntentData {
+                intents,
+                names: names.with_relatives(&cues.relatives),
+                cues,
+                situations,
+            })
+        }
         _ => Err(LoadError {
             problems: problems.0,
         }),

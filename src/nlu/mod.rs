@@ -565,13 +565,16 @@ impl Nlu {
             .filter(|name| reading.cued || self.gazetteer.resolve(name).is_none())
     }
 
-    /// 职工医保 or 城乡居民医保; the 居民 of 居民身份证 names no insurance.
+    /// 职工医保 or 城乡居民医保; the 居民 of 居民身份证 names no insurance
+    /// (`insurance.naming_none` in `entities.yaml`).
     fn insurance_in(&self, text: &str) -> Option<Insurance> {
-        if text.contains("居民身份证") {
-            facts::insurance(&text.replace("居民身份证", "身份证"), &self.cues)
-        } else {
-            facts::insurance(text, &self.cues)
+        let mut text = std::borrow::Cow::Borrowed(text);
+        for word in &self.cues.no_insurance {
+            if text.contains(word.as_str()) {
+                text = text.replace(word.as_str(), "").into();
+            }
         }
+        facts::insurance(&text, &self.cues)
     }
 
     /// Only the facts of an utterance.

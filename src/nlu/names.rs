@@ -42,6 +42,8 @@ pub struct Names {
     compound_surnames: Vec<String>,
     spelled_surnames: Vec<(String, char)>,
     cues: Vec<String>,
+    /// 是 (是王芳): what else a reply to the name question may begin with.
+    reply_openers: Vec<String>,
     /// Sorted, for binary search.
     not_in_names: Vec<char>,
     not_names: Vec<String>,
@@ -57,6 +59,7 @@ struct NamesFile {
     compound_surnames: Vec<String>,
     spelled_surnames: super::cues::Ordered<String>,
     cues: Vec<String>,
+    reply_openers: Vec<String>,
     not_in_names: String,
     not_names: Vec<String>,
 }
@@ -102,6 +105,7 @@ pub fn load(path: &Path, jieba: Arc<Jieba>, problems: &mut Vec<Problem>) -> Opti
         compound_surnames: file.compound_surnames,
         spelled_surnames,
         cues,
+        reply_openers: file.reply_openers,
         not_in_names: sorted(&file.not_in_names),
         not_names: file.not_names,
         relatives: Vec::new(),
@@ -115,6 +119,20 @@ impl Names {
     pub fn with_relatives(mut self, relatives: &[String]) -> Names {
         self.relatives = relatives.to_vec();
         self
+    }
+
+    /// What a reply to the name question may say before the name: the
+    /// cues and the reply openers, longest first (我的名字叫 before 叫).
+    pub fn reply_cues(&self) -> Vec<String> {
+        let mut cues: Vec<String> = self
+            .cues
+            .iter()
+            .chain(&self.reply_openers)
+            .cloned()
+            .collect();
+        cues.sort_by_key(|cue| std::cmp::Reverse(cue.chars().count()));
+        cues.dedup();
+        cues
     }
 
     /// The name in `text`. `expected` says the name question is pending:

@@ -366,6 +366,15 @@ fn insurance_and_scheme() {
         ("我们是新农合", Some(Insurance::Resident)),
         ("不是职工是城乡的", Some(Insurance::Resident)),
         ("带上居民身份证", None),
+        // Documents and bodies whose official names hold 居民.
+        ("居民户口簿和身份证都带了", None),
+        ("我有居民户口本", None),
+        ("居民委员会开了证明", None),
+        (
+            "居委会开了证明，我是城乡居民医保",
+            Some(Insurance::Resident),
+        ),
+        ("带了居民身份证，我是职工医保", Some(Insurance::Employee)),
     ];
     for (text, expected) in cases {
         assert_eq!(nlu().entities(text, today()).insurance, expected, "{text}");

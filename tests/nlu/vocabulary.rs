@@ -244,6 +244,21 @@ fn number_cues_and_fillers_are_data() {
     );
 }
 
+#[test]
+fn a_word_naming_no_insurance_is_data() {
+    let text = "我住的是居民小区";
+    // Not a word of the shipped file: the test would prove nothing.
+    assert_eq!(
+        nlu().entities(text, today()).insurance,
+        Some(hotline::rules::Insurance::Resident)
+    );
+    let edited = real_entities().replacen("  naming_none: [", "  naming_none: [居民小区, ", 1);
+    assert_ne!(edited, real_entities());
+    let dir = intents_copy("entities.yaml", &edited);
+    let edited = Nlu::load(dir.path(), gazetteer()).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(edited.entities(text, today()).insurance, None);
+}
+
 /// The words the dialogue reads a turn's acts by (`acts:`) are checked
 /// like the others: an empty list stops the load at its line.
 #[test]
@@ -302,6 +317,12 @@ fn proxy_words_added_in_the_data_file_make_a_proxy() {
             "  concerned: [患者, 他,",
             "我是患者的女儿",
         ),
+        (
+            "  caller_being: [我是,",
+            "  caller_being: [咱是, 我是,",
+            "咱是她女儿",
+        ),
+        ("  being: [是]", "  being: [是, 就]", "就我老伴要去看病"),
     ];
     for (from, to, text) in cases {
         assert!(
