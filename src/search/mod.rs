@@ -23,7 +23,7 @@ use std::sync::Arc;
 use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
 use tantivy::postings::Postings as _;
-use tantivy::query::Bm25Weight;
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -571,6 +571,12 @@ fn field_postings(
 ) -> Result<FxHashMap<String, TermPostings>, SearchError> {
     let mut terms: FxHashMap<String, TermPostings> = FxHashMap::default();
     let mut weights: HashMap<u64, Bm25Weight> = HashMap::new();
+    // What `Bm25Weight::for_terms` computes for one term, without the idf's
+    // explanation: a question boosts a weight for each word and field it
+    // searches, and `boost_by` would copy that explanation every time.
+    let total_docs = Bm25StatisticsProvider::total_num_docs(searcher)?;
+    let average_fieldnorm =
+        Bm25StatisticsProvider::total_num_tokens(searcher, field)? as f32 / total_docs as f32;
     for (reader, ordinals) in searcher.segment_readers().iter().zip(ordinals) {
         let inverted = reader.inverted_index(field)?;
         let fieldnorms = reader.get_fieldnorms_reader(field)?;
@@ -588,7 +594,11 @@ fn field_postings(
                     let weight = match weights.get(&doc_freq) {
                         Some(weight) => weight.clone(),
                         None => {
-                            let weight = Bm25Weight::for_terms(searcher, &[term])?;
+                            let weight = Bm25Weight::for_one_term_without_explain(
+                                doc_freq,
+                                total_docs,
+                                average_fieldnorm,
+                            );
                             weights.insert(doc_freq, weight.clone());
                             weight
                         }
