@@ -92,9 +92,9 @@ impl Assistant {
     /// the category it names), from search otherwise.
     pub fn ask(&self, question: &Question) -> Result<Answer, AskError> {
         let valid = answer::validate(question, &self.corpus.regions)?;
-        // Read with its sound-alike slips mended (登计 → 登记); the Answer
-        // keeps the question as asked.
-        let mended = self.search.mend(&valid.text);
+        // Read with its sound-alike slips mended (登计 → 登记), and
+        // analysed for search; the Answer keeps the question as asked.
+        let (mended, terms) = self.search.read(&valid.text);
         let text = mended.as_deref().unwrap_or(&valid.text);
         // A region the caller chose filters. Without one, a region the
         // question names (东莞的…) filters too: the caller said which city.
@@ -124,7 +124,6 @@ impl Assistant {
                 && search::names_scheme(text, &self.corpus.lexicon),
             category: category.map(|category| category.id()),
         };
-        let terms = self.search.analyzer().analyze(text);
         let hits = self.search.search_terms(&terms, scope, valid.top);
         let evidence: Vec<Evidence<'_>> = hits
             .iter()

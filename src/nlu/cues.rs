@@ -34,8 +34,9 @@ pub struct Cues {
     pub maternity: Vec<String>,
     /// Channels in the order of the file.
     pub channels: Vec<(Channel, Vec<String>)>,
-    /// `resident`, `employee`, `maternity` and `channels`, each list found
-    /// in one pass; built from them, so rebuilt whenever they change.
+    /// `resident`, `employee`, `maternity`, `channels` and
+    /// `negations_before`, each list found in one pass; built from them, so
+    /// rebuilt whenever they change.
     pub fact_words: super::facts::FactWords,
     /// Material ids and their words, in the order of the file.
     pub materials: Vec<(String, Vec<String>)>,
@@ -488,14 +489,8 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
     if problems.len() > before {
         return None;
     }
-    let fact_words = super::facts::FactWords::new(
-        &file.insurance.resident,
-        &file.insurance.employee,
-        &file.scheme.maternity,
-        &channels,
-    );
-    Some(Cues {
-        fact_words,
+    let mut cues = Cues {
+        fact_words: super::facts::FactWords::none(),
         negations_before: file.negations.before,
         negations_after: file.negations.after,
         negations_later: file.negations.later,
@@ -522,5 +517,7 @@ pub fn load(path: &Path, problems: &mut Vec<Problem>) -> Option<Cues> {
         numbers: file.numbers,
         acts: file.acts,
         hukou_whereabouts: file.hukou_whereabouts,
-    })
+    };
+    cues.fact_words = super::facts::FactWords::new(&cues);
+    Some(cues)
 }

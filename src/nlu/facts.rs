@@ -14,15 +14,12 @@ use crate::rules::{Channel, Insurance, Scheme};
 /// 转院单).
 pub fn negated_before(text: &str, at: usize, cues: &Cues) -> bool {
     let clause = clause_before(text, at);
-    let chars: Vec<char> = clause.chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-    let denies = |part: &str| {
-        cues.negations_before
-            .iter()
-            .any(|negation| part.contains(negation.as_str()))
-            && !part.contains("没问题")
-    };
-    if denies(&tail) {
+    // Its last four characters.
+    let tail_start = clause.char_indices().rev().nth(3).map_or(0, |(at, _)| at);
+    let tail = &clause[tail_start..];
+    let denies =
+        |part: &str| cues.fact_words.negations_before.is_match(part) && !part.contains("没问题");
+    if denies(tail) {
         return true;
     }
     let Some(modifier) = clause.strip_suffix('的') else {
@@ -95,17 +92,18 @@ impl WordLists {
     /// of the one before), as a search per word would.
     pub fn first_affirmed(&self, text: &str, cues: &Cues) -> Option<usize> {
         let mut first: Option<usize> = None;
-        let mut free_from = vec![0; self.lists.len()];
+        // (pattern, where its next occurrence may start), for the few found.
+        let mut free_from: Vec<(usize, usize)> = Vec::new();
         for found in self.automaton.find_overlapping_iter(text) {
             let pattern = found.pattern().as_usize();
-            let (Some(free), Some(&list)) = (free_from.get_mut(pattern), self.lists.get(pattern))
-            else {
+            let Some(&list) = self.lists.get(pattern) else {
                 continue;
             };
-            if found.start() < *free {
-                continue;
+            match free_from.iter_mut().find(|(seen, _)| *seen == pattern) {
+                Some((_, free)) if found.start() < *free => continue,
+                Some((_, free)) => *free = found.end(),
+                None => free_from.push((pattern, found.end())),
             }
-            *free = found.end();
             if first.is_some_and(|first| first <= list) {
                 continue;
             }
@@ -126,19 +124,28 @@ pub struct FactWords {
     maternity: WordLists,
     /// One list per channel, in the order of `Cues::channels`.
     channels: WordLists,
+    /// `Cues::negations_before`, for whether a text holds any of them.
+    negations_before: AhoCorasick,
 }
 
 impl FactWords {
-    pub fn new(
-        resident: &[String],
-        employee: &[String],
-        maternity: &[String],
-        channels: &[(Channel, Vec<String>)],
-    ) -> FactWords {
+    pub fn new(cues: &Cues) -> FactWords {
         FactWords {
-            insurance: WordLists::new([resident, employee]),
-            maternity: WordLists::new([maternity]),
-            channels: WordLists::new(channels.iter().map(|(_, words)| words.as_slice())),
+            insurance: WordLists::new([cues.resident.as_slice(), cues.employee.as_slice()]),
+            maternity: WordLists::new([cues.maternity.as_slice()]),
+            channels: WordLists::new(cues.channels.iter().map(|(_, words)| words.as_slice())),
+            negations_before: AhoCorasick::new(&cues.negations_before)
+                .expect("a few dozen short words always build an automaton"),
+        }
+    }
+
+    /// Before [`FactWords::new`] can read the cues it is built from.
+    pub(super) fn none() -> FactWords {
+        FactWords {
+            insurance: WordLists::new([]),
+            maternity: WordLists::new([]),
+            channels: WordLists::new([]),
+            negations_before: AhoCorasick::new([""; 0]).expect("no words build an automaton"),
         }
     }
 }

@@ -311,13 +311,7 @@ impl Nlu {
             )
         });
         self.cues.channels.splice(0..0, heard);
-        let cues = &self.cues;
-        self.cues.fact_words = facts::FactWords::new(
-            &cues.resident,
-            &cues.employee,
-            &cues.maternity,
-            &cues.channels,
-        );
+        self.cues.fact_words = facts::FactWords::new(&self.cues);
         self
     }
 

@@ -115,33 +115,36 @@ impl Situations {
     /// The facts `text` states, in the order of the file. A cue right after
     /// a negation does not count (没有转诊 is not a referral).
     pub fn facts_in(&self, text: &str, cues: &Cues) -> Vec<String> {
-        let mut stated = vec![false; self.facts.len()];
+        // The facts stated, by index. An utterance holds a few cues, so
+        // these short lists cost less than one entry per fact or cue.
+        let mut stated: Vec<usize> = Vec::new();
         // A cue's first part is tried where `str::match_indices` finds it:
         // left to right, each occurrence after the end of the one before.
-        let mut free_from = vec![0; self.cues_starting.len()];
+        // (pattern, where its next occurrence may start)
+        let mut free_from: Vec<(usize, usize)> = Vec::new();
         for found in self.cue_starts.find_overlapping_iter(text) {
             let pattern = found.pattern().as_usize();
-            let Some(free) = free_from.get_mut(pattern) else {
+            let Some(starting) = self.cues_starting.get(pattern) else {
                 continue;
             };
-            if found.start() < *free {
-                continue;
+            match free_from.iter_mut().find(|(seen, _)| *seen == pattern) {
+                Some((_, free)) if found.start() < *free => continue,
+                Some((_, free)) => *free = found.end(),
+                None => free_from.push((pattern, found.end())),
             }
-            *free = found.end();
-            for (fact, rest) in &self.cues_starting[pattern] {
-                if !stated[*fact]
+            for (fact, rest) in starting {
+                if !stated.contains(fact)
                     && parts_follow(text, found.end(), rest)
                     && !negated_before(text, found.start(), cues)
                 {
-                    stated[*fact] = true;
+                    stated.push(*fact);
                 }
             }
         }
-        self.facts
-            .iter()
-            .zip(stated)
-            .filter(|(_, stated)| *stated)
-            .map(|(fact, _)| fact.id.clone())
+        stated.sort_unstable();
+        stated
+            .into_iter()
+            .filter_map(|fact| Some(self.facts.get(fact)?.id.clone()))
             .collect()
     }
 

@@ -311,10 +311,29 @@ impl SearchIndex {
     /// vocabulary hold becomes the one word of theirs that sounds the same
     /// and shares a character in place. `None` when nothing changed.
     pub fn mend(&self, question: &str) -> Option<String> {
-        let boundaries = self.analyzer.boundaries(question);
+        self.mend_cut(question, &self.analyzer.cut(question))
+    }
+
+    /// [`SearchIndex::mend`], given where the segmenter cuts `question`.
+    fn mend_cut(&self, question: &str, cut: &[(usize, usize)]) -> Option<String> {
+        let boundaries = query::boundaries(cut);
         self.sounds.correct(question, &boundaries, |run| {
-            self.all_contents.contains(run) || self.vocabulary.contains(run)
+            let run = Needle::new(run);
+            self.all_contents.contains_needle(&run) || self.vocabulary.contains_needle(&run)
         })
+    }
+
+    /// `question` with its sound-alike slips mended ([`SearchIndex::mend`]),
+    /// and the analysis of what is then searched: the question is segmented
+    /// once for both when nothing was mended.
+    pub fn read(&self, question: &str) -> (Option<String>, QueryTerms) {
+        let cut = self.analyzer.cut(question);
+        let mended = self.mend_cut(question, &cut);
+        let terms = match &mended {
+            Some(mended) => self.analyzer.analyze(mended),
+            None => self.analyzer.analyze_cut(question, Some(&cut)),
+        };
+        (mended, terms)
     }
 
     /// The analyzer questions go through (shared with answer composition).
@@ -719,5 +738,38 @@ mod tests {
             }
         }
         assert!(compared > 10_000, "{compared} passages compared");
+    }
+
+    /// Reading a question segments it once where mending and analysis read
+    /// the same text, and gives what mending and then analysing it would,
+    /// on every question of both parts of the question set and on ones
+    /// that fold, name a city, negate or are mended.
+    #[test]
+    fn reading_a_question_mends_and_analyses_it() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            q: String,
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let corpus = Corpus::load(&root.join("corpus")).unwrap();
+        let index = SearchIndex::build(&corpus, load_jieba(&corpus.lexicon)).unwrap();
+        let mut questions = vec![
+            "东莞的退休人员要带什么".to_string(),
+            "我不是退休的，ＡＰＰ上能办吗？".to_string(),
+            "居注证没有能先登计吗".to_string(),
+            "异地就医备案 APP".to_string(),
+        ];
+        for file in ["questions.yaml", "frozen.yaml"] {
+            let text = std::fs::read_to_string(root.join("tests/qa").join(file)).unwrap();
+            let cases: Vec<Case> = yaml_serde::from_str(&text).unwrap();
+            questions.extend(cases.into_iter().map(|case| case.q));
+        }
+        for question in &questions {
+            let mended = index.mend(question);
+            let terms = index
+                .analyzer()
+                .analyze(mended.as_deref().unwrap_or(question));
+            assert_eq!(index.read(question), (mended, terms), "{question}");
+        }
     }
 }

@@ -1,13 +1,13 @@
 //! Turning a caller's question into weighted search terms. Pure: text in,
 //! terms out; the index is not touched here.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use jieba_rs::Jieba;
-
 use jieba_rs::TokenizeMode;
+use rustc_hash::FxHashSet;
 
 use super::tokenizer::segment_with;
 use crate::corpus::Lexicon;
@@ -52,11 +52,13 @@ impl QueryTerms {
 pub struct QueryAnalyzer {
     jieba: Arc<Jieba>,
     lexicon: Lexicon,
-    stop_words: HashSet<String>,
+    stop_words: FxHashSet<String>,
     /// Place names that pick a region (东莞, 济宁市, 山东省 …). Search scope
     /// handles them, so as words they would only pull in the few passages
     /// that happen to spell out the city, such as an office address.
     scope_words: Vec<String>,
+    /// All of `scope_words`: whether a question holds any of them at all.
+    any_scope_word: AhoCorasick,
     /// Every `say` phrase of the synonym table, then of the topics,
     /// found in one pass over the question.
     phrases: AhoCorasick,
@@ -66,6 +68,9 @@ pub struct QueryAnalyzer {
     /// weights, in the order they are added. The table never changes, so
     /// it is segmented once here rather than for every question.
     synonym_words: Vec<Vec<(String, f32)>>,
+    /// For each synonym line: its `means`, lowercased, the group a
+    /// passage covers with any of them.
+    synonym_groups: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -97,14 +102,28 @@ impl QueryAnalyzer {
         // question contains, as a `contains` per phrase would.
         let phrases = AhoCorasick::new(&patterns)
             .expect("a few hundred short phrases always build an automaton");
+        let any_scope_word = AhoCorasick::new(&scope_words)
+            .expect("a few dozen place names always build an automaton");
         let mut analyzer = QueryAnalyzer {
             jieba,
             stop_words: lexicon.stop_words.iter().cloned().collect(),
             lexicon: lexicon.clone(),
             scope_words,
+            any_scope_word,
             phrases,
             phrase_lines,
             synonym_words: Vec::new(),
+            synonym_groups: lexicon
+                .synonyms
+                .iter()
+                .map(|synonym| {
+                    synonym
+                        .means
+                        .iter()
+                        .map(|meant| meant.to_lowercase())
+                        .collect()
+                })
+                .collect(),
         };
         analyzer.synonym_words = lexicon
             .synonyms
@@ -123,32 +142,55 @@ impl QueryAnalyzer {
     /// Segments `question`, drops stop words, and adds the official words
     /// for any colloquial phrase the synonym table knows.
     pub fn analyze(&self, question: &str) -> QueryTerms {
+        self.analyze_cut(question, None)
+    }
+
+    /// [`QueryAnalyzer::analyze`], given where the segmenter cuts `question`
+    /// as asked ([`QueryAnalyzer::cut`]): when the text searched is that
+    /// same text (nothing to fold, no place name to take out), it is not
+    /// segmented again.
+    pub fn analyze_cut(&self, question: &str, cut: Option<&[(usize, usize)]>) -> QueryTerms {
+        let asked = question;
         let mut question = normalize(question);
-        for word in &self.scope_words {
-            if question.contains(word.as_str()) {
-                question = question.replace(word.as_str(), " ");
+        // Taking a place name out never makes another appear, so a
+        // question with none of them is left as it is.
+        if self.any_scope_word.is_match(&question) {
+            for word in &self.scope_words {
+                if question.contains(word.as_str()) {
+                    question = question.replace(word.as_str(), " ");
+                }
             }
         }
-        let words = segment_with(&self.jieba, &question, TokenizeMode::Default);
-        // With no negation the text stays as it is, and so do its words.
-        let (question, words) = match self.drop_negated(&question, &words) {
-            Some(kept) => {
-                let words = segment_with(&self.jieba, &kept, TokenizeMode::Default);
-                (kept, words)
-            }
-            None => (question, words),
+        let words = match cut {
+            Some(cut) if question == asked => cut.to_vec(),
+            _ => self.cut(&question),
         };
-        let segments: Vec<String> = words.into_iter().map(|(word, _, _)| word).collect();
+        let lowercased = |text: &str, words: &[(usize, usize)]| -> Vec<String> {
+            words
+                .iter()
+                .map(|&(start, end)| lowercase(&text[start..end]).into_owned())
+                .collect()
+        };
+        let segments = lowercased(&question, &words);
+        // With no negation the text stays as it is, and so do its words.
+        let (question, segments) = match self.drop_negated(&question, &words, &segments) {
+            Some(kept) => {
+                let segments = lowercased(&kept, &self.cut(&kept));
+                (kept, segments)
+            }
+            None => (question, segments),
+        };
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         let mut terms = QueryTerms {
             said: segments
                 .iter()
-                .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(*word))
-                .cloned()
+                .filter(|word| word.chars().count() > 1 && !self.stop_words.contains(**word))
+                .map(|word| word.to_string())
                 .collect(),
             groups: segments
                 .iter()
-                .filter(|word| !self.stop_words.contains(*word))
-                .map(|word| vec![word.clone()])
+                .filter(|word| !self.stop_words.contains(**word))
+                .map(|word| vec![word.to_string()])
                 .collect(),
             ..QueryTerms::default()
         };
@@ -186,19 +228,15 @@ impl QueryAnalyzer {
         for line in lines {
             match line {
                 PhraseLine::Synonym(line) => {
-                    let Some(synonym) = self.lexicon.synonyms.get(line) else {
+                    let (Some(words), Some(group)) =
+                        (self.synonym_words.get(line), self.synonym_groups.get(line))
+                    else {
                         continue;
                     };
-                    for (word, weight) in &self.synonym_words[line] {
-                        add_word(&mut terms.words, word.clone(), *weight);
+                    for (word, weight) in words {
+                        add_word(&mut terms.words, word, *weight);
                     }
-                    terms.groups.push(
-                        synonym
-                            .means
-                            .iter()
-                            .map(|meant| meant.to_lowercase())
-                            .collect(),
-                    );
+                    terms.groups.push(group.clone());
                 }
                 PhraseLine::Topic(line) => {
                     if let Some(topic) = self.lexicon.topics.get(line) {
@@ -218,13 +256,19 @@ impl QueryAnalyzer {
     /// Where the segmenter puts word boundaries in `text`: the byte
     /// offsets where each word starts and ends, sorted.
     pub fn boundaries(&self, text: &str) -> Vec<usize> {
-        let mut at: Vec<usize> = segment_with(&self.jieba, text, TokenizeMode::Default)
+        boundaries(&self.cut(text))
+    }
+
+    /// The words jieba's default mode cuts `text` into, as byte ranges:
+    /// those [`segment_with`] keeps (holding a letter or a digit), without
+    /// lowercasing them.
+    pub fn cut(&self, text: &str) -> Vec<(usize, usize)> {
+        self.jieba
+            .tokenize(text, TokenizeMode::Default, true)
             .into_iter()
-            .flat_map(|(_, start, end)| [start, end])
-            .collect();
-        at.sort_unstable();
-        at.dedup();
-        at
+            .filter(|token| token.word.chars().any(is_alphanumeric))
+            .map(|token| (token.byte_start, token.byte_end))
+            .collect()
     }
 
     /// Whether `word` means anything to this corpus: it is, or contains,
@@ -259,20 +303,24 @@ impl QueryAnalyzer {
     /// words are `negations.txt`'s.
     /// `words` are the question's, as segmented; `None` when no word
     /// negates.
-    fn drop_negated(&self, question: &str, words: &[(String, usize, usize)]) -> Option<String> {
-        if !words
-            .iter()
-            .any(|(word, _, _)| self.lexicon.negations.contains(word))
-        {
+    /// `segments` are those words lowercased.
+    fn drop_negated(
+        &self,
+        question: &str,
+        words: &[(usize, usize)],
+        segments: &[String],
+    ) -> Option<String> {
+        let negates = |word: &String| self.lexicon.negations.contains(word);
+        if !segments.iter().any(negates) {
             return None;
         }
         let mut kept = String::with_capacity(question.len());
         let mut last_end = 0;
         let mut negated = false;
-        for &(ref word, start, end) in words {
+        for (&(start, end), word) in words.iter().zip(segments) {
             kept.push_str(&question[last_end..start]);
             last_end = end;
-            if self.lexicon.negations.contains(word) {
+            if negates(word) {
                 negated = true;
                 kept.push(' ');
             } else if negated {
@@ -289,76 +337,127 @@ impl QueryAnalyzer {
     /// The words of `text` at `weight`, and their parts at less, in the
     /// order [`add_word`] is to take them.
     fn words_of(&self, text: &str, weight: f32) -> Vec<(String, f32)> {
-        let segments: Vec<String> = segment_with(&self.jieba, text, TokenizeMode::Default)
-            .into_iter()
-            .map(|(word, _, _)| word)
-            .collect();
+        let segments = segment_with(&self.jieba, text, TokenizeMode::Default);
+        let segments: Vec<&str> = segments.iter().map(|(word, _, _)| word.as_str()).collect();
         self.weighted(&segments, weight)
     }
 
     /// Adds already segmented words at `weight`, and their parts at less.
-    fn add_segments(&self, words: &mut Vec<(String, f32)>, segments: &[String], weight: f32) {
+    fn add_segments(&self, words: &mut Vec<(String, f32)>, segments: &[&str], weight: f32) {
         for (word, weight) in self.weighted(segments, weight) {
-            add_word(words, word, weight);
+            add_word(words, &word, weight);
         }
     }
 
     /// Segmented words at `weight`, each after its parts at less.
-    fn weighted(&self, segments: &[String], weight: f32) -> Vec<(String, f32)> {
+    fn weighted(&self, segments: &[&str], weight: f32) -> Vec<(String, f32)> {
         let mut weighted = Vec::new();
-        for word in segments {
+        for &word in segments {
             if self.stop_words.contains(word) {
                 continue;
             }
             if word.chars().count() > 2 {
                 for (part, _, _) in segment_with(&self.jieba, word, TokenizeMode::Search) {
-                    if part != *word && !self.stop_words.contains(&part) {
+                    if part != word && !self.stop_words.contains(&part) {
                         weighted.push((part, weight * PART_WEIGHT));
                     }
                 }
             }
-            weighted.push((word.clone(), weight));
+            weighted.push((word.to_string(), weight));
         }
         weighted
     }
 
+    /// Each pair of neighbouring letters or digits of the question once,
+    /// unless it is a stop word or both its characters are.
     fn bigrams(&self, question: &str) -> Vec<String> {
-        let chars: Vec<char> = question.chars().collect();
-        let mut bigrams = Vec::new();
+        let chars: Vec<(usize, char)> = question.char_indices().collect();
+        let mut bigrams: Vec<String> = Vec::with_capacity(chars.len());
+        let mut seen: FxHashSet<&str> =
+            FxHashSet::with_capacity_and_hasher(chars.len(), Default::default());
         for pair in chars.windows(2) {
-            let bigram: String = pair.iter().collect();
-            let meaningful = pair.iter().all(|c| c.is_alphanumeric())
-                && !self.stop_words.contains(&bigram)
-                && !pair
-                    .iter()
-                    .all(|c| self.stop_words.contains(&c.to_string()));
-            if meaningful && !bigrams.contains(&bigram) {
-                bigrams.push(bigram);
+            let [(first_at, first), (second_at, second)] = [pair[0], pair[1]];
+            let end = second_at + second.len_utf8();
+            let bigram = &question[first_at..end];
+            let meaningful = is_alphanumeric(first)
+                && is_alphanumeric(second)
+                && !self.stop_words.contains(bigram)
+                && !(self.stop_words.contains(&question[first_at..second_at])
+                    && self.stop_words.contains(&question[second_at..end]));
+            if meaningful && seen.insert(bigram) {
+                bigrams.push(bigram.to_string());
             }
         }
         bigrams
     }
 }
 
+/// The sorted, distinct offsets where the words of `cut` start and end.
+pub fn boundaries(cut: &[(usize, usize)]) -> Vec<usize> {
+    let mut at: Vec<usize> = cut.iter().flat_map(|&(start, end)| [start, end]).collect();
+    at.sort_unstable();
+    at.dedup();
+    at
+}
+
+/// `word` lowercased as `str::to_lowercase` does, borrowed when that
+/// changes nothing (as for every Chinese word).
+fn lowercase(word: &str) -> Cow<'_, str> {
+    // `str::to_lowercase` maps each character as `char::to_lowercase`,
+    // except Σ, which it maps by its place in the word.
+    let unchanged = word.chars().all(|c| {
+        if is_ideograph(c) {
+            return true;
+        }
+        let mut lower = c.to_lowercase();
+        c != 'Σ' && lower.next() == Some(c) && lower.next().is_none()
+    });
+    if unchanged {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 /// Keeps the highest weight when a word comes twice.
-fn add_word(words: &mut Vec<(String, f32)>, word: String, weight: f32) {
+fn add_word(words: &mut Vec<(String, f32)>, word: &str, weight: f32) {
     match words.iter_mut().find(|(seen, _)| *seen == word) {
         Some((_, seen_weight)) => *seen_weight = seen_weight.max(weight),
-        None => words.push((word, weight)),
+        None => words.push((word.to_string(), weight)),
     }
+}
+
+/// A CJK unified ideograph, the bulk of every question: a letter
+/// (`char::is_alphanumeric`) that lowercasing leaves as it is, known without
+/// looking up Unicode's tables (a test checks both for each of them).
+fn is_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// `char::is_alphanumeric`, answered at once for an ideograph.
+fn is_alphanumeric(c: char) -> bool {
+    is_ideograph(c) || c.is_alphanumeric()
 }
 
 /// Lowercases and folds full-width ASCII (ＡＰＰ, １２３) to half-width, the
 /// way the corpus is written.
 pub fn normalize(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
+    let mut normalized = String::with_capacity(text.len());
+    for c in text.chars() {
+        // Most of a question is ideographs, which neither folding nor
+        // lowercasing changes.
+        if is_ideograph(c) {
+            normalized.push(c);
+            continue;
+        }
+        let folded = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
             _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+        };
+        normalized.extend(folded.to_lowercase());
+    }
+    normalized
 }
 
 #[cfg(test)]
@@ -413,5 +512,18 @@ mod tests {
     #[test]
     fn folds_full_width_letters() {
         assert_eq!(normalize("下载ＡＰＰ"), "下载app");
+    }
+
+    #[test]
+    fn ideographs_are_letters_that_lowercasing_leaves_alone() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(is_ideograph(c));
+            assert!(c.is_alphanumeric(), "{c}");
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c}");
+            assert_eq!(c.to_string().to_lowercase(), c.to_string(), "{c}");
+        }
+        assert!(!is_ideograph('a') && !is_ideograph('，'));
+        assert_eq!(lowercase("居住证APP"), "居住证app");
+        assert!(matches!(lowercase("居住证"), Cow::Borrowed(_)));
     }
 }

@@ -6,9 +6,8 @@
 //! and a slip is only fixed where one reading is possible. Pure: built once
 //! from the vocabulary's words.
 
-use std::collections::HashMap;
-
 use pinyin::ToPinyin;
+use rustc_hash::FxHashMap;
 
 /// Shortest and longest runs looked at, in characters.
 const MIN_CHARS: usize = 2;
@@ -19,7 +18,7 @@ const MAX_CHARS: usize = 4;
 pub struct SoundAlike {
     /// Toneless pinyin (`deng-ji`) → the word; `None` when two words
     /// sound alike, so neither is guessed.
-    by_sound: HashMap<String, Option<String>>,
+    by_sound: FxHashMap<String, Option<String>>,
 }
 
 /// `deng-ji` for 登记; `None` when a character has no pinyin (a letter, a
@@ -39,7 +38,7 @@ fn sound(word: &str) -> Option<String> {
 impl SoundAlike {
     /// Indexes `words` (those of two to four Chinese characters).
     pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> SoundAlike {
-        let mut by_sound: HashMap<String, Option<String>> = HashMap::new();
+        let mut by_sound: FxHashMap<String, Option<String>> = FxHashMap::default();
         for word in words {
             let length = word.chars().count();
             if !(MIN_CHARS..=MAX_CHARS).contains(&length) {
@@ -70,11 +69,24 @@ impl SoundAlike {
         known: impl Fn(&str) -> bool,
     ) -> Option<String> {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
+        // Each character's sound, looked up once for all the runs it is in.
+        let sounds: Vec<Option<&str>> = chars
+            .iter()
+            .map(|(_, c)| c.to_pinyin().map(|pinyin| pinyin.plain()))
+            .collect();
+        let mut key = String::new();
         let mut fixed = String::with_capacity(text.len());
         let mut changed = false;
         let mut at = 0;
         while at < chars.len() {
-            let replaced = (MIN_CHARS..=MAX_CHARS).rev().find_map(|length| {
+            // A run starts where a word does, so nowhere else is tried.
+            let starts_word = boundaries.binary_search(&chars[at].0).is_ok();
+            let lengths = if starts_word {
+                MIN_CHARS..=MAX_CHARS
+            } else {
+                1..=0
+            };
+            let replaced = lengths.rev().find_map(|length| {
                 let end = at + length;
                 if end > chars.len() {
                     return None;
@@ -82,12 +94,19 @@ impl SoundAlike {
                 let start_byte = chars[at].0;
                 let end_byte = chars.get(end).map_or(text.len(), |(byte, _)| *byte);
                 let run = &text[start_byte..end_byte];
-                let aligned = boundaries.binary_search(&start_byte).is_ok()
-                    && boundaries.binary_search(&end_byte).is_ok();
-                if !aligned || known(run) {
+                let ends_word = boundaries.binary_search(&end_byte).is_ok();
+                if !ends_word || known(run) {
                     return None;
                 }
-                let word = self.by_sound.get(&sound(run)?)?.as_deref()?;
+                // As `sound(run)`, into one buffer.
+                key.clear();
+                for sound in &sounds[at..end] {
+                    if !key.is_empty() {
+                        key.push('-');
+                    }
+                    key.push_str((*sound)?);
+                }
+                let word = self.by_sound.get(key.as_str())?.as_deref()?;
                 let shares = word
                     .chars()
                     .zip(run.chars())
