@@ -10,6 +10,7 @@ use std::cell::OnceCell;
 use std::path::Path;
 use std::sync::Arc;
 
+use aho_corasick::AhoCorasick;
 use jieba_rs::Jieba;
 use serde::Deserialize;
 
@@ -39,11 +40,14 @@ impl NameReading {
 pub struct Names {
     /// Sorted, for binary search.
     surnames: Vec<char>,
+    /// Sorted, for binary search; two characters each (checked at load).
     compound_surnames: Vec<String>,
     spelled_surnames: Vec<(String, char)>,
     cues: Vec<String>,
     /// 是 (是王芳): what else a reply to the name question may begin with.
     reply_openers: Vec<String>,
+    /// Finds every cue at once (`cue_matches`).
+    cue_finder: AhoCorasick,
     /// Sorted, for binary search.
     not_in_names: Vec<char>,
     not_names: Vec<String>,
@@ -100,12 +104,26 @@ pub fn load(path: &Path, jieba: Arc<Jieba>, problems: &mut Vec<Problem>) -> Opti
         chars.dedup();
         chars
     };
+    let mut compound_surnames = file.compound_surnames;
+    compound_surnames.sort_unstable();
+    let cue_finder = match AhoCorasick::new(&cues) {
+        Ok(finder) => finder,
+        Err(error) => {
+            problems.push(Problem::new(
+                path,
+                crate::places::line_of(&text, "cues:"),
+                error.to_string(),
+            ));
+            return None;
+        }
+    };
     (problems.len() == before).then(|| Names {
         surnames: sorted(&file.surnames),
-        compound_surnames: file.compound_surnames,
+        compound_surnames,
         spelled_surnames,
         cues,
         reply_openers: file.reply_openers,
+        cue_finder,
         not_in_names: sorted(&file.not_in_names),
         not_names: file.not_names,
         relatives: Vec::new(),
@@ -173,10 +191,12 @@ impl Names {
 
     /// The bytes of the surname `name` starts with, if it does.
     fn surname_len(&self, name: &str) -> Option<usize> {
+        let two_chars = name.char_indices().nth(2).map_or(name.len(), |(at, _)| at);
+        let compound = &name[..two_chars];
         self.compound_surnames
-            .iter()
-            .find(|s| name.starts_with(s.as_str()))
-            .map(String::len)
+            .binary_search_by(|surname| surname.as_str().cmp(compound))
+            .ok()
+            .map(|_| compound.len())
             .or_else(|| {
                 name.chars()
                     .next()
@@ -255,24 +275,23 @@ impl Names {
     /// plain cue, a name whose surname the table lacks (我老伴叫兴宁).
     fn after_cue(&self, text: &str, words: &Words, gazetteer: &Gazetteer) -> Option<String> {
         let mut found: Vec<(usize, String)> = Vec::new();
-        for cue in &self.cues {
-            for (at, _) in text.match_indices(cue.as_str()) {
-                let plain = plain_cue(cue) || self.after_relative(&text[..at], cue);
-                let offset = at + cue.len();
-                let places = (!plain).then_some(gazetteer);
-                match self.name_at(text, offset, words, places) {
-                    Some(name)
-                        if plain
-                            && asks_someone(cue)
-                            && whereabouts(text, offset, &name, words, gazetteer) => {}
-                    Some(name) => found.push((at, name)),
-                    None if plain => {
-                        if let Some(name) = self.unknown_surname(text, offset, words) {
-                            found.push((at, name));
-                        }
+        for (cue, at) in self.cue_matches(text) {
+            let cue = &self.cues[cue];
+            let plain = plain_cue(cue) || self.after_relative(&text[..at], cue);
+            let offset = at + cue.len();
+            let places = (!plain).then_some(gazetteer);
+            match self.name_at(text, offset, words, places) {
+                Some(name)
+                    if plain
+                        && asks_someone(cue)
+                        && whereabouts(text, offset, &name, words, gazetteer) => {}
+                Some(name) => found.push((at, name)),
+                None if plain => {
+                    if let Some(name) = self.unknown_surname(text, offset, words) {
+                        found.push((at, name));
                     }
-                    None => {}
                 }
+                None => {}
             }
         }
         // 名字说错了，是陈美林: after 名字, the name follows the last 是/叫.
@@ -287,6 +306,28 @@ impl Names {
         }
         found.sort_by_key(|(at, _)| *at);
         found.into_iter().next().map(|(_, name)| name)
+    }
+
+    /// Where each cue is said, as `text.match_indices(cue)` finds them (left
+    /// to right, no two of one cue overlapping), cue by cue in the cues'
+    /// order: as the cue index and the byte it starts at.
+    fn cue_matches(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut said: Vec<(usize, usize, usize)> = self
+            .cue_finder
+            .find_overlapping_iter(text)
+            .map(|found| (found.pattern().as_usize(), found.start(), found.end()))
+            .collect();
+        said.sort_unstable();
+        let mut matches: Vec<(usize, usize)> = Vec::with_capacity(said.len());
+        let mut last: Option<(usize, usize)> = None;
+        for (cue, start, end) in said {
+            if last.is_some_and(|(last_cue, last_end)| last_cue == cue && start < last_end) {
+                continue;
+            }
+            matches.push((cue, start));
+            last = Some((cue, end));
+        }
+        matches
     }
 
     /// A name whose surname is in no table, after a plain cue (我老伴叫兴宁,
@@ -407,7 +448,11 @@ impl Names {
                 if let Some(surname) = self
                     .spelled_surnames
                     .iter()
-                    .find(|(spelling, surname)| clause == format!("{spelling}{surname}"))
+                    .find(|(spelling, surname)| {
+                        clause
+                            .strip_prefix(spelling.as_str())
+                            .is_some_and(|rest| rest.chars().eq([*surname]))
+                    })
                     .map(|(_, surname)| *surname)
                 {
                     name.push(surname);
@@ -518,14 +563,18 @@ fn named_character(clause: &str) -> Option<char> {
         .then_some(c)
 }
 
-/// What ends a clause when spoken or written.
-const PAUSES: &str = "，。,；;！!？?、：:";
+/// Whether `c` ends a clause when spoken or written.
+fn is_pause(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '，' | '。' | ',' | '；' | ';' | '！' | '!' | '？' | '?' | '、' | '：' | ':'
+        )
+}
 
 /// Whether `rest` starts at a clause's end (a pause, or nothing more).
 fn ends_clause(rest: &str) -> bool {
-    rest.chars()
-        .next()
-        .is_none_or(|c| c.is_whitespace() || PAUSES.contains(c))
+    rest.chars().next().is_none_or(is_pause)
 }
 
 /// Clauses between pauses, with their byte offsets.
@@ -533,7 +582,7 @@ fn clauses(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     for (at, c) in text.char_indices() {
-        if c.is_whitespace() || PAUSES.contains(c) {
+        if is_pause(c) {
             if at > start {
                 out.push((start, &text[start..at]));
             }
@@ -548,4 +597,60 @@ fn clauses(text: &str) -> Vec<(usize, &str)> {
 
 pub fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One automaton finds the cues where a `match_indices` per cue did, in
+    /// the same order, on every utterance of the NLU tuning cases and the
+    /// question set, and on cues said twice, back to back and inside each other.
+    #[test]
+    fn cues_are_found_where_match_indices_finds_them() {
+        #[derive(Deserialize)]
+        struct Case {
+            #[serde(alias = "q")]
+            text: String,
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut problems = Vec::new();
+        let names = load(
+            &root.join("intents/names.yaml"),
+            Arc::new(Jieba::new()),
+            &mut problems,
+        )
+        .unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for file in [
+            "tests/nlu/tuning.yaml",
+            "tests/qa/questions.yaml",
+            "tests/qa/frozen.yaml",
+        ] {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            let cases: Vec<Case> = yaml_serde::from_str(&text).unwrap();
+            texts.extend(cases.into_iter().map(|case| case.text));
+        }
+        for a in &names.cues {
+            for b in &names.cues {
+                texts.push(format!("{a}{b}{a}，我{b}张三{a}{a}"));
+            }
+        }
+        let mut found = 0;
+        for text in &texts {
+            let theirs: Vec<(usize, usize)> = names
+                .cues
+                .iter()
+                .enumerate()
+                .flat_map(|(n, cue)| text.match_indices(cue.as_str()).map(move |(at, _)| (n, at)))
+                .collect();
+            assert_eq!(names.cue_matches(text), theirs, "{text}");
+            found += theirs.len();
+        }
+        assert!(
+            texts.len() > 1_000 && found > 5_000,
+            "{} {found}",
+            texts.len()
+        );
+    }
 }

@@ -72,19 +72,23 @@ impl AnswerJson {
     /// `answer` as JSON, equal to `serde_json::to_vec(&answer)`.
     pub fn body(&self, mut answer: Answer) -> serde_json::Result<Vec<u8>> {
         let passages = std::mem::take(&mut answer.passages);
-        let rest = serde_json::to_vec(&answer)?;
-        let Some(at) = rest
+        let room = [&answer.question, &answer.answer, &answer.written]
+            .into_iter()
+            .chain(&answer.cite)
+            .chain(passages.iter().map(|passage| &passage.text))
+            .map(|text| text.len() + 256)
+            .sum();
+        let mut body = Vec::with_capacity(room);
+        serde_json::to_writer(&mut body, &answer)?;
+        let Some(at) = body
             .windows(NO_PASSAGES.len())
             .rposition(|window| window == NO_PASSAGES)
         else {
             answer.passages = passages;
             return serde_json::to_vec(&answer);
         };
-        // Up to the list's closing bracket, the passages, then the rest.
-        let inside = at + NO_PASSAGES.len() - 1;
-        let room = rest.len() + passages.iter().map(|p| p.text.len() + 256).sum::<usize>();
-        let mut body = Vec::with_capacity(room);
-        body.extend_from_slice(&rest[..inside]);
+        // The passages go between the list's brackets.
+        let rest = body.split_off(at + NO_PASSAGES.len() - 1);
         for (n, passage) in passages.iter().enumerate() {
             if n > 0 {
                 body.push(b',');
@@ -98,7 +102,7 @@ impl AnswerJson {
                 _ => serde_json::to_writer(&mut body, passage)?,
             }
         }
-        body.extend_from_slice(&rest[inside..]);
+        body.extend_from_slice(&rest);
         Ok(body)
     }
 }
