@@ -71,6 +71,7 @@ on_both_backends!(
     a_taken_registration_id_is_a_conflict,
     the_audit_log_is_newest_first_and_filters_by_session,
     misses_are_counted_per_question_and_region,
+    a_batch_of_misses_counts_each_as_one_by_one,
 );
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -461,6 +462,63 @@ async fn misses_are_counted_per_question_and_region(backend: Backend) {
     );
     assert_eq!((misses[1].count, misses[1].region.as_deref()), (1, None));
     assert_eq!(store.misses(1).await.unwrap().len(), 1);
+}
+
+/// Misses that reach the writer together (one commit) leave the rows the
+/// same misses one by one would: each question counted as often as it
+/// came, first_at the first one's time, last_at the latest, the reason the
+/// last one's; a row already there only counts up.
+async fn a_batch_of_misses_counts_each_as_one_by_one(backend: Backend) {
+    let store = backend.open().await;
+    let miss = |question: &str, reason: &str, when: &str| Miss {
+        question: question.into(),
+        region: Some("jining".into()),
+        reason: reason.into(),
+        at: at(when),
+    };
+    let nine = "2026-11-23T09:00:00.000000Z";
+    let ten = "2026-11-23T10:00:00.000000Z";
+    let eleven = "2026-11-23T11:00:00.000000Z";
+    store
+        .record_miss(&miss("发票丢了怎么办", "refused", nine))
+        .await
+        .unwrap();
+    let batch = [
+        miss("住院能住几天", "low_confidence", ten),
+        miss("发票丢了怎么办", "off_topic", eleven),
+        miss("住院能住几天", "refused", nine),
+        miss("发票丢了怎么办", "low_confidence", ten),
+        miss("住院能住几天", "off_topic", eleven),
+    ];
+    let (a, b, c, d, e) = tokio::join!(
+        store.record_miss(&batch[0]),
+        store.record_miss(&batch[1]),
+        store.record_miss(&batch[2]),
+        store.record_miss(&batch[3]),
+        store.record_miss(&batch[4]),
+    );
+    for outcome in [a, b, c, d, e] {
+        outcome.unwrap();
+    }
+    let misses = store.misses(10).await.unwrap();
+    let row = |question: &str| {
+        let entry = misses
+            .iter()
+            .find(|entry| entry.question == question)
+            .unwrap();
+        (
+            entry.count,
+            entry.reason.as_str(),
+            entry.first_at,
+            entry.last_at,
+        )
+    };
+    assert_eq!(misses.len(), 2);
+    assert_eq!(row("住院能住几天"), (3, "off_topic", at(ten), at(eleven)));
+    assert_eq!(
+        row("发票丢了怎么办"),
+        (3, "low_confidence", at(nine), at(eleven))
+    );
 }
 
 /// A database that cannot be reached is "unavailable" (503 over HTTP),

@@ -534,26 +534,21 @@ impl<'a> Tables<'a> {
         // row twice in one statement, and the same question twice in a
         // batch must count twice.
         for miss in &self.misses {
-            let mut insert = Statement::new(
-                "INSERT INTO misses (question, region, reason, count, first_at, last_at) VALUES ",
+            let at = time_text(miss.at);
+            statements.push(
+                Statement::new(
+                    "INSERT INTO misses (question, region, reason, count, first_at, last_at) \
+                     VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (question, region) DO UPDATE \
+                     SET count = misses.count + 1, reason = excluded.reason, \
+                     last_at = CASE WHEN misses.last_at > excluded.last_at \
+                     THEN misses.last_at ELSE excluded.last_at END",
+                )
+                .bind(Arg::Text(miss.question.clone()))
+                .bind(Arg::Text(miss.region.clone().unwrap_or_default()))
+                .bind(Arg::Text(miss.reason.clone()))
+                .bind(Arg::Text(at.clone()))
+                .bind(Arg::Text(at)),
             );
-            insert.push_rows(std::slice::from_ref(miss), |miss, row| {
-                let at = time_text(miss.at);
-                row.extend([
-                    text(&miss.question),
-                    text(miss.region.clone().unwrap_or_default()),
-                    text(&miss.reason),
-                    Value::Sql("1".into()),
-                    text(at.clone()),
-                    text(at),
-                ]);
-            });
-            insert.sql.push_str(
-                " ON CONFLICT (question, region) DO UPDATE SET count = misses.count + 1, \
-                 reason = excluded.reason, last_at = CASE WHEN misses.last_at > excluded.last_at \
-                 THEN misses.last_at ELSE excluded.last_at END",
-            );
-            statements.push(insert);
         }
         statements
     }
