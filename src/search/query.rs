@@ -165,22 +165,18 @@ impl QueryAnalyzer {
             Some(cut) if question == asked => cut.to_vec(),
             _ => self.cut(&question),
         };
-        let lowercased = |text: &str, words: &[(usize, usize)]| -> Vec<String> {
-            words
-                .iter()
-                .map(|&(start, end)| lowercase(&text[start..end]).into_owned())
-                .collect()
-        };
-        let segments = lowercased(&question, &words);
+        let said = lowercased(&question, &words);
         // With no negation the text stays as it is, and so do its words.
-        let (question, segments) = match self.drop_negated(&question, &words, &segments) {
+        let kept = self.drop_negated(&question, &words, &said);
+        let kept_said;
+        let (question, segments) = match &kept {
             Some(kept) => {
-                let segments = lowercased(&kept, &self.cut(&kept));
-                (kept, segments)
+                kept_said = lowercased(kept, &self.cut(kept));
+                (kept.as_str(), &kept_said)
             }
-            None => (question, segments),
+            None => (question.as_str(), &said),
         };
-        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let segments: Vec<&str> = segments.iter().map(|word| word.as_ref()).collect();
         let mut terms = QueryTerms {
             said: segments
                 .iter()
@@ -308,9 +304,14 @@ impl QueryAnalyzer {
         &self,
         question: &str,
         words: &[(usize, usize)],
-        segments: &[String],
+        segments: &[Cow<'_, str>],
     ) -> Option<String> {
-        let negates = |word: &String| self.lexicon.negations.contains(word);
+        let negates = |word: &Cow<'_, str>| {
+            self.lexicon
+                .negations
+                .iter()
+                .any(|negation| negation == word.as_ref())
+        };
         if !segments.iter().any(negates) {
             return None;
         }
@@ -344,28 +345,41 @@ impl QueryAnalyzer {
 
     /// Adds already segmented words at `weight`, and their parts at less.
     fn add_segments(&self, words: &mut Vec<(String, f32)>, segments: &[&str], weight: f32) {
-        for (word, weight) in self.weighted(segments, weight) {
-            add_word(words, &word, weight);
-        }
+        self.each_weighted(segments, weight, |word, weight| {
+            add_word(words, word, weight)
+        });
     }
 
     /// Segmented words at `weight`, each after its parts at less.
     fn weighted(&self, segments: &[&str], weight: f32) -> Vec<(String, f32)> {
         let mut weighted = Vec::new();
+        self.each_weighted(segments, weight, |word, weight| {
+            weighted.push((word.to_string(), weight))
+        });
+        weighted
+    }
+
+    /// [`QueryAnalyzer::weighted`], each word handed to `take` as it comes.
+    fn each_weighted(&self, segments: &[&str], weight: f32, mut take: impl FnMut(&str, f32)) {
         for &word in segments {
             if self.stop_words.contains(word) {
                 continue;
             }
             if word.chars().count() > 2 {
-                for (part, _, _) in segment_with(&self.jieba, word, TokenizeMode::Search) {
-                    if part != word && !self.stop_words.contains(&part) {
-                        weighted.push((part, weight * PART_WEIGHT));
+                // As `segment_with(word, TokenizeMode::Search)`, without
+                // copying the parts.
+                for part in self.jieba.tokenize(word, TokenizeMode::Search, true) {
+                    if !part.word.chars().any(is_alphanumeric) {
+                        continue;
+                    }
+                    let part = lowercase(part.word);
+                    if part != word && !self.stop_words.contains(part.as_ref()) {
+                        take(&part, weight * PART_WEIGHT);
                     }
                 }
             }
-            weighted.push((word.to_string(), weight));
+            take(word, weight);
         }
-        weighted
     }
 
     /// Each pair of neighbouring letters or digits of the question once,
@@ -398,6 +412,14 @@ pub fn boundaries(cut: &[(usize, usize)]) -> Vec<usize> {
     at.sort_unstable();
     at.dedup();
     at
+}
+
+/// The words of `text` at `words` (byte ranges), each [`lowercase`]d.
+fn lowercased<'t>(text: &'t str, words: &[(usize, usize)]) -> Vec<Cow<'t, str>> {
+    words
+        .iter()
+        .map(|&(start, end)| lowercase(&text[start..end]))
+        .collect()
 }
 
 /// `word` lowercased as `str::to_lowercase` does, borrowed when that
