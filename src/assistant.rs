@@ -518,9 +518,7 @@ impl Assistant {
         // The category as the region names it: Dongguan's 外来就业创业人员
         // registers as its 异地长期居住人员, Jining's as its merged ones.
         let who = match (case.scheme, case.category) {
-            (Some(scheme @ crate::rules::Scheme::Maternity), _) => {
-                crate::dialogue::speech::scheme(scheme).to_string()
-            }
+            (Some(scheme @ crate::rules::Scheme::Maternity), _) => scheme.label().to_string(),
             (_, Some(category)) => self.policies.category_name(&case.region, category),
             (_, None) => return None,
         };

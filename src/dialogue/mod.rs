@@ -703,11 +703,7 @@ fn noted(services: &dyn Services, channel: SessionChannel, draft: &Draft) -> Str
                     labels.push(label);
                 }
             }
-            let labels = match labels.split_last() {
-                Some((last, [])) => last.to_string(),
-                Some((last, rest)) => format!("{}和{last}", rest.join("、")),
-                None => String::new(),
-            };
+            let labels = replies.all_of(&labels);
             replies.noted_other.fill(channel, &[("labels", &labels)])
         }
         _ => replies.noted.text(channel).into(),

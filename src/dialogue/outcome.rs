@@ -10,11 +10,12 @@ use crate::rules::{Application, Channel, Decision, EndKind, MaterialGroup, Statu
 
 /// `户口簿或居住证、身份证` — one group per item, alternatives with 或.
 pub fn materials(services: &dyn Services, region: &str, groups: &[MaterialGroup]) -> String {
-    groups
+    let replies = services.replies();
+    let items: Vec<String> = groups
         .iter()
-        .map(|group| labels(services, region, group).join("或"))
-        .collect::<Vec<_>>()
-        .join("、")
+        .map(|group| replies.any_of(&labels(services, region, group)))
+        .collect();
+    replies.listed(&items)
 }
 
 /// Each alternative of `group`, as the region names it.
@@ -54,17 +55,13 @@ pub fn materials_question(
     region: &str,
     groups: &[MaterialGroup],
 ) -> String {
+    let replies = services.replies();
     let items: Vec<String> = groups
         .iter()
-        .map(|group| {
-            let named = labels(services, region, group);
-            let more = if named.len() > 2 { "等" } else { "" };
-            format!("{}{more}", named[..named.len().min(2)].join("或"))
-        })
+        .map(|group| replies.some_of(&labels(services, region, group), 2))
         .collect();
-    let items = items.join("，还有");
-    services
-        .replies()
+    let items = replies.one_then_another(&items);
+    replies
         .materials_question
         .fill(channel, &[("materials", &items)])
 }
@@ -87,7 +84,7 @@ pub fn which_material(
                 Some((last, [])) => last.clone(),
                 Some((last, rest)) => replies
                     .which_one_of
-                    .fill(channel, &[("some", &rest.join("、")), ("last", last)]),
+                    .fill(channel, &[("some", &replies.listed(rest)), ("last", last)]),
                 None => String::new(),
             }
         })
@@ -103,11 +100,11 @@ pub fn which_material(
 }
 
 fn channels(services: &dyn Services, channels: &[Channel]) -> String {
-    channels
+    let labels: Vec<String> = channels
         .iter()
         .map(|channel| services.channel_label(channel))
-        .collect::<Vec<_>>()
-        .join("、")
+        .collect();
+    services.replies().listed(&labels)
 }
 
 /// The clause a decision rests on, said in one phrase: the most specific
@@ -301,7 +298,7 @@ fn how_to_supply(
     if ways.is_empty() {
         String::new()
     } else {
-        let ways = ways.join("，或者");
+        let ways = replies.either_way(&ways);
         replies.supply_ways.fill(channel, &[("ways", &ways)])
     }
 }
@@ -334,7 +331,7 @@ fn fax_instructions(
     let copies = if to_fax.is_empty() {
         String::new()
     } else {
-        let to_fax = to_fax.join("、");
+        let to_fax = replies.listed(&to_fax);
         replies.fax_copies.fill(channel, &[("materials", &to_fax)])
     };
     replies
@@ -375,5 +372,5 @@ fn held_materials(services: &dyn Services, application: &Application) -> Option<
         .iter()
         .map(|id| services.material_label(&application.region, id))
         .collect();
-    (!names.is_empty()).then(|| names.join("、"))
+    (!names.is_empty()).then(|| services.replies().listed(&names))
 }

@@ -65,6 +65,16 @@ crate::templates::templates! {
         materials_which_again: [options],
         which_one_of: [some, last],
         which_and: [],
+        list_pause: [],
+        list_and: [some, last],
+        list_or: [],
+        list_cut_short: [items],
+        list_then: [],
+        list_or_else: [],
+        list_or_else_close: [],
+        way_to: [channel],
+        way_on: [channel],
+        way_with: [channel],
         read_back: [facts],
         basis: [clause],
         not_required: [reason, basis],
@@ -100,6 +110,62 @@ crate::templates::templates! {
         told_backdated: [start, basis],
         told_backdate_capped: [days, start, basis],
     }
+}
+
+/// How lists are said, from the `list_*` templates: the same on every
+/// channel.
+impl Replies {
+    /// Items with a pause between them (户口簿、身份证).
+    pub fn listed<S: AsRef<str>>(&self, items: &[S]) -> String {
+        join(items, &self.list_pause.said(&[]))
+    }
+
+    /// Items as one list, the last joined with 和 (身份证号、电话和地址).
+    pub fn all_of<S: AsRef<str>>(&self, items: &[S]) -> String {
+        match items.split_last() {
+            Some((last, [])) => last.as_ref().to_string(),
+            Some((last, rest)) => self
+                .list_and
+                .said(&[("some", &self.listed(rest)), ("last", last.as_ref())]),
+            None => String::new(),
+        }
+    }
+
+    /// Alternatives (户口簿或居住证).
+    pub fn any_of<S: AsRef<str>>(&self, items: &[S]) -> String {
+        join(items, &self.list_or.said(&[]))
+    }
+
+    /// Alternatives, at most `most` named and the list marked as cut short
+    /// when there are more (户口簿或居住证等).
+    pub fn some_of<S: AsRef<str>>(&self, items: &[S], most: usize) -> String {
+        let named = self.any_of(&items[..items.len().min(most)]);
+        if items.len() > most {
+            self.list_cut_short.said(&[("items", &named)])
+        } else {
+            named
+        }
+    }
+
+    /// Things needed one after another (户口簿，还有身份证).
+    pub fn one_then_another<S: AsRef<str>>(&self, items: &[S]) -> String {
+        join(items, &self.list_then.said(&[]))
+    }
+
+    /// Ways to do something, any of which will do (到窗口办，或者用小程序).
+    pub fn either_way<S: AsRef<str>>(&self, items: &[S]) -> String {
+        join(items, &self.list_or_else.said(&[]))
+    }
+
+    /// Short ways, any of which will do, in one breath (到窗口或者用小程序).
+    pub fn or_else<S: AsRef<str>>(&self, items: &[S]) -> String {
+        join(items, &self.list_or_else_close.said(&[]))
+    }
+}
+
+fn join<S: AsRef<str>>(items: &[S], separator: &str) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    items.join(separator)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::dialogue::{Services, SessionChannel};
-use crate::rules::{Application, Category, Channel, Insurance, Scheme};
+use crate::rules::{Application, Category, Channel, Insurance};
 
 /// `2026年11月23日`.
 pub fn date(date: NaiveDate) -> String {
@@ -48,13 +48,6 @@ pub fn insurance(insurance: Insurance) -> &'static str {
     }
 }
 
-pub fn scheme(scheme: Scheme) -> &'static str {
-    match scheme {
-        Scheme::General => "基本医疗保险",
-        Scheme::Maternity => "生育保险",
-    }
-}
-
 pub fn category(category: Category) -> &'static str {
     category.label()
 }
@@ -63,22 +56,25 @@ pub fn category(category: Category) -> &'static str {
 /// `channels` (the rules' channels for their case): 到医保经办窗口或者用粤医保小程序.
 /// The window when the case is not known yet: every region has one.
 pub fn elsewhere(services: &dyn Services, channels: &[Channel]) -> String {
+    let replies = services.replies();
+    let way = |channel: &Channel| {
+        let label = services.channel_label(channel);
+        let way = match channel {
+            Channel::Window => &replies.way_to,
+            Channel::Website => &replies.way_on,
+            _ => &replies.way_with,
+        };
+        way.said(&[("channel", &label)])
+    };
     let ways: Vec<String> = channels
         .iter()
         .filter(|channel| !matches!(channel, Channel::Phone | Channel::Fax | Channel::Hospital))
-        .map(|channel| {
-            let label = services.channel_label(channel);
-            match channel {
-                Channel::Window => format!("到{label}"),
-                Channel::Website => format!("在{label}"),
-                _ => format!("用{label}"),
-            }
-        })
+        .map(way)
         .collect();
     if ways.is_empty() {
-        return format!("到{}", services.channel_label(&Channel::Window));
+        return way(&Channel::Window);
     }
-    ways.join("或者")
+    replies.or_else(&ways)
 }
 
 /// `湖南省长沙市`, or whatever part is known.
@@ -135,7 +131,7 @@ pub fn slot_value(
 ) -> Option<String> {
     let applicant = application.applicant.as_ref();
     match slot {
-        "scheme" => application.scheme.map(|value| scheme(value).to_string()),
+        "scheme" => application.scheme.map(|value| value.label().to_string()),
         "insurance" => application
             .insurance
             .map(|value| insurance(value).to_string()),

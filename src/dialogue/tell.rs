@@ -166,7 +166,7 @@ fn consequences(services: &dyn Services, session: &Session, decision: &Decision)
         let proofs = if proofs.is_empty() {
             replies.told_supplement_unnamed.text(channel).to_string()
         } else {
-            proofs.join("或")
+            replies.any_of(&proofs)
         };
         let date = speech::date(deadline);
         found.push(News {

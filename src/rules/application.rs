@@ -48,6 +48,17 @@ pub enum Scheme {
     Maternity,
 }
 
+impl Scheme {
+    /// The official name of the insurance whose registration it is: the
+    /// rules' notes, the replies and the answers all say it so.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scheme::General => "基本医疗保险",
+            Scheme::Maternity => "生育保险",
+        }
+    }
+}
+
 /// 职工医保 or 城乡居民医保.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -210,9 +210,9 @@ impl<'a> Run<'a> {
     }
 
     fn decide(&mut self) -> Status {
-        let scheme_id = match self.application.scheme {
-            Some(Scheme::Maternity) => "maternity",
-            _ => "general",
+        let (scheme_id, asked) = match self.application.scheme {
+            Some(Scheme::Maternity) => ("maternity", Scheme::Maternity),
+            _ => ("general", Scheme::General),
         };
         let Some(scheme) = self.region.schemes.get(scheme_id) else {
             if let Some(document) = self.region.documents.first() {
@@ -221,11 +221,7 @@ impl<'a> Run<'a> {
             self.trace.note(format!(
                 "{}的政策文件中没有{}异地就医备案的规定。",
                 self.region.name,
-                if scheme_id == "maternity" {
-                    "生育保险"
-                } else {
-                    "基本医疗保险"
-                }
+                asked.label()
             ));
             return Status::NotEligible;
         };
