@@ -38,9 +38,9 @@ pub struct Assistant {
     pub other_regions: answer::OtherRegions,
     /// Every fixed sentence of an answer (`intents/answers.yaml`).
     pub wording: answer::Wording,
-    /// Each passage's text split into sentences, by passage id: a short
-    /// reply picks from them.
-    pub sentences: std::collections::HashMap<String, Vec<String>>,
+    /// Each passage's sentences, their replies and its citation, by corpus
+    /// ordinal: a short reply picks from them.
+    pub prepared: Vec<answer::Prepared>,
 }
 
 impl Assistant {
@@ -68,12 +68,14 @@ impl Assistant {
         Ok(Assistant {
             off_topic: answer::OffTopic::new(&corpus.lexicon),
             other_regions: answer::OtherRegions::new(&corpus.lexicon),
-            sentences: corpus
+            prepared: corpus
                 .passages
                 .iter()
                 .map(|passage| {
-                    let sentences = answer::reply::sentences(&passage.text);
-                    (passage.id.clone(), sentences)
+                    let region_name = corpus
+                        .region(&passage.region)
+                        .map_or(passage.region.as_str(), |region| region.name.as_str());
+                    answer::Prepared::of(passage, region_name, &wording)
                 })
                 .collect(),
             corpus,
@@ -127,7 +129,7 @@ impl Assistant {
         let hits = self.search.search_terms(&terms, scope, valid.top);
         let evidence: Vec<Evidence<'_>> = hits
             .iter()
-            .filter_map(|hit| self.evidence(self.corpus.passages.get(hit.passage)?, hit.score))
+            .filter_map(|hit| self.evidence(hit.passage, hit.score))
             .collect();
         let served: Vec<&str> = self
             .corpus
@@ -181,17 +183,13 @@ impl Assistant {
         ))
     }
 
-    /// A passage with its region's name, for citing.
-    fn evidence<'a>(&'a self, passage: &'a Passage, score: f32) -> Option<Evidence<'a>> {
-        let region_name = self
-            .corpus
-            .region(&passage.region)
-            .map_or(passage.region.as_str(), |region| region.name.as_str());
+    /// The passage at `ordinal` in the corpus, with what answering from it
+    /// and citing it take.
+    fn evidence(&self, ordinal: usize, score: f32) -> Option<Evidence<'_>> {
         Some(Evidence {
-            passage,
+            passage: self.corpus.passages.get(ordinal)?,
             score,
-            region_name,
-            sentences: self.sentences.get(&passage.id)?,
+            prepared: self.prepared.get(ordinal)?,
         })
     }
 
@@ -550,7 +548,13 @@ impl Assistant {
             clause: cited.map(|passage| (passage.text.as_str(), topic_words.as_slice())),
             wording: &self.wording,
         })?;
-        Some((short, self.evidence(cited?, 0.0)?))
+        let cited = cited?;
+        let ordinal = self
+            .corpus
+            .passages
+            .iter()
+            .position(|passage| passage.id == cited.id)?;
+        Some((short, self.evidence(ordinal, 0.0)?))
     }
 
     /// How callers ask about `topic` (its phrases in `topics.txt`), as

@@ -13,10 +13,58 @@ use crate::corpus::Passage;
 pub struct Evidence<'a> {
     pub passage: &'a Passage,
     pub score: f32,
-    /// The Chinese name of the passage's region, e.g. `东莞市`.
-    pub region_name: &'a str,
+    /// Its sentences, replies and citation.
+    pub prepared: &'a Prepared,
+}
+
+/// What answering from a passage takes that depends on the passage alone,
+/// prepared once at load: its sentences, the reply that starts at each of
+/// them, and its citation. A question then only picks the sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
     /// The passage's text as [`reply::sentences`] splits it.
-    pub sentences: &'a [String],
+    pub sentences: Vec<String>,
+    /// For each sentence, the reply [`reply::shorten_sentences`] gives when
+    /// it picks that sentence, the written one after the citation.
+    replies: Vec<Short>,
+    /// `东莞市《异地就医备案申请流程》“温馨提示 2”`.
+    pub cite: String,
+}
+
+impl Prepared {
+    /// `region_name`: the Chinese name of the passage's region, e.g. `东莞市`.
+    pub fn of(passage: &Passage, region_name: &str, wording: &Wording) -> Prepared {
+        let sentences = reply::sentences(&passage.text);
+        let cite = wording.cite.said(&[
+            ("region", region_name),
+            ("title", &passage.title),
+            ("clause", &passage.clause),
+        ]);
+        let offer = wording.offer_more.said(&[]);
+        let replies = (0..sentences.len())
+            .map(|best| {
+                let mut short = reply::shorten_at(&sentences, best, &offer);
+                short.written = according_to(&cite, &short.written, wording);
+                short
+            })
+            .collect();
+        Prepared {
+            sentences,
+            replies,
+            cite,
+        }
+    }
+
+    /// The reply of the sentence that covers the question's `words` best.
+    fn reply(&self, words: &[(String, f32)], wording: &Wording) -> Short {
+        match reply::best_sentence(&self.sentences, words) {
+            Some(best) => self.replies[best].clone(),
+            None => Short {
+                written: according_to(&self.cite, "", wording),
+                ..Short::default()
+            },
+        }
+    }
 }
 
 /// Builds the Answer: on [`Verdict::Answered`] the reply is the sentence
@@ -32,13 +80,11 @@ pub fn compose(
 ) -> Answer {
     let best = evidence.first();
     let (answered, short, cite) = match (verdict, best) {
-        (Verdict::Answered, Some(best)) => {
-            let offer = wording.offer_more.said(&[]);
-            let mut short = reply::shorten_sentences(best.sentences, words, &offer);
-            let cite = cite_of(best, wording);
-            short.written = according_to(&cite, &short.written, wording);
-            (true, short, Some(cite))
-        }
+        (Verdict::Answered, Some(best)) => (
+            true,
+            best.prepared.reply(words, wording),
+            Some(best.prepared.cite.clone()),
+        ),
         (Verdict::OutOfScope { topic: Some(topic) }, _) => (
             false,
             refusal(&wording.out_of_scope_topic.said(&[("topic", topic)])),
@@ -76,7 +122,7 @@ pub fn decided(
     familiarity: f32,
     wording: &Wording,
 ) -> Answer {
-    let cite = cite_of(cited, wording);
+    let cite = cited.prepared.cite.clone();
     let mut passages = vec![answer_passage(cited)];
     passages.extend(
         found
@@ -104,16 +150,6 @@ fn refusal(text: &str) -> Short {
         written: text.to_string(),
         more: false,
     }
-}
-
-/// `东莞市《异地就医备案申请流程》“温馨提示 2”`.
-pub fn cite_of(evidence: &Evidence<'_>, wording: &Wording) -> String {
-    let passage = evidence.passage;
-    wording.cite.said(&[
-        ("region", evidence.region_name),
-        ("title", &passage.title),
-        ("clause", &passage.clause),
-    ])
 }
 
 /// A written reply with the clause it rests on before it.
@@ -160,15 +196,14 @@ mod tests {
     #[test]
     fn answers_say_the_best_passage_briefly_and_cite_it() {
         let passage = tips();
-        let sentences = reply::sentences(&passage.text);
+        let wording = crate::answer::wording::for_tests();
+        let prepared = Prepared::of(&passage, "东莞市", &wording);
         let evidence = [Evidence {
             passage: &passage,
             score: 20.123,
-            region_name: "东莞市",
-            sentences: &sentences,
+            prepared: &prepared,
         }];
         let words = [("取消".to_string(), 1.0)];
-        let wording = crate::answer::wording::for_tests();
         let answer = compose(
             "备案能取消吗",
             &evidence,
@@ -204,12 +239,12 @@ mod tests {
     #[test]
     fn refusals_offer_a_human_and_show_nothing_unrelated() {
         let passage = tips();
-        let sentences = reply::sentences(&passage.text);
+        let wording = crate::answer::wording::for_tests();
+        let prepared = Prepared::of(&passage, "东莞市", &wording);
         let evidence = [Evidence {
             passage: &passage,
             score: 1.0,
-            region_name: "东莞市",
-            sentences: &sentences,
+            prepared: &prepared,
         }];
         let refused = compose(
             "公积金",
@@ -217,7 +252,7 @@ mod tests {
             &[],
             0.0,
             &judge(true, 1.0, Some("公积金")),
-            &crate::answer::wording::for_tests(),
+            &wording,
         );
         assert_eq!(judge(true, 0.2, None), Verdict::OutOfScope { topic: None });
         assert_eq!(judge(false, 1.0, None), Verdict::OutOfScope { topic: None });

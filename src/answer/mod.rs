@@ -16,7 +16,7 @@ pub mod reply;
 mod scope;
 pub mod wording;
 
-pub use compose::{Evidence, answer_passage, compose, decided};
+pub use compose::{Evidence, Prepared, answer_passage, compose, decided};
 pub use scope::{OffTopic, OtherRegions, Verdict, judge, out_of_region};
 pub use wording::Wording;
 

@@ -31,9 +31,14 @@ pub fn shorten(text: &str, words: &[(String, f32)], offer: &str) -> Short {
 /// [`shorten`] of a text already split by [`sentences`] (a passage's,
 /// split once at load).
 pub fn shorten_sentences(sentences: &[String], words: &[(String, f32)], offer: &str) -> Short {
-    let Some(best) = best_sentence(sentences, words) else {
-        return Short::default();
-    };
+    match best_sentence(sentences, words) {
+        Some(best) => shorten_at(sentences, best, offer),
+        None => Short::default(),
+    }
+}
+
+/// [`shorten_sentences`] once it chose the sentence at `best`.
+pub fn shorten_at(sentences: &[String], best: usize, offer: &str) -> Short {
     let written = written(&sentences[best..]);
     speakable(&sentences[best], sentences.len() > 1, offer).with_written(written)
 }
@@ -97,7 +102,7 @@ fn coverage(text: &str, words: &[(String, f32)]) -> f32 {
 
 /// The index of the sentence sharing most of the question's words; the
 /// first one when none shares any.
-fn best_sentence(sentences: &[String], words: &[(String, f32)]) -> Option<usize> {
+pub fn best_sentence(sentences: &[String], words: &[(String, f32)]) -> Option<usize> {
     let mut best: Option<(usize, f32)> = None;
     for (index, sentence) in sentences.iter().enumerate() {
         let this = coverage(sentence, words);

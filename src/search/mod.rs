@@ -12,6 +12,7 @@
 //! once at build. A question scoped to a region searches that region's own
 //! index.
 
+mod holders;
 pub mod query;
 pub mod sound;
 pub mod substrings;
@@ -32,6 +33,7 @@ use tantivy::{
     DocAddress, DocSet, Index, ReloadPolicy, Searcher, TERMINATED, TantivyDocument, Term, doc,
 };
 
+use holders::Holders;
 pub use query::{QueryAnalyzer, QueryTerms};
 use sound::SoundAlike;
 use substrings::{Needle, Substrings};
@@ -107,29 +109,32 @@ pub struct Scope<'a> {
 /// query, weights and scorers for every question (a weight alone computes
 /// a 256-entry table).
 struct Shard {
-    /// Each field's terms, in the order [`FIELDS`] gives.
-    fields: [FxHashMap<String, TermPostings>; FIELDS.len()],
+    /// Each term of the word fields, with its postings in each: a
+    /// question's word is looked up once for all four.
+    words: FxHashMap<String, WordFields>,
+    /// Each term of the bigram field.
+    bigrams: FxHashMap<String, TermPostings>,
     /// One more than the largest corpus ordinal in this shard.
     passages: usize,
 }
 
-/// The searched fields, by their index in [`Shard::fields`].
+/// A term's postings in each word field that holds it.
+#[derive(Default)]
+struct WordFields {
+    heading: Option<TermPostings>,
+    section: Option<TermPostings>,
+    title: Option<TermPostings>,
+    text: Option<TermPostings>,
+}
+
+/// The word fields.
 #[derive(Debug, Clone, Copy)]
 enum Searched {
     Heading,
     Section,
     Title,
     Text,
-    Bigrams,
 }
-
-const FIELDS: [Searched; 5] = [
-    Searched::Heading,
-    Searched::Section,
-    Searched::Title,
-    Searched::Text,
-    Searched::Bigrams,
-];
 
 /// One term of one field: where it occurs and how much it weighs.
 struct TermPostings {
@@ -157,7 +162,6 @@ impl Fields {
             Searched::Section => self.section,
             Searched::Title => self.title,
             Searched::Text => self.text,
-            Searched::Bigrams => self.bigrams,
         }
     }
 }
@@ -166,9 +170,10 @@ impl Fields {
 pub struct SearchIndex {
     everything: Shard,
     regions: Vec<(String, Shard)>,
-    /// Each passage's label and text, lowercased, for the coverage check.
-    contents: Vec<Substrings>,
-    /// All of `contents` together: does the corpus know a word at all?
+    /// Which passages hold each word of their label and text, lowercased,
+    /// for the coverage check.
+    holders: Holders,
+    /// All passages' labels and texts: does the corpus know a word at all?
     all_contents: Substrings,
     /// Each passage's scheme.
     schemes: Vec<Scheme>,
@@ -192,19 +197,18 @@ pub fn load_jieba(lexicon: &Lexicon) -> Arc<Jieba> {
     Arc::new(jieba)
 }
 
-/// The share of `groups` that `content` covers. Words are looked up as
-/// substrings, so 户口 counts inside 户口簿 and a synonym phrase such as
-/// 先入院后备案 counts where the text has it, whatever the segmenter made
-/// of either.
-fn coverage(groups: &[Vec<Needle<'_>>], content: &Substrings) -> f32 {
-    if groups.is_empty() {
-        return 0.0;
-    }
-    let covered = groups
-        .iter()
-        .filter(|group| group.iter().any(|word| content.contains_needle(word)))
-        .count();
-    covered as f32 / groups.len() as f32
+/// A key that orders hits best first, ties by ordinal, as a number:
+/// sorting and selecting compare one integer instead of two floats and
+/// then two ordinals (the same order). The high half is the score's bits
+/// as `f32::total_cmp` orders them, the low half the ordinal reversed;
+/// the greater key is the better hit.
+fn rank_key(score: f32, passage: usize) -> u64 {
+    let bits = score.to_bits() as i32;
+    // total_cmp's transform: a negative float's other bits flipped, so
+    // the bits order as signed integers, then moved to unsigned order.
+    let ordered = (bits ^ (((bits >> 31) as u32) >> 1) as i32) as u32 ^ 0x8000_0000;
+    let ordinal = u32::try_from(passage).unwrap_or(u32::MAX);
+    (u64::from(ordered) << 32) | u64::from(u32::MAX - ordinal)
 }
 
 /// Whether `question` names the maternity scheme itself (生育保险, 生育备案),
@@ -265,6 +269,7 @@ impl SearchIndex {
         // Joined by line breaks, which no searched word contains, so no
         // word is found across two passages.
         let all_contents = Substrings::of(contents.join("\n"));
+        let holders = Holders::new(contents);
         let lexicon = &corpus.lexicon;
         let phrases: Vec<&str> = lexicon
             .user_words
@@ -280,15 +285,17 @@ impl SearchIndex {
             .chain(lexicon.maternity_words.iter().map(String::as_str))
             .chain(lexicon.stop_words.iter().map(String::as_str))
             .collect();
-        let passage_words = everything.fields[Searched::Text as usize]
-            .keys()
-            .map(String::as_str);
+        let passage_words = everything
+            .words
+            .iter()
+            .filter(|(_, fields)| fields.text.is_some())
+            .map(|(word, _)| word.as_str());
         let sounds = SoundAlike::new(passage_words.chain(phrases.iter().copied()));
         let vocabulary = Substrings::of(phrases.join("\n"));
         Ok(SearchIndex {
             everything,
             regions,
-            contents: contents.into_iter().map(Substrings::of).collect(),
+            holders,
             all_contents,
             schemes: corpus
                 .passages
@@ -390,18 +397,17 @@ impl SearchIndex {
             limit.max(RERANK_DEPTH)
         };
         let found = shard.search(terms, depth);
-        let groups: Vec<Vec<Needle<'_>>> = terms
-            .groups
-            .iter()
-            .map(|group| group.iter().map(|word| Needle::new(word)).collect())
-            .collect();
+        // Words are looked up as substrings, so 户口 counts inside 户口簿
+        // and a synonym phrase such as 先入院后备案 counts where the text
+        // has it, whatever the segmenter made of either.
+        let groups = self.holders.groups(&terms.groups);
         let mut hits: Vec<Hit> = found
             .into_iter()
             .filter(|(passage, _)| {
                 !scope.scheme_named || scope.scheme == self.schemes.get(*passage).copied()
             })
             .filter_map(|(passage, score)| {
-                let coverage = coverage(&groups, self.contents.get(passage)?);
+                let coverage = groups.coverage(passage)?;
                 let in_scheme = scope
                     .scheme
                     .is_some_and(|scheme| self.schemes.get(passage) == Some(&scheme));
@@ -426,7 +432,7 @@ impl SearchIndex {
                 })
             })
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        hits.sort_unstable_by_key(|hit| std::cmp::Reverse(rank_key(hit.score, hit.passage)));
         hits.truncate(limit);
         hits
     }
@@ -451,12 +457,22 @@ impl Shard {
             .filter(|ordinal| **ordinal != usize::MAX)
             .max()
             .map_or(0, |last| last + 1);
-        let mut searched: [FxHashMap<String, TermPostings>; FIELDS.len()] = Default::default();
-        for (terms, field) in searched.iter_mut().zip(FIELDS) {
-            *terms = field_postings(searcher, fields.of(field), &ordinals)?;
-        }
+        let mut words: FxHashMap<String, WordFields> = FxHashMap::default();
+        let mut put = |field: Searched,
+                       slot: fn(&mut WordFields) -> &mut Option<TermPostings>|
+         -> Result<(), SearchError> {
+            for (word, postings) in field_postings(searcher, fields.of(field), &ordinals)? {
+                *slot(words.entry(word).or_default()) = Some(postings);
+            }
+            Ok(())
+        };
+        put(Searched::Heading, |word| &mut word.heading)?;
+        put(Searched::Section, |word| &mut word.section)?;
+        put(Searched::Title, |word| &mut word.title)?;
+        put(Searched::Text, |word| &mut word.text)?;
         Ok(Shard {
-            fields: searched,
+            words,
+            bigrams: field_postings(searcher, fields.bigrams, &ordinals)?,
             passages,
         })
     }
@@ -466,9 +482,9 @@ impl Shard {
         // Each passage's sum, in the order of the query's clauses, as
         // tantivy's union adds them up (the same sums to the last bit).
         let mut sums: Vec<Option<f32>> = vec![None; self.passages];
-        let mut add = |field: Searched, word: &str, boost: f32| {
-            let Some(term) = self.fields[field as usize].get(word) else {
-                // A word the field lacks scores nothing there.
+        // A word a field lacks scores nothing there.
+        let mut add = |term: Option<&TermPostings>, boost: f32| {
+            let Some(term) = term else {
                 return;
             };
             let weight = term.weight.boost_by(boost);
@@ -479,29 +495,34 @@ impl Shard {
             }
         };
         for (word, weight) in &terms.words {
-            add(Searched::Heading, word, HEADING_BOOST * weight);
-            add(Searched::Section, word, SECTION_BOOST * weight);
-            add(Searched::Text, word, TEXT_BOOST * weight);
-            add(Searched::Title, word, TITLE_BOOST * weight);
+            let Some(fields) = self.words.get(word.as_str()) else {
+                continue;
+            };
+            add(fields.heading.as_ref(), HEADING_BOOST * weight);
+            add(fields.section.as_ref(), SECTION_BOOST * weight);
+            add(fields.text.as_ref(), TEXT_BOOST * weight);
+            add(fields.title.as_ref(), TITLE_BOOST * weight);
         }
         for bigram in &terms.bigrams {
-            add(Searched::Bigrams, bigram, BIGRAM_BOOST);
+            add(self.bigrams.get(bigram.as_str()), BIGRAM_BOOST);
         }
-        let mut found: Vec<(usize, f32)> = sums
+        let mut found: Vec<(u64, usize, f32)> = sums
             .into_iter()
             .enumerate()
-            .filter_map(|(passage, sum)| Some((passage, sum?)))
+            .filter_map(|(passage, sum)| Some((rank_key(sum?, passage), passage, sum?)))
             .collect();
         // Best first, ties by ordinal: a total order, so keeping the best
         // `depth` before sorting them gives what sorting everything would.
-        let best_first =
-            |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let best_first = |a: &(u64, usize, f32), b: &(u64, usize, f32)| b.0.cmp(&a.0);
         if found.len() > depth && depth > 0 {
             found.select_nth_unstable_by(depth - 1, best_first);
         }
         found.truncate(depth);
         found.sort_unstable_by(best_first);
         found
+            .into_iter()
+            .map(|(_, passage, score)| (passage, score))
+            .collect()
     }
 }
 

@@ -67,6 +67,11 @@ impl Substrings {
         self.contains_needle(&Needle::new(word))
     }
 
+    /// The hash of each distinct substring looked up by hash.
+    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.hashes.iter().copied()
+    }
+
     /// Whether the prepared word occurs in the text.
     pub fn contains_needle(&self, needle: &Needle<'_>) -> bool {
         match needle {
